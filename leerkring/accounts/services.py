@@ -1,0 +1,177 @@
+"""Invitations and programme roles.
+
+The invitation e-mail is sent synchronously after commit, not through a background task: the
+task queue is stored in the database, and the one-time token must never be stored in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leerkring.communities import services as community_services
+from leerkring.communities.models import Community, Membership, Organisation, Person, Programme
+from leerkring.core.audit import audit
+
+from .models import Invitation, ProgrammeRole, User
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
+    context = {
+        "invitation": invitation,
+        "url": settings.SITE_URL + reverse("accounts:invitation_accept", args=[token]),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    message = EmailMultiAlternatives(
+        subject=_("Uitnodiging voor Leerkring"),
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
+    message.send()
+
+
+@transaction.atomic
+def invitation_create(
+    *, person: Person, by: Any, community: Community | None = None
+) -> tuple[Invitation, str]:
+    """Invite a person to set a password. Earlier open invitations for them are revoked, so only
+    the newest link works."""
+    if not person.email:
+        raise ValidationError({"email": _("Deze persoon heeft geen e-mailadres.")})
+    if person.user_id and person.user.has_usable_password():
+        raise ValidationError({"email": _("%(name)s heeft al een account.") % {"name": person}})
+    now = timezone.now()
+    Invitation.objects.filter(person=person, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    token = secrets.token_urlsafe(32)
+    by_person = getattr(by, "person", None) if getattr(by, "is_authenticated", False) else None
+    invitation = Invitation.objects.create(
+        person=person,
+        email=person.email,
+        token_hash=token_hash(token),
+        invited_by=by_person,
+        community=community,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    audit(
+        actor=by,
+        verb="invitation.sent",
+        obj=invitation,
+        community_id=community.pk if community else None,
+        email=person.email,
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, token=token))
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("person", "community")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    invitation = (
+        Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(_("Deze uitnodiging is verlopen of al gebruikt."))
+    person = invitation.person
+    user = person.user
+    if user is None:
+        user = User.objects.filter(email=invitation.email).first() or User(email=invitation.email)
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit(actor=user, verb="invitation.accepted", obj=invitation)
+    return user
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    community: Community,
+    email: str,
+    full_name: str,
+    by: Any,
+    role: str = Membership.Role.PARTICIPANT,
+    organisation: Organisation | None = None,
+    job_title: str = "",
+) -> Membership:
+    """Add someone to a community and, when they cannot sign in yet, send them an invitation."""
+    person = community_services.person_for_email(
+        email=email, full_name=full_name, organisation=organisation, job_title=job_title
+    )
+    membership = community_services.membership_add(
+        community=community, person=person, by=by, role=role, organisation=organisation
+    )
+    if person.user_id is None or not person.user.has_usable_password():
+        invitation_create(person=person, by=by, community=community)
+    return membership
+
+
+@transaction.atomic
+def programme_role_assign(
+    *,
+    programme: Programme,
+    email: str,
+    full_name: str,
+    role: str,
+    by: Any,
+    organisation: Organisation | None = None,
+) -> ProgrammeRole:
+    person = community_services.person_for_email(
+        email=email, full_name=full_name, organisation=organisation
+    )
+    if ProgrammeRole.objects.filter(person=person, programme=programme, role=role).exists():
+        raise ValidationError({"email": _("%(name)s heeft deze rol al.") % {"name": person}})
+    programme_role = ProgrammeRole.objects.create(person=person, programme=programme, role=role)
+    audit(actor=by, verb="programme_role.assigned", obj=programme_role, role=role, person=str(person))
+    if person.user_id is None or not person.user.has_usable_password():
+        invitation_create(person=person, by=by)
+    return programme_role
+
+
+@transaction.atomic
+def programme_role_revoke(*, programme_role: ProgrammeRole, by: Any) -> None:
+    if (
+        programme_role.role == ProgrammeRole.Role.COORDINATOR
+        and not ProgrammeRole.objects.filter(
+            programme=programme_role.programme_id, role=ProgrammeRole.Role.COORDINATOR
+        )
+        .exclude(pk=programme_role.pk)
+        .exists()
+    ):
+        raise ValidationError(_("Een programma houdt minstens één coördinator."))
+    audit(
+        actor=by,
+        verb="programme_role.revoked",
+        obj=programme_role,
+        role=programme_role.role,
+        person=str(programme_role.person),
+    )
+    programme_role.delete()

@@ -1,0 +1,401 @@
+"""The core of the network: programmes and their rules, organisations, people, communities and
+memberships (DESIGN.md §3). Every other app points here; nothing here points back."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Programme(models.Model):
+    """A family of communities under one coordination point, e.g. "CoP's Inburgering"."""
+
+    name = models.CharField(_("naam"), max_length=120, unique=True)
+    slug = models.SlugField(_("korte naam"), max_length=60, unique=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    coordinating_organisation = models.CharField(
+        _("coördinerende organisatie"), max_length=120, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("programma")
+        verbose_name_plural = _("programma's")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Type(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Gemeente")
+        COA = "coa", _("COA")
+        LANGUAGE_PROVIDER = "language_provider", _("Taalaanbieder")
+        SOCIAL_SUPPORT = "social_support", _("Maatschappelijke begeleiding")
+        VOLUNTEER = "volunteer", _("Vrijwilligersorganisatie")
+        EDUCATION = "education", _("Onderwijs")
+        EMPLOYER = "employer", _("Werkgever")
+        GOVERNMENT = "government", _("Andere overheidsorganisatie")
+        KNOWLEDGE_INSTITUTE = "knowledge_institute", _("Kennisinstituut")
+        CLIENT_REPRESENTATION = "client_representation", _("Cliënt- of burgervertegenwoordiging")
+        OTHER = "other", _("Anders")
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    type = models.CharField(_("soort"), max_length=30, choices=Type.choices, db_index=True)
+    region = models.CharField(_("regio"), max_length=80, blank=True, db_index=True)
+    city = models.CharField(_("plaats"), max_length=80, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone in the network. May have no account (guests) until invited."""
+
+    full_name = models.CharField(_("naam"), max_length=150)
+    email = models.EmailField(_("e-mailadres"), unique=True, null=True, blank=True)
+    job_title = models.CharField(_("functie"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        if self.email:
+            self.email = self.email.strip().lower()
+
+
+class RuleProfile(models.Model):
+    """The conditions (spelregels) a programme's communities are held to.
+
+    The presets in `presets.py` carry the values of the three seed documents and the Gewogen
+    Maatwerk article; a coordinator adapts them to their own programme.
+    """
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="rule_profile"
+    )
+    preset = models.CharField(_("uitgangspunt"), max_length=30, blank=True)
+    members_min = models.PositiveSmallIntegerField(_("minimum aantal deelnemers"), null=True, blank=True)
+    members_target = models.PositiveSmallIntegerField(_("streefaantal deelnemers"), null=True, blank=True)
+    members_max = models.PositiveSmallIntegerField(_("maximum aantal deelnemers"), null=True, blank=True)
+    organisations_min = models.PositiveSmallIntegerField(
+        _("minimum aantal organisaties"), null=True, blank=True
+    )
+    required_organisation_types = models.JSONField(
+        _("gewenste soorten organisaties"),
+        default=list,
+        blank=True,
+        help_text=_("Soorten organisaties die in elke gemeenschap vertegenwoordigd moeten zijn."),
+    )
+    mix_municipality_and_executing = models.BooleanField(
+        _("gemeenten én uitvoerende organisaties"),
+        default=False,
+        help_text=_("Er zitten zowel gemeenten als uitvoerende organisaties aan tafel."),
+    )
+    meetings_per_year_min = models.PositiveSmallIntegerField(
+        _("minimum bijeenkomsten per jaar"), null=True, blank=True
+    )
+    meetings_per_year_max = models.PositiveSmallIntegerField(
+        _("maximum bijeenkomsten per jaar"), null=True, blank=True
+    )
+    meeting_interval_weeks = models.PositiveSmallIntegerField(
+        _("weken tussen bijeenkomsten"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+    )
+    meeting_hours_min = models.DecimalField(
+        _("minimale duur (uur)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    meeting_hours_max = models.DecimalField(
+        _("maximale duur (uur)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    physical_meetings = models.BooleanField(_("fysiek bijeenkomen"), default=False)
+    sessions_min = models.PositiveSmallIntegerField(_("minimum aantal sessies"), null=True, blank=True)
+    duration_months_min = models.PositiveSmallIntegerField(
+        _("minimale looptijd (maanden)"), null=True, blank=True
+    )
+    facilitators_required = models.PositiveSmallIntegerField(
+        _("aantal procesbegeleiders"), default=1
+    )
+    lead_facilitator_separate = models.BooleanField(
+        _("trekker en procesbegeleider zijn verschillende personen"), default=True
+    )
+    facilitators_different_perspectives = models.BooleanField(
+        _("procesbegeleiders vanuit verschillende perspectieven"), default=False
+    )
+    case_rotation = models.BooleanField(
+        _("casus per bijeenkomst, deelnemers om de beurt"), default=False
+    )
+    shared_framework = models.BooleanField(_("gedeeld theoretisch kader"), default=False)
+    notes = models.TextField(_("toelichting"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("spelregels")
+        verbose_name_plural = _("spelregels")
+
+    def __str__(self) -> str:
+        return f"{_('Spelregels')} {self.programme}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.members_min and self.members_max and self.members_min > self.members_max:
+            errors["members_max"] = _("Het maximum moet groter zijn dan het minimum.")
+        if (
+            self.members_target
+            and self.members_max
+            and self.members_target > self.members_max
+        ):
+            errors["members_target"] = _("Het streefaantal ligt boven het maximum.")
+        if (
+            self.meetings_per_year_min
+            and self.meetings_per_year_max
+            and self.meetings_per_year_min > self.meetings_per_year_max
+        ):
+            errors["meetings_per_year_max"] = _("Het maximum moet groter zijn dan het minimum.")
+        if (
+            self.meeting_hours_min
+            and self.meeting_hours_max
+            and self.meeting_hours_min > self.meeting_hours_max
+        ):
+            errors["meeting_hours_max"] = _("De maximale duur moet langer zijn dan de minimale.")
+        unknown = set(self.required_organisation_types or []) - set(Organisation.Type.values)
+        if unknown:
+            errors["required_organisation_types"] = _("Onbekende soort organisatie.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Community(models.Model):
+    class Scope(models.TextChoices):
+        REGIONAL = "regional", _("Regionaal")
+        NATIONAL = "national", _("Landelijk")
+
+    class Scenario(models.TextChoices):
+        # Report §6.3: the scenario decides composition, agenda style, guidance and how
+        # results are secured.
+        A = "A", _("A – Lokaal kennismaken")
+        B = "B", _("B – Lokale resultaten")
+        C = "C", _("C – Verbetering van het stelsel")
+
+    class Phase(models.TextChoices):
+        # SWW flyer: a CoP moves through three phases.
+        EXPLORE = "explore", _("Verkennen")
+        OBSERVE_EXPERIMENT = "observe_experiment", _("Observeren en experimenteren")
+        DEVELOP = "develop", _("Nieuwe kennis en praktijk ontwikkelen")
+
+    class Status(models.TextChoices):
+        STARTING = "starting", _("In oprichting")
+        ACTIVE = "active", _("Actief")
+        PAUSED = "paused", _("Gepauzeerd")
+        ENDED = "ended", _("Beëindigd")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programma"), on_delete=models.PROTECT, related_name="communities"
+    )
+    name = models.CharField(_("naam"), max_length=150)
+    scope = models.CharField(
+        _("reikwijdte"), max_length=10, choices=Scope.choices, default=Scope.REGIONAL
+    )
+    region = models.CharField(_("regio"), max_length=80, blank=True, db_index=True)
+    theme = models.CharField(_("thema"), max_length=200, blank=True)
+    learning_question = models.TextField(_("leervraag"), blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    scenario = models.CharField(_("scenario"), max_length=1, choices=Scenario.choices)
+    phase = models.CharField(
+        _("fase"), max_length=20, choices=Phase.choices, default=Phase.EXPLORE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.STARTING, db_index=True
+    )
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    meeting_interval_weeks = models.PositiveSmallIntegerField(
+        _("weken tussen bijeenkomsten"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text=_("Leeg laten om de spelregels van het programma te volgen."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gemeenschap")
+        verbose_name_plural = _("gemeenschappen")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="community_name_unique_in_programme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.scope == self.Scope.REGIONAL and not self.region:
+            raise ValidationError({"region": _("Een regionale gemeenschap heeft een regio.")})
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("communities:community", args=[self.pk])
+
+    @property
+    def effective_meeting_interval_weeks(self) -> int:
+        if self.meeting_interval_weeks:
+            return self.meeting_interval_weeks
+        return self.programme.rule_profile.meeting_interval_weeks
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+
+
+class Membership(models.Model):
+    """A person's seat in one community, with their community role.
+
+    The report (§5.1.2) found two things about seats worth keeping: members pass their seat to
+    a colleague when they leave (*het stokje overdragen*, kept as `predecessor`) and colleagues
+    of one organisation share a seat and attend in turn (`shares_seat_with`).
+    """
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", _("Deelnemer")
+        LEAD = "lead", _("Communitytrekker")
+        FACILITATOR = "facilitator", _("Procesbegeleider")
+        # Only where the programme's rule profile lets one person hold both roles.
+        LEAD_FACILITATOR = "lead_facilitator", _("Communitytrekker en procesbegeleider")
+
+    class LeftReason(models.TextChoices):
+        LEFT = "left", _("Gestopt")
+        HANDOVER = "handover", _("Overgedragen aan collega")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("persoon"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("rol"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text=_("De organisatie waarvoor iemand deelneemt, op het moment van deelname."),
+    )
+    joined_on = models.DateField(_("lid sinds"), default=timezone.localdate)
+    left_on = models.DateField(_("lid tot"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("reden van vertrek"), max_length=10, choices=LeftReason.choices, blank=True
+    )
+    predecessor = models.OneToOneField(
+        "self",
+        verbose_name=_("neemt het stokje over van"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successor",
+    )
+    shares_seat_with = models.ForeignKey(
+        "self",
+        verbose_name=_("deelt de plek met"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seat_sharers",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        ordering = ["community", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "person"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_open_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.community}"
+
+    def clean(self) -> None:
+        if self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("De einddatum ligt vóór de startdatum.")})
+        if self.shares_seat_with_id:
+            other = self.shares_seat_with
+            if other.community_id != self.community_id:
+                raise ValidationError(
+                    {"shares_seat_with": _("Een gedeelde plek hoort bij dezelfde gemeenschap.")}
+                )
+            if other.organisation_id != self.organisation_id:
+                raise ValidationError(
+                    {"shares_seat_with": _("Alleen collega's van dezelfde organisatie delen een plek.")}
+                )
+            if other.pk == self.pk:
+                raise ValidationError({"shares_seat_with": _("Iemand kan geen plek met zichzelf delen.")})
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in LEAD_ROLES
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role in FACILITATOR_ROLES
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return self.joined_on <= today and (self.left_on is None or self.left_on > today)
+
+
+LEAD_ROLES = frozenset({Membership.Role.LEAD, Membership.Role.LEAD_FACILITATOR})
+FACILITATOR_ROLES = frozenset({Membership.Role.FACILITATOR, Membership.Role.LEAD_FACILITATOR})

@@ -1,0 +1,70 @@
+import os
+
+import pytest
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed
+# to run beside it in browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def world(db):
+    """A small network with one visitor of every kind (DESIGN.md §1), used by permission tests.
+
+    - programme P with community C (and a second community D in P),
+    - programme Q with community E,
+    - people: a participant, lead and facilitator of C, a member of D, a coordinator and an
+      evaluator and a system partner of P, a coordinator of Q, and an account with no roles.
+    """
+    from leerkring.accounts.models import ProgrammeRole
+    from leerkring.communities.models import Membership
+
+    class World:
+        pass
+
+    w = World()
+    w.programme = factories.ProgrammeFactory(name="CoP's Inburgering", slug="inburgering")
+    w.other_programme = factories.ProgrammeFactory(name="Sociaal Werk in de Wijk", slug="sww")
+    w.community = factories.CommunityFactory(programme=w.programme, name="CoP Achterhoek")
+    w.sibling = factories.CommunityFactory(programme=w.programme, name="CoP Zeeland", region="Zeeland")
+    w.foreign = factories.CommunityFactory(programme=w.other_programme, name="SWW Utrecht", region="Utrecht")
+
+    def member(community, role=Membership.Role.PARTICIPANT, **kwargs):
+        membership = factories.MembershipFactory(community=community, role=role, **kwargs)
+        return membership
+
+    w.participant_m = member(w.community)
+    w.lead_m = member(w.community, Membership.Role.LEAD)
+    w.facilitator_m = member(w.community, Membership.Role.FACILITATOR)
+    w.sibling_member_m = member(w.sibling)
+    w.foreign_member_m = member(w.foreign)
+    w.participant = w.participant_m.person.user
+    w.lead = w.lead_m.person.user
+    w.facilitator = w.facilitator_m.person.user
+    w.sibling_member = w.sibling_member_m.person.user
+    w.foreign_member = w.foreign_member_m.person.user
+
+    def programme_role(programme, role):
+        return factories.ProgrammeRoleFactory(programme=programme, role=role).person.user
+
+    w.coordinator = programme_role(w.programme, ProgrammeRole.Role.COORDINATOR)
+    w.evaluator = programme_role(w.programme, ProgrammeRole.Role.EVALUATOR)
+    w.system_partner = programme_role(w.programme, ProgrammeRole.Role.SYSTEM_PARTNER)
+    w.other_coordinator = programme_role(w.other_programme, ProgrammeRole.Role.COORDINATOR)
+    w.nobody = factories.UserFactory()
+    return w

@@ -1,0 +1,25 @@
+from django.urls import reverse
+
+
+def test_it_welcomes_an_anonymous_visitor_with_a_sign_in_link(client, db):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    assert reverse("accounts:login") in response.content.decode()
+
+
+def test_it_shows_a_member_their_communities_and_roles(client, world):
+    client.force_login(world.lead)
+    response = client.get(reverse("core:home"))
+    body = response.content.decode()
+    assert "CoP Achterhoek" in body
+    assert "Communitytrekker" in body
+    assert "CoP Zeeland" not in body
+
+
+def test_it_tells_a_coordinator_which_communities_lack_guidance(client, world):
+    client.force_login(world.coordinator)
+    body = client.get(reverse("core:home")).content.decode()
+    # Zeeland has only a participant: no lead and no facilitator.
+    assert "CoP Zeeland" in body
+    assert "Er is nog geen communitytrekker." in body
+    assert "SWW Utrecht" not in body
