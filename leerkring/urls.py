@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("leerkring.core.urls")),
     path("", include("leerkring.accounts.urls")),
     path("", include("leerkring.communities.urls")),
+    path("", include("leerkring.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

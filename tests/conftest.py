@@ -68,3 +68,9 @@ def world(db):
     w.other_coordinator = programme_role(w.other_programme, ProgrammeRole.Role.COORDINATOR)
     w.nobody = factories.UserFactory()
     return w
+
+
+@pytest.fixture
+def meeting(world):
+    """A planned meeting of `world.community` two weeks ahead."""
+    return factories.MeetingFactory(community=world.community)

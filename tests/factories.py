@@ -90,3 +90,23 @@ class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     role = ProgrammeRole.Role.COORDINATOR
+
+
+# --- Meetings ---------------------------------------------------------------------------
+
+from leerkring.meetings.models import Meeting  # noqa: E402
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    community = factory.SubFactory(CommunityFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=14)).replace(
+            hour=12, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + datetime.timedelta(hours=3))
+    place = "Stadhuis"
+    format = Meeting.Format.PHYSICAL

@@ -31,35 +31,55 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
+def _send_invitation_email(
+    *, invitation: Invitation, token: str, programme_role: ProgrammeRole | None = None
+) -> None:
     context = {
         "invitation": invitation,
+        "person": invitation.person,
+        "inviter": invitation.invited_by,
+        "community": invitation.community,
+        "programme_role": programme_role,
+        "expires_at": invitation.expires_at,
         "url": settings.SITE_URL + reverse("accounts:invitation_accept", args=[token]),
+        "login_url": settings.SITE_URL + reverse("accounts:login"),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
+    if invitation.community is not None:
+        subject = _("Uitnodiging voor %(community)s op Leerkring") % {
+            "community": invitation.community.name
+        }
+    else:
+        subject = _("Uitnodiging voor Leerkring")
     message = EmailMultiAlternatives(
-        subject=_("Uitnodiging voor Leerkring"),
+        subject=subject,
         body=render_to_string("accounts/email/invitation.txt", context),
         to=[invitation.email],
     )
-    message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("accounts/email/invitation.html", context), "text/html"
+    )
     message.send()
 
 
 @transaction.atomic
 def invitation_create(
-    *, person: Person, by: Any, community: Community | None = None
+    *,
+    person: Person,
+    by: Any,
+    community: Community | None = None,
+    programme_role: ProgrammeRole | None = None,
 ) -> tuple[Invitation, str]:
     """Invite a person to set a password. Earlier open invitations for them are revoked, so only
-    the newest link works."""
+    the newest link works. `programme_role` only tells the e-mail what the invitation is for."""
     if not person.email:
         raise ValidationError({"email": _("Deze persoon heeft geen e-mailadres.")})
     if person.user_id and person.user.has_usable_password():
         raise ValidationError({"email": _("%(name)s heeft al een account.") % {"name": person}})
     now = timezone.now()
-    Invitation.objects.filter(person=person, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
+    Invitation.objects.filter(
+        person=person, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     by_person = getattr(by, "person", None) if getattr(by, "is_authenticated", False) else None
     invitation = Invitation.objects.create(
@@ -77,13 +97,17 @@ def invitation_create(
         community_id=community.pk if community else None,
         email=person.email,
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, token=token))
+    transaction.on_commit(
+        lambda: _send_invitation_email(
+            invitation=invitation, token=token, programme_role=programme_role
+        )
+    )
     return invitation, token
 
 
 def invitation_for_token(token: str) -> Invitation | None:
     return (
-        Invitation.objects.select_related("person", "community")
+        Invitation.objects.select_related("person", "community__programme", "invited_by")
         .filter(token_hash=token_hash(token))
         .first()
     )
@@ -91,9 +115,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, token: str, password: str) -> User:
-    invitation = (
-        Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
-    )
+    invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
     if invitation is None or not invitation.is_usable:
         raise ValidationError(_("Deze uitnodiging is verlopen of al gebruikt."))
     person = invitation.person
@@ -144,15 +166,19 @@ def programme_role_assign(
     by: Any,
     organisation: Organisation | None = None,
 ) -> ProgrammeRole:
+    if role not in ProgrammeRole.Role.values:
+        raise ValidationError({"role": _("Kies een van de rollen uit de lijst.")})
     person = community_services.person_for_email(
         email=email, full_name=full_name, organisation=organisation
     )
     if ProgrammeRole.objects.filter(person=person, programme=programme, role=role).exists():
         raise ValidationError({"email": _("%(name)s heeft deze rol al.") % {"name": person}})
     programme_role = ProgrammeRole.objects.create(person=person, programme=programme, role=role)
-    audit(actor=by, verb="programme_role.assigned", obj=programme_role, role=role, person=str(person))
+    audit(
+        actor=by, verb="programme_role.assigned", obj=programme_role, role=role, person=str(person)
+    )
     if person.user_id is None or not person.user.has_usable_password():
-        invitation_create(person=person, by=by)
+        invitation_create(person=person, by=by, programme_role=programme_role)
     return programme_role
 
 

@@ -1,30 +1,315 @@
-"""Placeholder: being implemented."""
+"""Signing in and out, password reset, invitations, and programme roles.
+
+Views stay thin: they ask `communities.permissions` first, then hand the work to a form and a
+service in `accounts.services`.
+"""
+
+from __future__ import annotations
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
-LoginView = auth_views.LoginView
-LogoutView = auth_views.LogoutView
-PasswordResetView = auth_views.PasswordResetView
-PasswordResetDoneView = auth_views.PasswordResetDoneView
-PasswordResetConfirmView = auth_views.PasswordResetConfirmView
-PasswordResetCompleteView = auth_views.PasswordResetCompleteView
+from leerkring.communities import permissions
+from leerkring.communities.models import Community, Membership, Programme
+
+from . import selectors, services
+from .forms import (
+    InvitationAcceptForm,
+    MemberInviteForm,
+    PasswordResetForm,
+    ProgrammeRoleAssignForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from .models import Invitation, ProgrammeRole
+
+# The backend a freshly invited user is signed in with (the axes backend only guards sign-ins).
+_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def invitation_accept(request, *args, **kwargs):
-    raise Http404
+# --- Signing in and out ------------------------------------------------------------------
 
 
-def member_invite(request, *args, **kwargs):
-    raise Http404
+class LoginView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
 
 
-def member_reinvite(request, *args, **kwargs):
-    raise Http404
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Je bent uitgelogd."))
+        return response
 
 
-def programme_roles(request, *args, **kwargs):
-    raise Http404
+# --- Password reset ----------------------------------------------------------------------
 
 
-def programme_role_revoke(request, *args, **kwargs):
-    raise Http404
+class PasswordResetView(auth_views.PasswordResetView):
+    """Always answers the same, whether or not the address has an account, so the page cannot
+    be used to find out who uses Leerkring."""
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        return {
+            "site_url": settings.SITE_URL,
+            "valid_days": settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24),
+        }
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The lockout page tells people to reset their password; with a new password they
+        # should not have to wait out the cool-off as well.
+        axes_reset(username=form.user.email)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+def _invitation_context(invitation: Invitation) -> dict:
+    """Who invited this person, and to what: a community, or roles in a programme."""
+    programme_roles = []
+    if invitation.community is None:
+        programme_roles = list(
+            ProgrammeRole.objects.filter(person=invitation.person_id).select_related("programme")
+        )
+    return {
+        "invitation": invitation,
+        "inviter": invitation.invited_by,
+        "community": invitation.community,
+        "programme_roles": programme_roles,
+    }
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": "unknown"}, status=404
+        )
+    if not invitation.is_usable:
+        reason = "accepted" if invitation.accepted_at else "expired"
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"reason": reason, **_invitation_context(invitation)},
+            status=410,
+        )
+    if request.user.is_authenticated:
+        if invitation.person.user_id == request.user.pk:
+            messages.info(request, _("Je bent al ingelogd."))
+            return redirect("core:home")
+        # Someone else's link must never switch the session to that person's account.
+        return render(
+            request,
+            "accounts/invitation_signed_in.html",
+            {"next": request.path},
+            status=403,
+        )
+
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, password=form.cleaned_data["password"])
+        except ValidationError:
+            return render(
+                request, "accounts/invitation_invalid.html", {"reason": "expired"}, status=410
+            )
+        login(request, user, backend=_MODEL_BACKEND)
+        messages.success(
+            request,
+            _("Welkom bij Leerkring, %(name)s! Je wachtwoord is ingesteld en je bent ingelogd.")
+            % {"name": invitation.person.full_name},
+        )
+        return redirect("core:home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, **_invitation_context(invitation)},
+    )
+
+
+# --- Members -----------------------------------------------------------------------------
+
+
+def _managed_community(request: HttpRequest, pk: int) -> Community:
+    community = get_object_or_404(
+        Community.objects.select_related("programme__rule_profile"), pk=pk
+    )
+    if not permissions.can_manage_members(request.user, community):
+        raise PermissionDenied
+    return community
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    community = _managed_community(request, pk)
+    form = MemberInviteForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.member_invite(
+                community=community, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            person = membership.person
+            values = {"name": person.full_name, "community": community.name, "email": person.email}
+            if person.user_id and person.user.has_usable_password():
+                message = _("%(name)s is toegevoegd aan %(community)s en kan meteen inloggen.")
+            else:
+                message = _(
+                    "%(name)s is toegevoegd aan %(community)s. We hebben een uitnodiging "
+                    "gestuurd naar %(email)s."
+                )
+            messages.success(request, message % values)
+            return redirect("communities:members", pk=community.pk)
+    return render(
+        request,
+        "accounts/member_invite.html",
+        {
+            "community": community,
+            "form": form,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_reinvite(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    community = _managed_community(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("person__user"), pk=membership_pk, community=community
+    )
+    if not membership.is_active:
+        messages.error(request, _("Dit lidmaatschap is beëindigd; stuur geen nieuwe uitnodiging."))
+        return redirect("communities:members", pk=community.pk)
+    try:
+        services.invitation_create(person=membership.person, by=request.user, community=community)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "We hebben een nieuwe uitnodiging gestuurd naar %(email)s. Eerdere links "
+                "werken niet meer."
+            )
+            % {"email": membership.person.email},
+        )
+    return redirect("communities:members", pk=community.pk)
+
+
+# --- Programme roles ---------------------------------------------------------------------
+
+
+def _managed_programme(request: HttpRequest, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not permissions.can_manage_programme_roles(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_roles(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _managed_programme(request, slug)
+    form = ProgrammeRoleAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme_role = services.programme_role_assign(
+                programme=programme, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is nu %(role)s van %(programme)s.")
+                % {
+                    "name": programme_role.person.full_name,
+                    "role": programme_role.get_role_display().lower(),
+                    "programme": programme.name,
+                },
+            )
+            return redirect("accounts:programme_roles", slug=programme.slug)
+    rows = selectors.programme_roles_with_status(programme)
+    sections = [(value, label, rows[value]) for value, label in ProgrammeRole.Role.choices]
+    return render(
+        request,
+        "accounts/programme_roles.html",
+        {
+            "programme": programme,
+            "current_programme": programme,
+            "nav_section": "programme",
+            "sections": sections,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def programme_role_revoke(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse:
+    programme = _managed_programme(request, slug)
+    programme_role = get_object_or_404(
+        ProgrammeRole.objects.select_related("person"), pk=role_pk, programme=programme
+    )
+    try:
+        services.programme_role_revoke(programme_role=programme_role, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:programme_roles", slug=programme.slug)
+    messages.success(
+        request,
+        _("%(name)s is niet langer %(role)s van %(programme)s.")
+        % {
+            "name": programme_role.person.full_name,
+            "role": programme_role.get_role_display().lower(),
+            "programme": programme.name,
+        },
+    )
+    permissions.forget_access(request.user)
+    if not permissions.can_manage_programme_roles(request.user, programme):
+        return redirect("core:home")
+    return redirect("accounts:programme_roles", slug=programme.slug)

@@ -111,9 +111,15 @@ class RuleProfile(models.Model):
         Programme, on_delete=models.CASCADE, related_name="rule_profile"
     )
     preset = models.CharField(_("uitgangspunt"), max_length=30, blank=True)
-    members_min = models.PositiveSmallIntegerField(_("minimum aantal deelnemers"), null=True, blank=True)
-    members_target = models.PositiveSmallIntegerField(_("streefaantal deelnemers"), null=True, blank=True)
-    members_max = models.PositiveSmallIntegerField(_("maximum aantal deelnemers"), null=True, blank=True)
+    members_min = models.PositiveSmallIntegerField(
+        _("minimum aantal deelnemers"), null=True, blank=True
+    )
+    members_target = models.PositiveSmallIntegerField(
+        _("streefaantal deelnemers"), null=True, blank=True
+    )
+    members_max = models.PositiveSmallIntegerField(
+        _("maximum aantal deelnemers"), null=True, blank=True
+    )
     organisations_min = models.PositiveSmallIntegerField(
         _("minimum aantal organisaties"), null=True, blank=True
     )
@@ -146,7 +152,9 @@ class RuleProfile(models.Model):
         _("maximale duur (uur)"), max_digits=3, decimal_places=1, null=True, blank=True
     )
     physical_meetings = models.BooleanField(_("fysiek bijeenkomen"), default=False)
-    sessions_min = models.PositiveSmallIntegerField(_("minimum aantal sessies"), null=True, blank=True)
+    sessions_min = models.PositiveSmallIntegerField(
+        _("minimum aantal sessies"), null=True, blank=True
+    )
     duration_months_min = models.PositiveSmallIntegerField(
         _("minimale looptijd (maanden)"), null=True, blank=True
     )
@@ -177,11 +185,7 @@ class RuleProfile(models.Model):
         errors = {}
         if self.members_min and self.members_max and self.members_min > self.members_max:
             errors["members_max"] = _("Het maximum moet groter zijn dan het minimum.")
-        if (
-            self.members_target
-            and self.members_max
-            and self.members_target > self.members_max
-        ):
+        if self.members_target and self.members_max and self.members_target > self.members_max:
             errors["members_target"] = _("Het streefaantal ligt boven het maximum.")
         if (
             self.meetings_per_year_min
@@ -238,9 +242,7 @@ class Community(models.Model):
     learning_question = models.TextField(_("leervraag"), blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
     scenario = models.CharField(_("scenario"), max_length=1, choices=Scenario.choices)
-    phase = models.CharField(
-        _("fase"), max_length=20, choices=Phase.choices, default=Phase.EXPLORE
-    )
+    phase = models.CharField(_("fase"), max_length=20, choices=Phase.choices, default=Phase.EXPLORE)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.STARTING, db_index=True
     )
@@ -267,14 +269,14 @@ class Community(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.scope == self.Scope.REGIONAL and not self.region:
-            raise ValidationError({"region": _("Een regionale gemeenschap heeft een regio.")})
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("communities:community", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.scope == self.Scope.REGIONAL and not self.region:
+            raise ValidationError({"region": _("Een regionale gemeenschap heeft een regio.")})
 
     @property
     def effective_meeting_interval_weeks(self) -> int:
@@ -283,10 +285,18 @@ class Community(models.Model):
         return self.programme.rule_profile.meeting_interval_weeks
 
 
+def active_membership_q(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """Memberships that count today: joined, and not (yet) left. `prefix` lets annotations on
+    Community (``"memberships__"``) use the same rule as `Membership.objects.active()`."""
+    on = on or timezone.localdate()
+    return (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})) & Q(
+        **{f"{prefix}joined_on__lte": on}
+    )
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+        return self.filter(active_membership_q(on=on))
 
 
 class Membership(models.Model):
@@ -308,15 +318,11 @@ class Membership(models.Model):
         LEFT = "left", _("Gestopt")
         HANDOVER = "handover", _("Overgedragen aan collega")
 
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="memberships"
-    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(
         Person, verbose_name=_("persoon"), on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(
-        _("rol"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
-    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisatie"),
@@ -378,10 +384,16 @@ class Membership(models.Model):
                 )
             if other.organisation_id != self.organisation_id:
                 raise ValidationError(
-                    {"shares_seat_with": _("Alleen collega's van dezelfde organisatie delen een plek.")}
+                    {
+                        "shares_seat_with": _(
+                            "Alleen collega's van dezelfde organisatie delen een plek."
+                        )
+                    }
                 )
             if other.pk == self.pk:
-                raise ValidationError({"shares_seat_with": _("Iemand kan geen plek met zichzelf delen.")})
+                raise ValidationError(
+                    {"shares_seat_with": _("Iemand kan geen plek met zichzelf delen.")}
+                )
 
     @property
     def is_lead(self) -> bool:

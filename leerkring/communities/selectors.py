@@ -6,10 +6,14 @@ Every list here is built with a fixed number of queries, whatever the size of th
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from leerkring.accounts.models import Invitation
 
@@ -21,6 +25,8 @@ from .models import (
     Membership,
     Organisation,
     Programme,
+    RuleProfile,
+    active_membership_q,
 )
 
 
@@ -45,9 +51,6 @@ def home_overview(user) -> dict:
     """A signed-in person's communities with their roles, their programme roles, and what asks
     for their attention: guidance missing, a community below its minimum size, invitations not
     yet accepted."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _, ngettext
-
     access = permissions.access_for(user)
     memberships = list(
         Membership.objects.active()
@@ -63,37 +66,56 @@ def home_overview(user) -> dict:
 
     managed_ids = {m.community_id for m in memberships if m.role in LEAD_ROLES}
     coordinated = access.programmes_with(permissions.COORDINATOR)
-    managed = Community.objects.filter(
-        Q(pk__in=managed_ids) | Q(programme_id__in=coordinated)
-    ).exclude(status=Community.Status.ENDED).select_related("programme__rule_profile")
-    managed = list(managed.order_by("name")) if (managed_ids or coordinated) else []
     attention: list[AttentionItem] = []
-    if managed:
-        ids = [c.pk for c in managed]
-        roles_by_community: dict[int, list[str]] = defaultdict(list)
-        for community_id, role in Membership.objects.active().filter(community_id__in=ids).values_list(
-            "community_id", "role"
-        ):
-            roles_by_community[community_id].append(role)
-        pending = Counter(
+    if managed_ids or coordinated:
+        active = active_membership_q("memberships__")
+        managed = list(
+            Community.objects.filter(Q(pk__in=managed_ids) | Q(programme_id__in=coordinated))
+            .exclude(status=Community.Status.ENDED)
+            .select_related("programme__rule_profile")
+            .annotate(
+                member_count=Count("memberships", filter=active),
+                lead_count=Count(
+                    "memberships", filter=active & Q(memberships__role__in=LEAD_ROLES)
+                ),
+                facilitator_count=Count(
+                    "memberships", filter=active & Q(memberships__role__in=FACILITATOR_ROLES)
+                ),
+            )
+            .order_by("name")
+        )
+        pending = dict(
             Invitation.objects.filter(
-                community_id__in=ids, accepted_at__isnull=True, revoked_at__isnull=True
-            ).values_list("community_id", flat=True)
+                community_id__in=[c.pk for c in managed],
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .values("community_id")
+            .annotate(n=Count("id"))
+            .values_list("community_id", "n")
         )
         for community in managed:
-            roles = roles_by_community.get(community.pk, [])
             members_url = reverse("communities:members", args=[community.pk])
-            if not any(r in LEAD_ROLES for r in roles):
-                attention.append(AttentionItem(community, _("Er is nog geen communitytrekker."), members_url))
-            if not any(r in FACILITATOR_ROLES for r in roles):
-                attention.append(AttentionItem(community, _("Er is nog geen procesbegeleider."), members_url))
+            if not community.lead_count:
+                attention.append(
+                    AttentionItem(community, _("Er is nog geen communitytrekker."), members_url)
+                )
+            if not community.facilitator_count:
+                attention.append(
+                    AttentionItem(community, _("Er is nog geen procesbegeleider."), members_url)
+                )
             minimum = community.programme.rule_profile.members_min
-            if minimum and community.status == Community.Status.ACTIVE and len(roles) < minimum:
+            if (
+                minimum
+                and community.status == Community.Status.ACTIVE
+                and community.member_count < minimum
+            ):
                 attention.append(
                     AttentionItem(
                         community,
                         _("%(count)s leden; de spelregels vragen er minstens %(minimum)s.")
-                        % {"count": len(roles), "minimum": minimum},
+                        % {"count": community.member_count, "minimum": minimum},
                         members_url,
                     )
                 )
@@ -115,3 +137,490 @@ def home_overview(user) -> dict:
         "programme_roles": programme_roles,
         "attention": attention,
     }
+
+
+# --- Programme overview and community page ---------------------------------------------------
+
+
+@dataclass
+class ProgrammeEntry:
+    programme: Programme
+    roles: list[str]
+
+
+def programmes_for_overview(user) -> list[ProgrammeEntry]:
+    """Programmes whose overview this user may open (coordinator or evaluator), with the number
+    of communities in each."""
+    access = permissions.access_for(user)
+    ids = access.programmes_with(permissions.COORDINATOR, permissions.EVALUATOR)
+    if not ids:
+        return []
+    programmes = Programme.objects.filter(pk__in=ids).annotate(
+        community_count=Count("communities")
+    )
+    return [
+        ProgrammeEntry(programme, sorted(access.programme_roles[programme.pk]))
+        for programme in programmes.order_by("name")
+    ]
+
+
+def programme_with_rule_profile(*, slug: str) -> QuerySet[Programme]:
+    return Programme.objects.select_related("rule_profile").filter(slug=slug)
+
+
+# Sort keys of the programme overview (``?sort=members`` or ``?sort=-members``) and the columns
+# behind them; the community name breaks ties so pages do not shuffle.
+COMMUNITY_SORTS: dict[str, str] = {
+    "name": "name",
+    "members": "member_count",
+    "organisations": "organisation_count",
+    "region": "region",
+    "start": "start_date",
+}
+
+
+def programme_communities(
+    *,
+    programme: Programme,
+    q: str = "",
+    scope: str = "",
+    scenario: str = "",
+    phase: str = "",
+    status: str = "",
+    region: str = "",
+    sort: str = "name",
+) -> QuerySet[Community]:
+    """The programme's communities with their counts of active members and distinct
+    organisations annotated, so a page of them costs one query however large it is."""
+    active = active_membership_q("memberships__")
+    communities = Community.objects.filter(programme=programme).annotate(
+        member_count=Count("memberships", filter=active, distinct=True),
+        organisation_count=Count("memberships__organisation", filter=active, distinct=True),
+    )
+    exact = {"scope": scope, "scenario": scenario, "phase": phase, "status": status}
+    communities = communities.filter(**{name: value for name, value in exact.items() if value})
+    if region:
+        communities = communities.filter(region=region)
+    if q:
+        communities = communities.filter(name__icontains=q.strip())
+    descending = sort.startswith("-")
+    column = COMMUNITY_SORTS.get(sort.lstrip("-"), "name")
+    order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    return communities.order_by(order, "name", "pk")
+
+
+def programme_regions(*, programme: Programme) -> list[str]:
+    return list(
+        Community.objects.filter(programme=programme)
+        .exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+
+
+@dataclass
+class TypeCount:
+    """Members and distinct organisations of one organisation type in one community."""
+
+    type: str
+    label: str
+    members: int
+    organisations: int
+    percent: int = 0
+
+
+def organisation_type_mix(*, community_ids: list[int]) -> dict[int, list[TypeCount]]:
+    """Per community, its active members and organisations counted by organisation type: ONE
+    grouped query for any number of communities. Types follow the order of
+    `Organisation.Type`; members without an organisation come last."""
+    if not community_ids:
+        return {}
+    rows = (
+        Membership.objects.active()
+        .filter(community_id__in=community_ids)
+        .values("community_id", "organisation__type")
+        .annotate(members=Count("pk"), organisations=Count("organisation", distinct=True))
+        .order_by()
+    )
+    order = {value: index for index, value in enumerate(Organisation.Type.values)}
+    labels = dict(Organisation.Type.choices)
+    mix: dict[int, list[TypeCount]] = {}
+    for row in rows:
+        kind = row["organisation__type"] or ""
+        mix.setdefault(row["community_id"], []).append(
+            TypeCount(
+                type=kind,
+                label=str(labels.get(kind, _("Zonder organisatie"))),
+                members=row["members"],
+                organisations=row["organisations"],
+            )
+        )
+    for counts in mix.values():
+        counts.sort(key=lambda c: order.get(c.type, len(order)))
+        largest = max(c.members for c in counts)
+        for count in counts:
+            count.percent = round(100 * count.members / largest) if largest else 0
+    return mix
+
+
+@dataclass
+class Composition:
+    """A community's shape (DESIGN.md §2): what coordinators and evaluators may see instead of
+    names."""
+
+    rows: list[TypeCount]
+    members: int
+    organisations: int
+
+
+def community_composition(*, community: Community) -> Composition:
+    rows = organisation_type_mix(community_ids=[community.pk]).get(community.pk, [])
+    return Composition(
+        rows=rows,
+        members=sum(row.members for row in rows),
+        organisations=sum(row.organisations for row in rows),
+    )
+
+
+def communities_with_programme() -> QuerySet[Community]:
+    """For one community's pages: its programme and rule profile come along (the effective
+    meeting interval falls back to the rule profile)."""
+    return Community.objects.select_related("programme__rule_profile")
+
+
+@dataclass
+class OrganisationGroup:
+    organisation: Organisation | None
+    memberships: list[Membership]
+
+
+def community_members_by_organisation(*, community: Community) -> list[OrganisationGroup]:
+    """Active members grouped by the organisation they take part for, with the seat they share
+    and the colleague they took over from, in one query."""
+    memberships = (
+        Membership.objects.active()
+        .filter(community=community)
+        .select_related(
+            "person", "organisation", "predecessor__person", "shares_seat_with__person"
+        )
+        .order_by(F("organisation__name").asc(nulls_last=True), "person__full_name")
+    )
+    groups: list[OrganisationGroup] = []
+    for membership in memberships:
+        if not groups or groups[-1].organisation != membership.organisation:
+            groups.append(OrganisationGroup(membership.organisation, []))
+        groups[-1].memberships.append(membership)
+    return groups
+
+
+# --- Members and organisations ---
+
+
+@dataclass
+class MemberRow:
+    """One current member on the members page, with what the page needs to say about their
+    account: whether they can sign in, or the state of their latest invitation."""
+
+    membership: Membership
+    invitation: Invitation | None
+    account_status: str  # "account", "invited", "expired", "revoked", "none"
+
+    @property
+    def can_be_invited(self) -> bool:
+        return self.account_status != "account" and bool(self.membership.person.email)
+
+
+@dataclass
+class MemberGroup:
+    organisation: Organisation | None
+    rows: list[MemberRow]
+
+
+def _account_status(person, invitation: Invitation | None) -> str:
+    if person.user_id:
+        return "account"
+    if invitation is None:
+        return "none"
+    if invitation.accepted_at:
+        return "account"
+    if invitation.revoked_at:
+        return "revoked"
+    if invitation.expires_at <= timezone.now():
+        return "expired"
+    return "invited"
+
+
+def _latest_invitations(person_ids: list[int]) -> dict[int, Invitation]:
+    latest: dict[int, Invitation] = {}
+    if not person_ids:
+        return latest
+    for invitation in Invitation.objects.filter(person_id__in=person_ids).order_by(
+        "person_id", "-created_at", "-pk"
+    ):
+        latest.setdefault(invitation.person_id, invitation)
+    return latest
+
+
+def members_for_management(*, community: Community) -> dict:
+    """The members page of a lead or coordinator: current members grouped by the organisation
+    they take part for, former members (the history is kept, report §5.1.2), and the recent
+    membership changes from the audit history. Five queries, whatever the size."""
+    today = timezone.localdate()
+    current = list(
+        Membership.objects.filter(community=community)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+        .select_related(
+            "person__user",
+            "organisation",
+            "predecessor__person",
+            "shares_seat_with__person",
+        )
+        .order_by(F("organisation__name").asc(nulls_last=True), "person__full_name", "pk")
+    )
+    former = list(
+        Membership.objects.filter(community=community, left_on__lte=today)
+        .select_related("person", "organisation", "successor__person")
+        .order_by("-left_on", "person__full_name")
+    )
+    invitations = _latest_invitations([m.person_id for m in current])
+    groups: list[MemberGroup] = []
+    for membership in current:
+        invitation = invitations.get(membership.person_id)
+        row = MemberRow(
+            membership=membership,
+            invitation=invitation,
+            account_status=_account_status(membership.person, invitation),
+        )
+        if not groups or groups[-1].organisation != membership.organisation:
+            groups.append(MemberGroup(organisation=membership.organisation, rows=[]))
+        groups[-1].rows.append(row)
+    return {
+        "groups": groups,
+        "member_count": len(current),
+        "former": former,
+        "history": membership_history(community=community),
+    }
+
+
+def _role_label(role: str) -> str:
+    try:
+        return str(Membership.Role(role).label)
+    except ValueError:
+        return role
+
+
+def _history_description(verb: str, data: dict) -> str:
+    person = data.get("person", "")
+    if verb == "membership.added":
+        return _("%(person)s is lid geworden als %(role)s.") % {
+            "person": person,
+            "role": _role_label(data.get("role", "")).lower(),
+        }
+    if verb == "membership.role_changed":
+        return _("De rol van %(person)s is gewijzigd van %(old)s in %(new)s.") % {
+            "person": person,
+            "old": _role_label(data.get("old", "")).lower(),
+            "new": _role_label(data.get("new", "")).lower(),
+        }
+    if verb == "membership.ended":
+        if data.get("reason") == Membership.LeftReason.HANDOVER:
+            return _("%(person)s heeft de plek overgedragen.") % {"person": person}
+        return _("Het lidmaatschap van %(person)s is beëindigd.") % {"person": person}
+    if verb == "membership.handed_over":
+        return _("%(person)s draagt het stokje over aan %(successor)s.") % {
+            "person": person,
+            "successor": data.get("successor", ""),
+        }
+    if verb == "membership.seat_shared":
+        return _("%(person)s deelt de plek met %(other)s.") % {
+            "person": person,
+            "other": data.get("with_person", ""),
+        }
+    if verb == "membership.seat_own":
+        return _("%(person)s heeft een eigen plek.") % {"person": person}
+    return verb
+
+
+@dataclass
+class HistoryItem:
+    when: object
+    actor_name: str
+    description: str
+
+
+def membership_history(*, community: Community, limit: int = 20) -> list[HistoryItem]:
+    """The last membership changes in one community, read from the audit history (one
+    query)."""
+    from leerkring.core.models import AuditEvent
+
+    events = (
+        AuditEvent.objects.filter(community_id=community.pk, verb__startswith="membership.")
+        .select_related("actor__person")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    items = []
+    for event in events:
+        actor = event.actor
+        if actor is None:
+            actor_name = ""
+        else:
+            person = getattr(actor, "person", None)
+            actor_name = person.full_name if person else actor.email
+        items.append(
+            HistoryItem(
+                when=event.created_at,
+                actor_name=actor_name,
+                description=_history_description(event.verb, event.data or {}),
+            )
+        )
+    return items
+
+
+def seat_colleagues(*, membership: Membership) -> list[Membership]:
+    """Colleagues a member may share a seat with: current members of the same community who
+    take part for the same organisation (report §5.1.2)."""
+    if membership.organisation_id is None:
+        return []
+    return list(
+        Membership.objects.active()
+        .filter(community_id=membership.community_id, organisation_id=membership.organisation_id)
+        .exclude(pk=membership.pk)
+        .select_related("person", "shares_seat_with__person")
+        .order_by("person__full_name")
+    )
+
+
+ORGANISATION_SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "type": ("type", "name"),
+    "region": ("region", "name"),
+    "city": ("city", "name"),
+    "-people": ("-people_count", "name"),
+    "-communities": ("-community_count", "name"),
+}
+
+
+def organisation_directory(
+    *, q: str = "", type: str = "", region: str = "", sort: str = "name"
+) -> QuerySet[Organisation]:
+    """The directory of organisations with how many people they have in the network and in
+    how many communities they take part today. Counted in subqueries, so a page of 50 costs
+    one query however many people and memberships there are."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Person
+
+    people = (
+        Person.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    communities = (
+        Membership.objects.active()
+        .filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("community", distinct=True))
+        .values("n")
+    )
+    organisations = Organisation.objects.annotate(
+        people_count=Coalesce(Subquery(people, output_field=IntegerField()), 0),
+        community_count=Coalesce(Subquery(communities, output_field=IntegerField()), 0),
+    )
+    q = (q or "").strip()
+    if q:
+        organisations = organisations.filter(Q(name__icontains=q) | Q(city__icontains=q))
+    if type:
+        organisations = organisations.filter(type=type)
+    if region:
+        organisations = organisations.filter(region=region)
+    return organisations.order_by(*ORGANISATION_SORTS.get(sort, ORGANISATION_SORTS["name"]))
+
+
+def organisation_regions() -> list[str]:
+    return list(
+        Organisation.objects.exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+
+
+def rule_profile_summary(*, rule_profile: RuleProfile | None) -> list[tuple[str, str]]:
+    """The rule profile in a few plain lines, shown beside the wizard and on the rule page so a
+    coordinator sees what a new community will be held to."""
+    if rule_profile is None:
+        return []
+    p = rule_profile
+    labels = dict(Organisation.Type.choices)
+
+    def join(parts: list[str]) -> str:
+        return "; ".join(part for part in parts if part)
+
+    def span(low, high, unit: str = "") -> str:
+        low = number_format(low) if low is not None else None
+        high = number_format(high) if high is not None else None
+        if low and high:
+            text = _("%(low)s tot %(high)s") % {"low": low, "high": high}
+        elif low:
+            text = _("minstens %(low)s") % {"low": low}
+        elif high:
+            text = _("hoogstens %(high)s") % {"high": high}
+        else:
+            return ""
+        return f"{text} {unit}".strip()
+
+    members = join(
+        [
+            span(p.members_min, p.members_max),
+            _("streven naar %(n)s") % {"n": p.members_target} if p.members_target else "",
+        ]
+    )
+    organisations = join(
+        [
+            _("minstens %(n)s") % {"n": p.organisations_min} if p.organisations_min else "",
+            _("gemeenten én uitvoerende organisaties") if p.mix_municipality_and_executing else "",
+            _("met: %(types)s")
+            % {"types": ", ".join(str(labels.get(t, t)) for t in p.required_organisation_types)}
+            if p.required_organisation_types
+            else "",
+        ]
+    )
+    meetings = join(
+        [
+            span(p.meetings_per_year_min, p.meetings_per_year_max, str(_("per jaar"))),
+            ngettext("elke week", "elke %(n)s weken", p.meeting_interval_weeks)
+            % {"n": p.meeting_interval_weeks},
+            span(p.meeting_hours_min, p.meeting_hours_max, str(_("uur"))),
+            _("fysiek") if p.physical_meetings else "",
+            _("minstens %(n)s sessies") % {"n": p.sessions_min} if p.sessions_min else "",
+            _("looptijd minstens %(n)s maanden") % {"n": p.duration_months_min}
+            if p.duration_months_min
+            else "",
+        ]
+    )
+    guidance = join(
+        [
+            ngettext("%(n)s procesbegeleider", "%(n)s procesbegeleiders", p.facilitators_required)
+            % {"n": p.facilitators_required},
+            _("trekker en procesbegeleider zijn verschillende personen")
+            if p.lead_facilitator_separate
+            else "",
+            _("vanuit verschillende perspectieven") if p.facilitators_different_perspectives else "",
+            _("elke bijeenkomst een casus, om de beurt") if p.case_rotation else "",
+            _("gedeeld theoretisch kader") if p.shared_framework else "",
+        ]
+    )
+    lines = [
+        (_("Deelnemers"), members),
+        (_("Organisaties"), organisations),
+        (_("Bijeenkomsten"), meetings),
+        (_("Begeleiding"), guidance),
+        (_("Toelichting"), p.notes),
+    ]
+    return [(str(label), text) for label, text in lines if text]

@@ -68,6 +68,14 @@ def rule_profile_update(*, rule_profile: RuleProfile, by: Any, **fields: Any) ->
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, by: Any) -> Organisation:
     created = organisation.pk is None
+    organisation.name = organisation.name.strip()
+    # The directory is searched by name; "Gemeente Ede" and "gemeente ede" would be one
+    # organisation split in two.
+    duplicate = Organisation.objects.filter(name__iexact=organisation.name)
+    if organisation.pk is not None:
+        duplicate = duplicate.exclude(pk=organisation.pk)
+    if organisation.name and duplicate.exists():
+        raise ValidationError({"name": _("Er is al een organisatie met deze naam.")})
     organisation.full_clean()
     organisation.save()
     audit(
@@ -87,8 +95,11 @@ def person_for_email(
 ) -> Person:
     """The person with this e-mail address, created when new. An existing person keeps their
     name: one colleague's typo should not rename someone in every community."""
-    email = email.strip().lower()
-    person = Person.objects.filter(email=email).first()
+    email = (email or "").strip().lower()
+    if not email:
+        # A person without an address cannot be found again, invited or told apart.
+        raise ValidationError({"email": _("Vul een e-mailadres in.")})
+    person = Person.objects.filter(email__iexact=email).first()
     if person is not None:
         if organisation and person.organisation_id is None:
             person.organisation = organisation
@@ -196,7 +207,8 @@ def membership_add(
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, by: Any) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not membership.is_active:
+    # A successor who starts on a later date may get their role ahead of time.
+    if membership.left_on is not None and membership.left_on <= timezone.localdate():
         raise ValidationError({"role": _("Dit lidmaatschap is beëindigd.")})
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Kies een geldige rol.")})
@@ -261,12 +273,23 @@ def membership_handover(
     successor: Person,
     by: Any,
     on: datetime.date | None = None,
+    organisation: Organisation | None = None,
 ) -> Membership:
     """Het stokje overdragen: the leaving member's seat and role pass to a colleague, and the
-    link between the two memberships keeps the history."""
+    link between the two memberships keeps the history.
+
+    When the successor joins for the same organisation they take over the seat itself: the
+    colleagues who shared it keep sharing it with the successor (report §5.1.2), instead of the
+    organisation ending up with an extra seat.
+    """
     on = on or timezone.localdate()
     if successor.pk == membership.person_id:
         raise ValidationError({"email": _("Draag de plek over aan iemand anders.")})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    sharer_ids = list(
+        membership.seat_sharers.filter(left_on__isnull=True).values_list("pk", flat=True)
+    )
+    holder = membership.shares_seat_with
     ended = membership_end(
         membership=membership, by=by, left_on=on, reason=Membership.LeftReason.HANDOVER
     )
@@ -275,10 +298,18 @@ def membership_handover(
         person=successor,
         by=by,
         role=ended.role,
-        organisation=successor.organisation or ended.organisation,
+        organisation=organisation or successor.organisation or ended.organisation,
         joined_on=on,
         predecessor=ended,
     )
+    if successor_membership.organisation_id == ended.organisation_id:
+        if sharer_ids:
+            Membership.objects.filter(pk__in=sharer_ids).update(
+                shares_seat_with=successor_membership
+            )
+        elif holder is not None and holder.left_on is None:
+            successor_membership.shares_seat_with = holder
+            successor_membership.save(update_fields=["shares_seat_with"])
     audit(
         actor=by,
         verb="membership.handed_over",
@@ -294,13 +325,38 @@ def membership_handover(
 def membership_share_seat(
     *, membership: Membership, with_membership: Membership | None, by: Any
 ) -> Membership:
-    """Colleagues of one organisation may attend in turn on one seat (report §5.1.2)."""
+    """Colleagues of one organisation may attend in turn on one seat (report §5.1.2).
+
+    A seat has one holder and any number of sharers pointing at it; chains are never stored,
+    so "who shares this seat" stays one lookup.
+    """
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if with_membership is not None and with_membership.shares_seat_with_id:
-        with_membership = with_membership.shares_seat_with
+    if membership.left_on is not None:
+        raise ValidationError({"shares_seat_with": _("Dit lidmaatschap is beëindigd.")})
+    if with_membership is not None:
+        with_membership = Membership.objects.select_related(
+            "person", "shares_seat_with__person"
+        ).get(pk=with_membership.pk)
+        if with_membership.shares_seat_with_id:
+            with_membership = with_membership.shares_seat_with
+        if with_membership.left_on is not None:
+            raise ValidationError(
+                {"shares_seat_with": _("Deze collega is geen lid meer van de gemeenschap.")}
+            )
+        if with_membership.pk == membership.pk:
+            # B shares A's seat and A asks to share B's: that is the seat A already holds.
+            message = _("Deze collega deelt al de plek van %(name)s.") % {
+                "name": membership.person.full_name
+            }
+            raise ValidationError({"shares_seat_with": message})
     membership.shares_seat_with = with_membership
     membership.full_clean(validate_constraints=False)
     membership.save(update_fields=["shares_seat_with"])
+    if with_membership is not None:
+        # Whoever shared this member's seat now shares the seat this member joins.
+        membership.seat_sharers.filter(left_on__isnull=True).update(
+            shares_seat_with=with_membership
+        )
     audit(
         actor=by,
         verb="membership.seat_shared" if with_membership else "membership.seat_own",

@@ -44,7 +44,9 @@ class StyledFormMixin:
                 if "--invalid" not in css:
                     base = css.split(" ")[0]
                     field.widget.attrs["class"] = f"{css} {base}--invalid"
-            if ids and not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            if ids and not isinstance(
+                field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     def add_service_errors(self, error) -> None:

@@ -23,3 +23,14 @@ def test_it_tells_a_coordinator_which_communities_lack_guidance(client, world):
     assert "CoP Zeeland" in body
     assert "Er is nog geen communitytrekker." in body
     assert "SWW Utrecht" not in body
+
+
+def test_it_explains_a_refusal_in_dutch(client, world):
+    client.force_login(world.system_partner)
+    response = client.get(reverse("communities:community", args=[world.community.pk]))
+    assert response.status_code == 403
+    assert "Geen toegang" in response.content.decode()
+
+
+def test_the_health_check_reaches_the_database(client, db):
+    assert client.get(reverse("core:health")).json() == {"status": "ok"}

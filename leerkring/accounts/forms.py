@@ -1,0 +1,219 @@
+"""Forms for signing in, setting a password, inviting members and assigning programme roles.
+
+All of them carry the NL Design System styling and accessible error links of
+`leerkring.core.forms.StyledFormMixin`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from leerkring.communities.models import Community, Membership, Organisation
+from leerkring.core.forms import Form, StyledFormMixin
+
+from .models import ProgrammeRole, User
+
+
+def _organisation_field() -> forms.ModelChoiceField:
+    # The queryset is lazy and copied per form, so declaring the field on the class is safe.
+    return forms.ModelChoiceField(
+        label=_("Organisatie"),
+        queryset=Organisation.objects.only("pk", "name").order_by("name"),
+        required=False,
+        empty_label=_("Geen of onbekend"),
+        help_text=_("Staat de organisatie er niet bij? Laat dit leeg."),
+    )
+
+
+class SignInForm(StyledFormMixin, auth_forms.AuthenticationForm):
+    """Sign in with an e-mail address. The field keeps the name `username`, which is what
+    django-axes reads (AXES_USERNAME_FORM_FIELD) to throttle failed attempts."""
+
+    username = forms.CharField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={"required": _("Vul je e-mailadres in.")},
+    )
+    password = forms.CharField(
+        label=_("Wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Vul je wachtwoord in.")},
+    )
+
+    error_messages = {
+        # One message for an unknown address, a wrong password and a disabled account, so the
+        # form never tells whether an address has an account.
+        "invalid_login": _(
+            "Het e-mailadres of het wachtwoord klopt niet. Controleer beide en probeer het "
+            "opnieuw. Let op hoofdletters in het wachtwoord."
+        ),
+        "inactive": _(
+            "Het e-mailadres of het wachtwoord klopt niet. Controleer beide en probeer het "
+            "opnieuw. Let op hoofdletters in het wachtwoord."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; normalising here also keeps the throttle from
+        # being sidestepped by changing the case of the address.
+        return self.cleaned_data["username"].strip().lower()
+
+
+class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Vul je e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
+        },
+    )
+
+
+class PasswordFieldsMixin:
+    """Two password fields, checked against each other and Django's password validators."""
+
+    password_help = _(
+        "Minstens 10 tekens. Niet alleen cijfers, geen veelgebruikt wachtwoord en niet te veel "
+        "lijkend op je e-mailadres. Een zin van een paar woorden werkt goed."
+    )
+
+    def _check_passwords(self, user: User | None) -> str:
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("De twee wachtwoorden zijn niet gelijk."))
+            return ""
+        if first:
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("new_password1", error)
+                return ""
+        return first or ""
+
+
+def _password_fields() -> tuple[forms.CharField, forms.CharField]:
+    first = forms.CharField(
+        label=_("Nieuw wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=PasswordFieldsMixin.password_help,
+        error_messages={"required": _("Kies een wachtwoord.")},
+    )
+    second = forms.CharField(
+        label=_("Nieuw wachtwoord nog een keer"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Typ het wachtwoord nog een keer.")},
+    )
+    return first, second
+
+
+class SetPasswordForm(StyledFormMixin, PasswordFieldsMixin, auth_forms.SetPasswordForm):
+    """The last step of a password reset."""
+
+    new_password1, new_password2 = _password_fields()
+
+    def clean(self) -> dict:
+        self._check_passwords(self.user)
+        return self.cleaned_data
+
+
+class InvitationAcceptForm(PasswordFieldsMixin, Form):
+    """Choose a password for an invitation. The user may not exist yet, so the similarity
+    validator is given an unsaved user with the invited address."""
+
+    new_password1, new_password2 = _password_fields()
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["password"] = self._check_passwords(User(email=self.email))
+        return cleaned
+
+
+class MemberInviteForm(Form):
+    full_name = forms.CharField(
+        label=_("Naam"),
+        max_length=150,
+        error_messages={"required": _("Vul de naam in.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        help_text=_("Hier sturen we de uitnodiging naartoe."),
+        error_messages={
+            "required": _("Vul het e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    organisation = _organisation_field()
+    job_title = forms.CharField(label=_("Functie"), max_length=150, required=False)
+    role = forms.ChoiceField(
+        label=_("Rol in de gemeenschap"),
+        initial=Membership.Role.PARTICIPANT,
+        error_messages={"invalid_choice": _("Kies een van de rollen uit de lijst.")},
+    )
+
+    def __init__(self, *args, community: Community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(community)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Vul de naam in."))
+        return name
+
+
+def role_choices(community: Community) -> list[tuple[str, str]]:
+    """The roles someone can be invited in; the combined role only where the programme's rule
+    profile lets one person be both lead and facilitator (report §5.2)."""
+    roles = [Membership.Role.PARTICIPANT, Membership.Role.LEAD, Membership.Role.FACILITATOR]
+    if not community.programme.rule_profile.lead_facilitator_separate:
+        roles.append(Membership.Role.LEAD_FACILITATOR)
+    return [(role.value, role.label) for role in roles]
+
+
+class ProgrammeRoleAssignForm(Form):
+    full_name = forms.CharField(
+        label=_("Naam"), max_length=150, error_messages={"required": _("Vul de naam in.")}
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        error_messages={
+            "required": _("Vul het e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
+        },
+    )
+    organisation = _organisation_field()
+    role = forms.ChoiceField(
+        label=_("Rol"),
+        choices=ProgrammeRole.Role.choices,
+        error_messages={"invalid_choice": _("Kies een van de rollen uit de lijst.")},
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Vul de naam in."))
+        return name

@@ -1,0 +1,65 @@
+"""Who may see or do what with meetings, agendas, attendance, outcomes, minutes and threads.
+
+What is said in a meeting (agenda details, minutes, outcomes, who attended) is for members of
+the community. Coordinators and evaluators of the programme see the shape only: dates, format,
+host and attendance *counts* (DESIGN.md §2). The lead organises and keeps the minutes; the
+facilitator builds the agenda and records the outcomes (report §3.2.3) — both may do both,
+because the report found the roles overlap in practice.
+"""
+
+from __future__ import annotations
+
+from leerkring.communities import permissions as community_permissions
+from leerkring.communities.models import Community
+
+from .models import Meeting
+
+
+def can_view_meeting_list(user, community: Community) -> bool:
+    """Dates and counts: members, and coordinators/evaluators of the programme."""
+    return community_permissions.can_view_community(user, community)
+
+
+def can_view_meeting(user, meeting: Meeting) -> bool:
+    """Agenda, outcomes and minutes are what is said in the community: members only."""
+    return community_permissions.is_member(user, meeting.community)
+
+
+def can_plan_meetings(user, community: Community) -> bool:
+    return community_permissions.is_lead(user, community) or community_permissions.is_facilitator(
+        user, community
+    )
+
+
+def can_edit_meeting(user, meeting: Meeting) -> bool:
+    return can_plan_meetings(user, meeting.community)
+
+
+def can_edit_agenda(user, meeting: Meeting) -> bool:
+    return can_plan_meetings(user, meeting.community)
+
+
+def can_record_attendance(user, meeting: Meeting) -> bool:
+    return can_plan_meetings(user, meeting.community)
+
+
+def can_record_outcomes(user, meeting: Meeting) -> bool:
+    return can_plan_meetings(user, meeting.community)
+
+
+def can_edit_minutes(user, meeting: Meeting) -> bool:
+    return can_plan_meetings(user, meeting.community)
+
+
+def can_answer_invitation(user, meeting: Meeting) -> bool:
+    return community_permissions.is_member(user, meeting.community)
+
+
+def can_view_member_attendance(user, community: Community) -> bool:
+    """Attendance per named member over recent meetings helps the lead and facilitator approach
+    quiet members personally (report §5.1.2); it is not for everyone's eyes."""
+    return can_plan_meetings(user, community)
+
+
+def can_use_threads(user, community: Community) -> bool:
+    return community_permissions.is_member(user, community)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian packages a step needs when they are missing: `chromium` for the browser
+# tests, `gettext` (msgfmt) for the translations. Needs root, as on the development machines
+# and CI; elsewhere it says what to install.
+set -euo pipefail
+
+missing=()
+for need in "$@"; do
+  case "$need" in
+    chromium) [[ -x /usr/bin/chromium ]] || missing+=(chromium) ;;
+    gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
+    *) echo "system-packages.sh: unknown package '$need'" >&2; exit 2 ;;
+  esac
+done
+
+((${#missing[@]} == 0)) && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
