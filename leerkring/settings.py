@@ -173,6 +173,8 @@ LOCALE_PATHS = [BASE_DIR / "leerkring" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
+# Opt in to Django 6.0 behaviour: a URL typed without scheme becomes https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -204,6 +206,10 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# --- Meetings -------------------------------------------------------------------------
+# Days before a published meeting that members get a reminder (sent by the task worker).
+MEETING_REMINDER_DAYS = int(os.environ.get("MEETING_REMINDER_DAYS", "3"))
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

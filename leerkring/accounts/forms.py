@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Membership, Organisation
@@ -76,13 +77,25 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
     )
 
 
+def _min_password_length() -> int:
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            return validator.min_length
+    return 1
+
+
+def _password_help() -> str:
+    # Evaluated when shown, so it follows both the active language and the configured minimum.
+    return _(
+        "Minstens %(min_length)d tekens. Niet alleen cijfers, geen veelgebruikt wachtwoord en "
+        "niet te veel lijkend op je e-mailadres. Een zin van een paar woorden werkt goed."
+    ) % {"min_length": _min_password_length()}
+
+
 class PasswordFieldsMixin:
     """Two password fields, checked against each other and Django's password validators."""
 
-    password_help = _(
-        "Minstens 10 tekens. Niet alleen cijfers, geen veelgebruikt wachtwoord en niet te veel "
-        "lijkend op je e-mailadres. Een zin van een paar woorden werkt goed."
-    )
+    password_help = lazy(_password_help, str)()
 
     def _check_passwords(self, user: User | None) -> str:
         first = self.cleaned_data.get("new_password1")
@@ -94,9 +107,28 @@ class PasswordFieldsMixin:
             try:
                 password_validation.validate_password(first, user)
             except forms.ValidationError as error:
-                self.add_error("new_password1", error)
+                self.add_error("new_password1", _plain_password_errors(error))
                 return ""
         return first or ""
+
+
+# Django's own messages for its password validators, in our words. Its Dutch catalogue lags
+# behind the English texts of some validators, which would otherwise show in English.
+_PASSWORD_ERRORS = {
+    "password_too_short": _("Dit wachtwoord is te kort. Gebruik minstens %(min_length)d tekens."),
+    "password_too_similar": _("Dit wachtwoord lijkt te veel op je e-mailadres."),
+    "password_too_common": _("Dit wachtwoord wordt te vaak gebruikt en is makkelijk te raden."),
+    "password_entirely_numeric": _("Een wachtwoord van alleen cijfers is te makkelijk te raden."),
+}
+
+
+def _plain_password_errors(error: forms.ValidationError) -> list[forms.ValidationError]:
+    return [
+        forms.ValidationError(_PASSWORD_ERRORS[item.code], code=item.code, params=item.params)
+        if item.code in _PASSWORD_ERRORS
+        else item
+        for item in error.error_list
+    ]
 
 
 def _password_fields() -> tuple[forms.CharField, forms.CharField]:

@@ -7,6 +7,8 @@ task queue is stored in the database, and the one-time token must never be store
 from __future__ import annotations
 
 import hashlib
+import logging
+import smtplib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -25,6 +27,8 @@ from leerkring.communities.models import Community, Membership, Organisation, Pe
 from leerkring.core.audit import audit
 
 from .models import Invitation, ProgrammeRole, User
+
+logger = logging.getLogger(__name__)
 
 
 def token_hash(token: str) -> str:
@@ -59,7 +63,12 @@ def _send_invitation_email(
     message.attach_alternative(
         render_to_string("accounts/email/invitation.html", context), "text/html"
     )
-    message.send()
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        # The membership is saved and the members page offers "Opnieuw uitnodigen"; a mail
+        # server that is down must not turn a saved invitation into an error page.
+        logger.exception("Invitation e-mail to %s could not be sent", invitation.email)
 
 
 @transaction.atomic

@@ -152,8 +152,8 @@ class RuleProfileForm(ModelForm):
 
 
 class PresetForm(Form):
-    """"Begin vanuit een voorbeeld": fills the rule profile form with a preset's values; nothing
-    is saved until the coordinator saves the form itself."""
+    """The "Begin vanuit een voorbeeld" choice: fills the rule profile form with a preset's
+    values; nothing is saved until the coordinator saves the form itself."""
 
     preset = forms.ChoiceField(label=_("Begin vanuit een voorbeeld"), choices=preset_choices)
 

@@ -70,13 +70,21 @@ class MembershipHandoverForm(Form):
 OWN_SEAT = ""
 
 
+class RadioSelect(forms.RadioSelect):
+    """Radio buttons whose field id points at the first option, so the error summary's link
+    moves focus into the group."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class MembershipSeatForm(Form):
     """Choose a colleague of the same organisation to attend in turn with, or an own seat.
     Only those colleagues are offered; any other id is refused as an invalid choice."""
 
     shares_seat_with = forms.ChoiceField(
         label=_("Plek"),
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         required=False,
         error_messages={
             "invalid_choice": _(

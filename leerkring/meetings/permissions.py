@@ -63,3 +63,62 @@ def can_view_member_attendance(user, community: Community) -> bool:
 
 def can_use_threads(user, community: Community) -> bool:
     return community_permissions.is_member(user, community)
+
+
+# --- Outcomes, minutes, agreements and threads -----------------------------------------
+
+
+def can_view_agreement(user, agreement) -> bool:
+    """An agreement is what is said in the community: members only."""
+    return community_permissions.is_member(user, agreement.community)
+
+
+def can_change_agreement_status(user, agreement) -> bool:
+    """The one who took the agreement on reports on it; the lead and facilitator follow all
+    agreements up (report §5.1.3), so they may change any of their community."""
+    if can_plan_meetings(user, agreement.community):
+        return True
+    person = community_permissions.access_for(user).person
+    if person is None or agreement.owner_id is None:
+        return False
+    owner = agreement.owner
+    return (
+        owner.person_id == person.pk
+        and owner.is_active
+        and community_permissions.is_member(user, agreement.community)
+    )
+
+
+# --- Invitations, calendar and attendance ----------------------------------------------
+
+
+def can_publish_meeting(user, meeting: Meeting) -> bool:
+    return can_edit_meeting(user, meeting)
+
+
+def can_view_rsvp_answers(user, meeting: Meeting) -> bool:
+    """Who said they will come is for whoever organises the meeting: the lead and facilitator."""
+    return can_plan_meetings(user, meeting.community)
+
+
+def can_download_meeting_ics(user, meeting: Meeting) -> bool:
+    return can_view_meeting(user, meeting)
+
+
+def can_use_calendar_feed(user) -> bool:
+    """Anyone with a person record may keep a feed; it holds only their own communities'
+    meetings, so someone without memberships just gets an empty calendar."""
+    return community_permissions.access_for(user).person is not None
+
+
+# --- Planning and agenda ---------------------------------------------------------------
+
+
+def can_open_meetings(user, community: Community) -> bool:
+    """Whether the meeting list links to the meeting pages: members only, because a meeting
+    page shows what is said; coordinators see the list's dates and counts without links."""
+    return community_permissions.is_member(user, community)
+
+
+def can_print_agenda(user, meeting: Meeting) -> bool:
+    return can_view_meeting(user, meeting)

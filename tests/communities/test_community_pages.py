@@ -80,7 +80,9 @@ def test_a_coordinator_who_is_a_member_sees_the_names(client, world):
 def test_it_shows_the_composition_by_organisation_type_as_chart_and_table(client, world):
     coa = factories.OrganisationFactory(name="COA Zutphen", type=Organisation.Type.COA)
     for _ in range(2):
-        factories.MembershipFactory(community=world.community, organisation=coa, person__organisation=coa)
+        factories.MembershipFactory(
+            community=world.community, organisation=coa, person__organisation=coa
+        )
     client.force_login(world.evaluator)
     response = client.get(page_url(world.community))
     rows = [(r.label, r.members, r.organisations) for r in response.context["composition"].rows]
@@ -121,7 +123,9 @@ def test_it_shows_the_scenario_and_the_interval_from_the_rule_profile(client, wo
         ("evaluator", False, False),
     ],
 )
-def test_it_offers_manage_and_edit_links_only_to_who_may_use_them(client, world, visitor, manage, edit):
+def test_it_offers_manage_and_edit_links_only_to_who_may_use_them(
+    client, world, visitor, manage, edit
+):
     client.force_login(getattr(world, visitor))
     body = client.get(page_url(world.community)).content.decode()
     assert (reverse("communities:members", args=[world.community.pk]) in body) is manage
@@ -184,7 +188,11 @@ def test_step_one_offers_the_scenarios_with_their_recommendations(client, world)
     response = client.get(create_url())
     body = response.content.decode()
     assert response.templates[0].name == "communities/community_create_scenario.html"
-    for label in ["A – Lokaal kennismaken", "B – Lokale resultaten", "C – Verbetering van het stelsel"]:
+    for label in [
+        "A – Lokaal kennismaken",
+        "B – Lokale resultaten",
+        "C – Verbetering van het stelsel",
+    ]:
         assert label in body
     assert "Resultaten borgen" in body
     assert "Spelregels van CoP&#x27;s Inburgering" in body

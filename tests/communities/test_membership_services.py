@@ -118,9 +118,7 @@ def test_it_lets_a_successor_who_starts_later_get_a_role_ahead_of_time(community
     leaving = member(community)
     successor = factories.PersonFactory(organisation=leaving.organisation)
     future = TODAY + datetime.timedelta(days=14)
-    new = services.membership_handover(
-        membership=leaving, successor=successor, by=None, on=future
-    )
+    new = services.membership_handover(membership=leaving, successor=successor, by=None, on=future)
     services.membership_change_role(membership=new, role=Membership.Role.LEAD, by=None)
     new.refresh_from_db()
     assert new.role == Membership.Role.LEAD
@@ -143,9 +141,7 @@ def test_it_refuses_an_end_date_before_the_member_joined(community):
     membership = member(community, joined=10)
     with pytest.raises(ValidationError) as error:
         services.membership_end(membership=membership, by=None, left_on=days_ago(11))
-    assert error.value.message_dict["left_on"] == [
-        "De einddatum ligt vóór de datum van aanmelden."
-    ]
+    assert error.value.message_dict["left_on"] == ["De einddatum ligt vóór de datum van aanmelden."]
     membership.refresh_from_db()
     assert membership.left_on is None
 
@@ -228,7 +224,9 @@ def test_a_handover_that_fails_late_saves_nothing(community):
     leaving = member(community)
     successor = factories.PersonFactory()
     with (
-        mock.patch.object(services, "audit", side_effect=[mock.DEFAULT, mock.DEFAULT, RuntimeError]),
+        mock.patch.object(
+            services, "audit", side_effect=[mock.DEFAULT, mock.DEFAULT, RuntimeError]
+        ),
         pytest.raises(RuntimeError),
     ):
         services.membership_handover(membership=leaving, successor=successor, by=None)
@@ -237,9 +235,7 @@ def test_a_handover_that_fails_late_saves_nothing(community):
     assert not Membership.objects.filter(person=successor).exists()
 
 
-def test_a_successor_of_the_same_organisation_takes_over_the_shared_seat(
-    community, organisation
-):
+def test_a_successor_of_the_same_organisation_takes_over_the_shared_seat(community, organisation):
     holder = member(community, organisation, joined=300)
     sharer = member(community, organisation, joined=100)
     services.membership_share_seat(membership=sharer, with_membership=holder, by=None)

@@ -102,8 +102,9 @@ def test_it_filters_on_region(client, world, directory):
     assert '<option value="IJsselland">' in response.content.decode()
 
 
-@pytest.mark.parametrize(("q", "expected"), [("taalschool", ["Taalschool Amersfoort"]),
-                                             ("zwolle", ["COA Zwolle"])])
+@pytest.mark.parametrize(
+    ("q", "expected"), [("taalschool", ["Taalschool Amersfoort"]), ("zwolle", ["COA Zwolle"])]
+)
 def test_it_searches_name_and_city(client, world, directory, q, expected):
     client.force_login(world.coordinator)
     assert names(client.get(LIST, {"q": q})) == expected
@@ -191,7 +192,9 @@ def test_a_coordinator_adds_an_organisation(client, world):
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Vluchtelingenwerk Oost")
     assert organisation.website == "https://www.vluchtelingenwerk.nl"
-    assert AuditEvent.objects.filter(verb="organisation.created", object_id=organisation.pk).exists()
+    assert AuditEvent.objects.filter(
+        verb="organisation.created", object_id=organisation.pk
+    ).exists()
 
 
 @pytest.mark.parametrize("name", ["Gemeente Utrecht", "gemeente utrecht"])

@@ -13,7 +13,14 @@ from leerkring.communities.models import Community, Organisation, RuleProfile
 from leerkring.core.models import AuditEvent
 from tests import factories
 
-FORBIDDEN = ["participant", "lead", "sibling_member", "system_partner", "other_coordinator", "nobody"]
+FORBIDDEN = [
+    "participant",
+    "lead",
+    "sibling_member",
+    "system_partner",
+    "other_coordinator",
+    "nobody",
+]
 
 
 def overview_url(slug="inburgering", **params):
@@ -88,8 +95,12 @@ def test_it_shows_the_shape_of_each_community_without_names(client, world, visit
 
 def test_it_counts_members_and_organisations_and_the_type_mix(client, world):
     coa = factories.OrganisationFactory(name="COA Zutphen", type=Organisation.Type.COA)
-    factories.MembershipFactory(community=world.community, organisation=coa, person__organisation=coa)
-    factories.MembershipFactory(community=world.community, organisation=coa, person__organisation=coa)
+    factories.MembershipFactory(
+        community=world.community, organisation=coa, person__organisation=coa
+    )
+    factories.MembershipFactory(
+        community=world.community, organisation=coa, person__organisation=coa
+    )
     left = factories.MembershipFactory(community=world.community)
     left.left_on = left.joined_on
     left.save()
@@ -126,12 +137,20 @@ def varied(world):
     """Three more communities in the programme that differ in every filterable way."""
     p = world.programme
     factories.CommunityFactory(
-        programme=p, name="Landelijke CoP Werk", scope=Community.Scope.NATIONAL, region="",
-        scenario=Community.Scenario.C, status=Community.Status.STARTING,
+        programme=p,
+        name="Landelijke CoP Werk",
+        scope=Community.Scope.NATIONAL,
+        region="",
+        scenario=Community.Scenario.C,
+        status=Community.Status.STARTING,
     )
     factories.CommunityFactory(
-        programme=p, name="CoP Twente", region="Twente", scenario=Community.Scenario.A,
-        phase=Community.Phase.DEVELOP, status=Community.Status.PAUSED,
+        programme=p,
+        name="CoP Twente",
+        region="Twente",
+        scenario=Community.Scenario.A,
+        phase=Community.Phase.DEVELOP,
+        status=Community.Status.PAUSED,
     )
     big = factories.CommunityFactory(programme=p, name="CoP Groot", region="Twente")
     for _ in range(4):
@@ -183,7 +202,9 @@ def test_it_marks_the_sorted_column_for_screen_readers(client, varied):
 
 def test_it_shows_fifty_communities_a_page_and_keeps_filters_in_the_page_links(client, world):
     for n in range(55):
-        factories.CommunityFactory(programme=world.programme, name=f"CoP Veluwe {n:02}", region="Veluwe")
+        factories.CommunityFactory(
+            programme=world.programme, name=f"CoP Veluwe {n:02}", region="Veluwe"
+        )
     client.force_login(world.coordinator)
     first = client.get(overview_url(region="Veluwe"))
     assert len(listed(first)) == 50
@@ -285,7 +306,9 @@ def test_a_coordinator_saves_the_rule_profile_and_it_is_audited(client, world):
 
 def test_it_shows_the_message_next_to_a_bad_range_and_saves_nothing(client, world):
     client.force_login(world.coordinator)
-    response = client.post(rules_url(), rule_data(members_min="30", members_max="12", members_target=""))
+    response = client.post(
+        rules_url(), rule_data(members_min="30", members_max="12", members_target="")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["members_max"] == [
         "Het maximum moet groter zijn dan het minimum."

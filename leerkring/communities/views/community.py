@@ -43,7 +43,7 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if not permissions.can_view_community(user, community):
         raise PermissionDenied
-    can_view_members = True
+    can_view_members = permissions.can_view_members(user, community)
     can_view_programme = permissions.can_view_programme(user, community.programme)
     rule_profile = _rule_profile(community.programme)
     return render(
@@ -56,7 +56,6 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
             or (rule_profile.meeting_interval_weeks if rule_profile else None),
             "scenario_goal": SCENARIO_RECOMMENDATIONS.get(community.scenario, {}).get("goal"),
             "composition": selectors.community_composition(community=community),
-            "x": [m.person.full_name for m in community.memberships.all()],
             "groups": (
                 selectors.community_members_by_organisation(community=community)
                 if can_view_members
@@ -164,9 +163,7 @@ def community_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": community.programme,
             "form": form,
             "scenarios": _scenarios(),
-            "can_view_programme": permissions.can_view_programme(
-                request.user, community.programme
-            ),
+            "can_view_programme": permissions.can_view_programme(request.user, community.programme),
             "nav_section": "programme",
             "current_programme": community.programme,
         },

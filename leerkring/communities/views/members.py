@@ -66,7 +66,6 @@ def _render_members(
     community: Community,
     *,
     role_errors: dict[int, list[str]] | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     overview = selectors.members_for_management(community=community)
     role_errors = role_errors or {}
@@ -84,7 +83,6 @@ def _render_members(
             "nav_section": "community",
             **overview,
         },
-        status=status,
     )
 
 
@@ -119,7 +117,7 @@ def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
             )
             return _back_to_members(request, community, f"#member-{membership.pk}")
     errors = [error for errors in form.errors.values() for error in errors]
-    return _render_members(request, community, role_errors={membership.pk: errors}, status=400)
+    return _render_members(request, community, role_errors={membership.pk: errors})
 
 
 @login_required

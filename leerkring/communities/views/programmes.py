@@ -55,8 +55,9 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     sort = filters.pop("sort", "name")
     communities = selectors.programme_communities(programme=programme, sort=sort, **filters)
     page = Paginator(communities, COMMUNITIES_PER_PAGE).get_page(request.GET.get("page"))
+    mix = selectors.organisation_type_mix(community_ids=[c.pk for c in page.object_list])
     for community in page.object_list:
-        community.type_mix = selectors.organisation_type_mix(community_ids=[community.pk]).get(community.pk, [])
+        community.type_mix = mix.get(community.pk, [])
     context = {
         "programme": programme,
         "form": form,
@@ -83,7 +84,8 @@ def rule_profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_edit_rule_profile(request.user, programme):
         raise PermissionDenied
     profile = _rule_profile(programme)
-    preset_form = PresetForm(request.GET if "preset" in request.GET else None)
+    # Its own ids: the edit form below has a (hidden) field named "preset" as well.
+    preset_form = PresetForm(request.GET if "preset" in request.GET else None, auto_id="example_%s")
     if request.method == "POST":
         # The form validates a copy, so the service still sees what changed and audits it.
         form = RuleProfileForm(request.POST, instance=_rule_profile(_programme(slug)))

@@ -1,0 +1,178 @@
+"""iCalendar (RFC 5545 / iTIP RFC 5546) for meetings: invitations, updates, cancellations and
+the personal calendar feed.
+
+One meeting is one event for its whole life: the UID never changes and SEQUENCE goes up with
+every update a calendar has to take over, so Outlook, Google and Apple replace the event in
+place instead of adding a second one. Times are written in Europe/Amsterdam with its VTIMEZONE,
+so the meeting stays at 14:00 local time across the change to and from summer time.
+
+What goes into an event is only what the invitation e-mail already tells a member (title, time,
+place, link); agenda and minutes stay on the site, behind sign-in.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from email.mime.text import MIMEText
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+from .models import Meeting
+
+TZID = "Europe/Amsterdam"
+AMSTERDAM = ZoneInfo(TZID)
+PRODID = "-//Leerkring//Bijeenkomsten//NL"
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+PUBLISH = "PUBLISH"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    return f"{meeting.ical_uid}@leerkring"
+
+
+def meeting_title(meeting: Meeting) -> str:
+    return meeting.title or _("Bijeenkomst %(community)s") % {"community": meeting.community.name}
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return settings.SITE_URL + reverse("meetings:meeting_ics", args=[meeting.pk]).rsplit(
+        "ics/", 1
+    )[0]
+
+
+def _amsterdam_vtimezone() -> Timezone:
+    """The EU summer-time rule (last Sunday of March and October) as RRULEs: short, and what
+    every calendar client understands."""
+    tz = Timezone()
+    tz.add("tzid", TZID)
+    summer = TimezoneDaylight()
+    summer.add("tzname", "CEST")
+    summer.add("dtstart", datetime.datetime(1981, 3, 29, 2, 0, 0))
+    summer.add("tzoffsetfrom", datetime.timedelta(hours=1))
+    summer.add("tzoffsetto", datetime.timedelta(hours=2))
+    summer.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
+    winter = TimezoneStandard()
+    winter.add("tzname", "CET")
+    winter.add("dtstart", datetime.datetime(1996, 10, 27, 3, 0, 0))
+    winter.add("tzoffsetfrom", datetime.timedelta(hours=2))
+    winter.add("tzoffsetto", datetime.timedelta(hours=1))
+    winter.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz
+
+
+def _calendar(method: str | None, name: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", TZID)
+    calendar.add_component(_amsterdam_vtimezone())
+    return calendar
+
+
+def _location(meeting: Meeting) -> str:
+    parts = [part for part in (meeting.place, meeting.address) if part]
+    if meeting.format == Meeting.Format.ONLINE:
+        return meeting.online_url or _("Online")
+    if meeting.format == Meeting.Format.HYBRID and meeting.online_url:
+        parts.append(meeting.online_url)
+    return ", ".join(parts)
+
+
+def meeting_event(
+    meeting: Meeting,
+    *,
+    cancelled: bool = False,
+    attendee_email: str | None = None,
+    attendee_name: str = "",
+) -> Event:
+    """One VEVENT for the meeting. `cancelled` marks it STATUS:CANCELLED (a cancel message, or a
+    cancelled meeting in a feed)."""
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.ical_sequence)
+    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(AMSTERDAM))
+    event.add("dtend", meeting.ends_at.astimezone(AMSTERDAM))
+    event.add("summary", meeting_title(meeting))
+    location = _location(meeting)
+    if location:
+        event.add("location", location)
+    url = meeting_url(meeting)
+    event.add("url", url)
+    description = [meeting.community.name, _("Agenda en details: %(url)s") % {"url": url}]
+    if meeting.online_url:
+        description.append(_("Online deelnemen: %(url)s") % {"url": meeting.online_url})
+    if cancelled and meeting.cancel_reason:
+        description.insert(0, _("Afgelast: %(reason)s") % {"reason": meeting.cancel_reason})
+    event.add("description", "\n".join(description))
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    event.add("organizer", f"mailto:{address}", parameters={"CN": name or "Leerkring"})
+    if attendee_email:
+        event.add(
+            "attendee",
+            f"mailto:{attendee_email}",
+            parameters={
+                "CN": attendee_name or attendee_email,
+                "ROLE": "REQ-PARTICIPANT",
+                "PARTSTAT": "NEEDS-ACTION",
+                # Answers go through the links in the e-mail, not to the no-reply organizer.
+                "RSVP": "FALSE",
+            },
+        )
+    is_cancelled = cancelled or meeting.status == Meeting.Status.CANCELLED
+    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if is_cancelled else "OPAQUE")
+    return event
+
+
+def meeting_ics(
+    meeting: Meeting, *, method: str, attendee_email: str | None = None, attendee_name: str = ""
+) -> bytes:
+    """A single-event calendar for an e-mail or a download. METHOD:CANCEL always carries
+    STATUS:CANCELLED; a download of a cancelled meeting is a cancellation too, so importing it
+    removes the event instead of adding it."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        method = CANCEL
+    calendar = _calendar(method)
+    calendar.add_component(
+        meeting_event(
+            meeting,
+            cancelled=method == CANCEL,
+            attendee_email=attendee_email,
+            attendee_name=attendee_name,
+        )
+    )
+    return calendar.to_ical()
+
+
+def feed_ics(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    """A subscription feed: every meeting once, cancelled ones kept as STATUS:CANCELLED so a
+    subscribed calendar shows them struck through rather than silently dropping them."""
+    calendar = _calendar(PUBLISH, name=name)
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting))
+    return calendar.to_ical()
+
+
+def ics_attachment(content: bytes, *, method: str, filename: str = "bijeenkomst.ics") -> MIMEText:
+    """A text/calendar MIME part with its iTIP method, as mail clients expect for invitations."""
+    part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part

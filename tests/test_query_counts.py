@@ -1,0 +1,118 @@
+"""A page's query count must not grow with the data (DESIGN.md §5, STYLE.md "Querysets").
+
+Each page is requested on a small synthetic network and on one ten times larger, by the visitor
+who uses it; the counts must be equal. The community pages are also compared between the
+smallest community and one of forty members.
+"""
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from leerkring.accounts.models import ProgrammeRole
+from leerkring.communities.models import Community, Membership, active_membership_q
+from leerkring.communities.synthetic import synth_build
+
+SMALL, LARGE = 0.005, 0.05
+PAGES = [
+    "programme overview",
+    "programme overview, page 2 sorted by members",
+    "community page, as member",
+    "community page, as coordinator",
+    "member list, as lead",
+    "organisation directory",
+    "organisation directory, filtered",
+]
+
+_cache: dict[float, dict[str, tuple[int, int]]] = {}
+
+
+def _member(community: Community, role: str):
+    return (
+        Membership.objects.active()
+        .filter(community=community, role=role)
+        .select_related("person__user")
+        .order_by("pk")
+        .first()
+        .person.user
+    )
+
+
+def _count(user, url: str) -> tuple[int, int]:
+    client = Client()
+    client.force_login(user)
+    client.get(url)  # warm: the first request may fill per-process caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response.status_code, len(captured.captured_queries)
+
+
+def _page_counts(scale: float, community_pick: str) -> dict[str, tuple[int, int]]:
+    """Counts per page on a synthetic network built inside a rolled-back transaction."""
+    with transaction.atomic():
+        synth_build(seed=5, scale=scale, out=lambda _message: None)
+        coordinator_role = ProgrammeRole.objects.filter(
+            programme__slug="inburgering", role=ProgrammeRole.Role.COORDINATOR
+        ).order_by("pk")[0]
+        coordinator = coordinator_role.person.user
+        communities = (
+            Community.objects.filter(programme__slug="inburgering")
+            .annotate(n=Count("memberships", filter=active_membership_q("memberships__")))
+            .order_by("n" if community_pick == "smallest" else "-n", "pk")
+        )
+        community = communities[0]
+        member = _member(community, Membership.Role.PARTICIPANT)
+        lead = _member(community, Membership.Role.LEAD)
+        programme_url = reverse("communities:programme", args=["inburgering"])
+        community_url = reverse("communities:community", args=[community.pk])
+        organisations_url = reverse("communities:organisation_list")
+        counts = {
+            "programme overview": _count(coordinator, programme_url),
+            "programme overview, page 2 sorted by members": _count(
+                coordinator, f"{programme_url}?sort=-members&page=2"
+            ),
+            "community page, as member": _count(member, community_url),
+            "community page, as coordinator": _count(coordinator, community_url),
+            "member list, as lead": _count(
+                lead, reverse("communities:members", args=[community.pk])
+            ),
+            "organisation directory": _count(coordinator, organisations_url),
+            "organisation directory, filtered": _count(
+                coordinator, f"{organisations_url}?type=municipality&page=2"
+            ),
+        }
+        transaction.set_rollback(True)
+    return counts
+
+
+def _counts(key: str) -> dict[str, tuple[int, int]]:
+    if key not in _cache:
+        scale, pick = {
+            "small": (SMALL, "largest"),
+            "large": (LARGE, "largest"),
+            "large, smallest community": (LARGE, "smallest"),
+        }[key]
+        _cache[key] = _page_counts(scale, pick)
+    return _cache[key]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES)
+def test_the_query_count_does_not_grow_with_the_network(page):
+    small, large = _counts("small")[page], _counts("large")[page]
+    assert small[0] == 200, f"{page} answered {small[0]}"
+    assert large[0] == 200, f"{page} answered {large[0]}"
+    assert small[1] == large[1], f"{page}: {small[1]} queries on the small network, {large[1]} on the large"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page", ["community page, as member", "community page, as coordinator", "member list, as lead"]
+)
+def test_the_query_count_does_not_grow_with_the_community(page):
+    small, large = _counts("large, smallest community")[page], _counts("large")[page]
+    assert small[0] == large[0] == 200
+    assert small[1] == large[1], f"{page}: {small[1]} queries for the smallest community, {large[1]} for forty"
