@@ -105,7 +105,9 @@ def test_the_query_count_does_not_grow_with_the_network(page):
     small, large = _counts("small")[page], _counts("large")[page]
     assert small[0] == 200, f"{page} answered {small[0]}"
     assert large[0] == 200, f"{page} answered {large[0]}"
-    assert small[1] == large[1], f"{page}: {small[1]} queries on the small network, {large[1]} on the large"
+    assert small[1] == large[1], (
+        f"{page}: {small[1]} queries on the small network, {large[1]} on the large"
+    )
 
 
 @pytest.mark.django_db
@@ -115,4 +117,6 @@ def test_the_query_count_does_not_grow_with_the_network(page):
 def test_the_query_count_does_not_grow_with_the_community(page):
     small, large = _counts("large, smallest community")[page], _counts("large")[page]
     assert small[0] == large[0] == 200
-    assert small[1] == large[1], f"{page}: {small[1]} queries for the smallest community, {large[1]} for forty"
+    assert small[1] == large[1], (
+        f"{page}: {small[1]} queries for the smallest community, {large[1]} for forty"
+    )

@@ -79,8 +79,16 @@ INBURGERING = [
         "CoP Achterhoek",
         "Achterhoek",
         26,
-        ("Doetinchem", "Winterswijk", "Aalten", "Oost Gelre", "Berkelland", "Bronckhorst",
-         "Montferland", "Oude IJsselstreek"),
+        (
+            "Doetinchem",
+            "Winterswijk",
+            "Aalten",
+            "Oost Gelre",
+            "Berkelland",
+            "Bronckhorst",
+            "Montferland",
+            "Oude IJsselstreek",
+        ),
         S.B,
         P.DEVELOP,
         "Financiële zelfredzaamheid en jongeren na de ISK",
@@ -201,8 +209,16 @@ INBURGERING = [
         "CoP Fryslân",
         "Friesland",
         40,
-        ("Leeuwarden", "Súdwest-Fryslân", "Smallingerland", "Heerenveen", "De Fryske Marren",
-         "Waadhoeke", "Noardeast-Fryslân", "Opsterland"),
+        (
+            "Leeuwarden",
+            "Súdwest-Fryslân",
+            "Smallingerland",
+            "Heerenveen",
+            "De Fryske Marren",
+            "Waadhoeke",
+            "Noardeast-Fryslân",
+            "Opsterland",
+        ),
         S.A,
         P.OBSERVE_EXPERIMENT,
         "Samenwerking in de keten en het perspectief van de inburgeraar",
@@ -216,9 +232,32 @@ INBURGERING = [
         "CoP Klantmanagers",
         "",
         24,
-        ("Almere", "Apeldoorn", "Breda", "Deventer", "Enschede", "Haarlem", "Leiden", "Nijmegen",
-         "Zwolle", "Zoetermeer", "Venlo", "Hoorn", "Gouda", "Delft", "Alkmaar", "Heerlen",
-         "Emmen", "Lelystad", "Dordrecht", "Hengelo", "Kampen", "Tiel", "Oss", "Veenendaal"),
+        (
+            "Almere",
+            "Apeldoorn",
+            "Breda",
+            "Deventer",
+            "Enschede",
+            "Haarlem",
+            "Leiden",
+            "Nijmegen",
+            "Zwolle",
+            "Zoetermeer",
+            "Venlo",
+            "Hoorn",
+            "Gouda",
+            "Delft",
+            "Alkmaar",
+            "Heerlen",
+            "Emmen",
+            "Lelystad",
+            "Dordrecht",
+            "Hengelo",
+            "Kampen",
+            "Tiel",
+            "Oss",
+            "Veenendaal",
+        ),
         S.B,
         P.DEVELOP,
         "Het vak van klantmanager inburgering",
@@ -395,7 +434,10 @@ def _seat_organisations(builder: _Builder, spec: DemoCommunity) -> list[tuple[Or
     region = spec.region or "landelijk"
     municipalities = [
         builder.organisation(
-            f"Gemeente {city}", T.MUNICIPALITY, spec.region or MUNICIPALITY_REGION.get(city, ""), city
+            f"Gemeente {city}",
+            T.MUNICIPALITY,
+            spec.region or MUNICIPALITY_REGION.get(city, ""),
+            city,
         )
         for city in spec.municipalities
     ]
@@ -545,8 +587,12 @@ def demo_build() -> dict[str, Any]:
     # The people behind the demo logins.
     coordinator = builder.person(divosa, "Adviseur inburgering", LOGINS["coordinator"])
     evaluator = builder.person(research, "Onderzoeker", LOGINS["evaluator"])
-    system_partner = builder.person(ministry, "Beleidsmedewerker inburgering", LOGINS["system_partner"])
-    doetinchem = builder.organisation("Gemeente Doetinchem", T.MUNICIPALITY, "Achterhoek", "Doetinchem")
+    system_partner = builder.person(
+        ministry, "Beleidsmedewerker inburgering", LOGINS["system_partner"]
+    )
+    doetinchem = builder.organisation(
+        "Gemeente Doetinchem", T.MUNICIPALITY, "Achterhoek", "Doetinchem"
+    )
     lead = builder.person(doetinchem, "Beleidsadviseur inburgering", LOGINS["lead"])
     facilitator = builder.person(bureau, "Procesbegeleider", LOGINS["facilitator"])
     participant = builder.person(doetinchem, "Klantmanager inburgering", LOGINS["participant"])
@@ -634,5 +680,13 @@ def _seat_changes(builder: _Builder, members: dict[str, list[Membership]]) -> No
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(role, e-mail address, password) for each kind of visitor."""
-    order = ["coordinator", "evaluator", "system_partner", "lead", "facilitator", "participant", "admin"]
+    order = [
+        "coordinator",
+        "evaluator",
+        "system_partner",
+        "lead",
+        "facilitator",
+        "participant",
+        "admin",
+    ]
     return [(LOGIN_LABELS[key], LOGINS[key], DEMO_PASSWORD) for key in order]

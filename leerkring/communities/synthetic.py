@@ -31,7 +31,7 @@ from .presets import preset_values
 
 T = Organisation.Type
 
-DEMO_PASSWORD = "leerkring-demo"
+DEMO_PASSWORD = "leerkring-demo"  # noqa: S105 - the documented password of demo accounts
 EMAIL_DOMAIN = "leerkring.test"
 BATCH_SIZE = 2000
 
@@ -39,24 +39,25 @@ BATCH_SIZE = 2000
 # Common Dutch first names and surnames; combined by a seeded generator they give fictional
 # people who read as real ones.
 
-FIRST_NAMES = (
-    "Anna Sanne Lotte Femke Eva Iris Lisa Fleur Noor Sara Julia Emma Anouk Marieke Ilse Esther "
-    "Linda Monique Petra Sandra Ingrid Karin Wendy Yvonne Hanneke Janneke Mirjam Saskia Nadia "
-    "Fatima Samira Yasmina Amira Leila Ayse Elif Zeynep Selin Hatice Mariam Rahel Selam Hiwet "
-    "Daan Bram Thijs Lars Ruben Sem Jesse Tim Niels Joost Maarten Bas Pieter Jeroen Wouter "
-    "Sander Erik Frank Hans Kees Marco Martijn Rob Sjoerd Wim Gert-Jan Jan-Willem Hidde Jelle "
-    "Tjeerd Sietse Wiebe Mohamed Youssef Ahmed Karim Hamza Bilal Mehmet Emre Murat Omar Samir "
-    "Tesfaye Dawit Yonas Rami Tarik Rachid Stefan Remco Koen Luuk Floor Nienke Roos Maaike"
+FIRST_NAMES = (  # noqa: SIM905 - easier to read and extend as one text
+    "Anna Sanne Lotte Femke Eva Iris Lisa Fleur Noor Sara Julia Emma Anouk Marieke Ilse "
+    "Esther Linda Monique Petra Sandra Ingrid Karin Wendy Yvonne Hanneke Janneke Mirjam "
+    "Saskia Nadia Fatima Samira Yasmina Amira Leila Ayse Elif Zeynep Selin Hatice Mariam "
+    "Rahel Selam Hiwet Daan Bram Thijs Lars Ruben Sem Jesse Tim Niels Joost Maarten Bas "
+    "Pieter Jeroen Wouter Sander Erik Frank Hans Kees Marco Martijn Rob Sjoerd Wim Gert-Jan "
+    "Jan-Willem Hidde Jelle Tjeerd Sietse Wiebe Mohamed Youssef Ahmed Karim Hamza Bilal "
+    "Mehmet Emre Murat Omar Samir Tesfaye Dawit Yonas Rami Tarik Rachid Stefan Remco Koen "
+    "Luuk Floor Nienke Roos Maaike"
 ).split()
 
-SURNAMES = (
+SURNAMES = (  # noqa: SIM905 - easier to read and extend as one text
     "de Jong|Jansen|de Vries|van den Berg|van Dijk|Bakker|Janssen|Visser|Smit|Meijer|de Boer|"
-    "Mulder|de Groot|Bos|Vos|Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|"
-    "de Graaf|van der Meer|van der Linden|Kok|Jacobs|de Haan|Vermeulen|van den Heuvel|"
+    "Mulder|de Groot|Bos|Vos|Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|"
+    "Smits|de Graaf|van der Meer|van der Linden|Kok|Jacobs|de Haan|Vermeulen|van den Heuvel|"
     "van der Veen|van den Broek|de Bruijn|de Bruin|van der Heijden|Schouten|van Beek|Willems|"
-    "van Vliet|van de Ven|Hoekstra|Maas|Verhoeven|Koster|van Dam|van der Wal|Prins|Blom|Huisman|"
-    "Peeters|de Kort|Kuipers|van Wijk|Postma|Kramer|van Doorn|Wouters|Post|Hermans|Evers|"
-    "Timmermans|Groen|Sanders|Jonker|Bosman|Veenstra|Koning|Gerritsen|Kuiper|Haverkamp|"
+    "van Vliet|van de Ven|Hoekstra|Maas|Verhoeven|Koster|van Dam|van der Wal|Prins|Blom|"
+    "Huisman|Peeters|de Kort|Kuipers|van Wijk|Postma|Kramer|van Doorn|Wouters|Post|Hermans|"
+    "Evers|Timmermans|Groen|Sanders|Jonker|Bosman|Veenstra|Koning|Gerritsen|Kuiper|Haverkamp|"
     "Wijnberg|Hofstra|Terpstra|Zijlstra|Bouma|Wiersma|Tuinstra|Scholten|Lammers|Verbeek|"
     "El Amrani|Yilmaz|Kaya|Demir|Öztürk|Bouzid|El Idrissi|Benali|Haddou|Tekle|Gebremedhin|"
     "Haile|Osman|Nasser|Haddad|Chaouch|Aydın|Çelik|Ramdin|Soekhai|Kartosen|Pinas|Biharie|"
@@ -83,11 +84,24 @@ def email_local_part(full_name: str) -> str:
 REGIONS: dict[str, list[str]] = {
     "Groningen": ["Groningen", "Midden-Groningen", "Oldambt", "Westerkwartier", "Het Hogeland"],
     "Drenthe": ["Assen", "Emmen", "Hoogeveen", "Meppel", "Coevorden", "Tynaarlo"],
-    "Friesland": ["Leeuwarden", "Súdwest-Fryslân", "Smallingerland", "Heerenveen", "De Fryske Marren"],
+    "Friesland": [
+        "Leeuwarden",
+        "Súdwest-Fryslân",
+        "Smallingerland",
+        "Heerenveen",
+        "De Fryske Marren",
+    ],
     "Regio Zwolle": ["Zwolle", "Kampen", "Hardenberg", "Raalte", "Steenwijkerland"],
     "Twente": ["Enschede", "Hengelo", "Almelo", "Oldenzaal", "Borne", "Hof van Twente"],
     "Stedendriehoek": ["Apeldoorn", "Deventer", "Zutphen", "Lochem", "Epe", "Voorst"],
-    "Achterhoek": ["Doetinchem", "Winterswijk", "Aalten", "Oost Gelre", "Berkelland", "Montferland"],
+    "Achterhoek": [
+        "Doetinchem",
+        "Winterswijk",
+        "Aalten",
+        "Oost Gelre",
+        "Berkelland",
+        "Montferland",
+    ],
     "Midden-Gelderland": ["Arnhem", "Ede", "Renkum", "Rheden", "Zevenaar", "Duiven"],
     "Rijk van Nijmegen": ["Nijmegen", "Wijchen", "Heumen", "Berg en Dal", "Druten"],
     "Rivierenland": ["Tiel", "West Betuwe", "Culemborg", "Buren", "Neder-Betuwe"],
@@ -101,9 +115,22 @@ REGIONS: dict[str, list[str]] = {
     "Zuid-Kennemerland en IJmond": ["Haarlem", "Velsen", "Beverwijk", "Heemstede", "Bloemendaal"],
     "Holland Rijnland": ["Leiden", "Alphen aan den Rijn", "Katwijk", "Leiderdorp", "Teylingen"],
     "Midden-Holland": ["Gouda", "Waddinxveen", "Bodegraven-Reeuwijk", "Zuidplas", "Krimpenerwaard"],
-    "Haaglanden": ["Den Haag", "Delft", "Zoetermeer", "Westland", "Rijswijk", "Leidschendam-Voorburg"],
+    "Haaglanden": [
+        "Den Haag",
+        "Delft",
+        "Zoetermeer",
+        "Westland",
+        "Rijswijk",
+        "Leidschendam-Voorburg",
+    ],
     "Rijnmond": ["Rotterdam", "Schiedam", "Vlaardingen", "Capelle aan den IJssel", "Maassluis"],
-    "Drechtsteden": ["Dordrecht", "Zwijndrecht", "Papendrecht", "Sliedrecht", "Hendrik-Ido-Ambacht"],
+    "Drechtsteden": [
+        "Dordrecht",
+        "Zwijndrecht",
+        "Papendrecht",
+        "Sliedrecht",
+        "Hendrik-Ido-Ambacht",
+    ],
     "West-Brabant": ["Breda", "Roosendaal", "Bergen op Zoom", "Etten-Leur", "Oosterhout"],
     "Hart van Brabant": ["Tilburg", "Waalwijk", "Dongen", "Oisterwijk", "Gilze en Rijen", "Goirle"],
     "Noordoost-Brabant": ["'s-Hertogenbosch", "Oss", "Meierijstad", "Vught", "Heusden", "Boxtel"],
@@ -116,7 +143,7 @@ REGIONS: dict[str, list[str]] = {
     "Flevoland": ["Almere", "Lelystad", "Dronten", "Noordoostpolder", "Zeewolde"],
 }
 
-WORDS = (
+WORDS = (  # noqa: SIM905 - easier to read and extend as one text
     "Brug Kompas Horizon Samen Wegwijs Basis Nieuwland Kleurrijk Verbinding Ankerpunt Vooruit "
     "Thuis Taalkracht Welkom Perspectief Open Deur Wereldwijs Startpunt Raster Lichtpunt"
 ).split()
@@ -124,17 +151,31 @@ WORDS = (
 # Per type: how often it appears in a region, name patterns ({city}, {region}, {word}) and the
 # job titles of the people who work there.
 ORGANISATION_KINDS: list[tuple[str, int, list[str], list[str]]] = [
-    (T.COA, 1, ["COA locatie {city}"], ["Woonbegeleider", "Medewerker participatie", "Trajectbegeleider"]),
+    (
+        T.COA,
+        1,
+        ["COA locatie {city}"],
+        ["Woonbegeleider", "Medewerker participatie", "Trajectbegeleider"],
+    ),
     (
         T.LANGUAGE_PROVIDER,
         3,
-        ["Taalschool {word} {city}", "Taalinstituut {word}", "Taalcentrum {city}", "NT2 {word} {region}"],
+        [
+            "Taalschool {word} {city}",
+            "Taalinstituut {word}",
+            "Taalcentrum {city}",
+            "NT2 {word} {region}",
+        ],
         ["Docent NT2", "Coördinator inburgering", "Taalcoach", "Intakemedewerker"],
     ),
     (
         T.SOCIAL_SUPPORT,
         2,
-        ["Stichting Nieuwkomers {region}", "Maatschappelijke begeleiding {city}", "Stichting {word} {city}"],
+        [
+            "Stichting Nieuwkomers {region}",
+            "Maatschappelijke begeleiding {city}",
+            "Stichting {word} {city}",
+        ],
         ["Maatschappelijk begeleider", "Teamleider begeleiding", "Consulent statushouders"],
     ),
     (
@@ -269,7 +310,9 @@ def synth_steps() -> list[tuple[int, str, SynthStep]]:
     return sorted(_STEPS, key=lambda step: (step[0], step[1]))
 
 
-def synth_build(*, seed: int = 1, scale: float = 1.0, out: Callable[[str], None] = print) -> SynthContext:
+def synth_build(
+    *, seed: int = 1, scale: float = 1.0, out: Callable[[str], None] = print
+) -> SynthContext:
     """Build the whole synthetic network in one transaction; returns counts and timings."""
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -297,8 +340,22 @@ def _bulk(model: type, objects: list) -> list:
 PROGRAMMES = [
     # key, name, slug, preset, coordinating organisation, share of communities
     ("inburgering", "CoP's Inburgering", "inburgering", "inburgering", "Divosa", 0.75),
-    ("sww", "Sociaal Werk in de Wijk", "sociaal-werk-in-de-wijk", "sww", "Sociaal Werk Nederland", 0.15),
-    ("gewogen_maatwerk", "CoP Gewogen Maatwerk", "gewogen-maatwerk", "gewogen_maatwerk", "Divosa", 0.10),
+    (
+        "sww",
+        "Sociaal Werk in de Wijk",
+        "sociaal-werk-in-de-wijk",
+        "sww",
+        "Sociaal Werk Nederland",
+        0.15,
+    ),
+    (
+        "gewogen_maatwerk",
+        "CoP Gewogen Maatwerk",
+        "gewogen-maatwerk",
+        "gewogen_maatwerk",
+        "Divosa",
+        0.10,
+    ),
 ]
 
 NATIONAL_ORGANISATIONS = [
@@ -410,9 +467,7 @@ def synth_communities(ctx: SynthContext) -> None:
                 n += 1
                 name = f"{base} {n}"
             used.add(name)
-            status = rng.choices(
-                list(Community.Status.values), weights=[6, 84, 5, 5], k=1
-            )[0]
+            status = rng.choices(list(Community.Status.values), weights=[6, 84, 5, 5], k=1)[0]
             objects.append(
                 Community(
                     programme=programme,
@@ -424,7 +479,8 @@ def synth_communities(ctx: SynthContext) -> None:
                     scenario=rng.choice(["A", "B", "B", "C"]) if not national else "C",
                     phase=rng.choice(list(Community.Phase.values)),
                     status=Community.Status.ACTIVE if index == 0 else status,
-                    start_date=datetime.date(2022, 1, 10) + datetime.timedelta(days=rng.randint(0, 700)),
+                    start_date=datetime.date(2022, 1, 10)
+                    + datetime.timedelta(days=rng.randint(0, 700)),
                 )
             )
     _bulk(Community, objects)
@@ -474,9 +530,11 @@ def synth_people_and_memberships(ctx: SynthContext) -> None:
 
     for community in ctx.communities:
         key = next(k for k, p in ctx.programmes.items() if p.pk == community.programme_id)
-        size = 40 if community is ctx.communities[0] else _community_sizes(
-            ctx, "sww" if key == "sww" else "inburgering", 1
-        )[0]
+        size = (
+            40
+            if community is ctx.communities[0]
+            else _community_sizes(ctx, "sww" if key == "sww" else "inburgering", 1)[0]
+        )
         pool = ctx.organisations_by_region.get(community.region) or all_organisations
         municipalities = [o for o in pool if o.type == T.MUNICIPALITY] or pool
         others = [o for o in pool if o.type != T.MUNICIPALITY] or pool
@@ -619,7 +677,7 @@ def synth_programme_roles(ctx: SynthContext) -> None:
 
     rng = ctx.rng
     staff: list[Person] = []
-    for index, (_key, role, org_key, title) in enumerate(PROGRAMME_STAFF, start=1):
+    for index, (_key, _role, org_key, title) in enumerate(PROGRAMME_STAFF, start=1):
         full_name = person_name(rng)
         staff.append(
             Person(

@@ -56,7 +56,9 @@ def test_it_creates_the_twelve_communities_of_the_report_each_with_lead_and_faci
     for community in communities:
         active = Membership.objects.active().filter(community=community)
         leads = set(active.filter(role__in=LEAD_ROLES).values_list("person", flat=True))
-        facilitators = set(active.filter(role__in=FACILITATOR_ROLES).values_list("person", flat=True))
+        facilitators = set(
+            active.filter(role__in=FACILITATOR_ROLES).values_list("person", flat=True)
+        )
         assert len(leads) == 1 and len(facilitators) == 1, community
         assert not leads & facilitators, community
         assert community.start_date.year in (2022, 2023)
@@ -119,9 +121,9 @@ def test_each_demo_login_has_its_role_and_the_known_password():
 
     def programme_roles(key):
         return set(
-            ProgrammeRole.objects.filter(person__email=LOGINS[key], programme=inburgering).values_list(
-                "role", flat=True
-            )
+            ProgrammeRole.objects.filter(
+                person__email=LOGINS[key], programme=inburgering
+            ).values_list("role", flat=True)
         )
 
     assert programme_roles("coordinator") == {"coordinator"}

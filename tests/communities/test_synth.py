@@ -18,9 +18,13 @@ from tests import factories
 
 def _snapshot() -> dict:
     return {
-        "communities": list(Community.objects.order_by("pk").values_list("name", "region", "scenario")),
+        "communities": list(
+            Community.objects.order_by("pk").values_list("name", "region", "scenario")
+        ),
         "organisations": list(Organisation.objects.order_by("pk").values_list("name", "type")),
-        "people": list(Person.objects.order_by("pk").values_list("full_name", "email", "job_title")),
+        "people": list(
+            Person.objects.order_by("pk").values_list("full_name", "email", "job_title")
+        ),
         "memberships": list(
             Membership.objects.order_by("pk").values_list(
                 "community__name", "person__email", "role", "joined_on", "left_on"
@@ -74,7 +78,9 @@ def test_its_counts_follow_the_scale():
 def test_every_community_has_its_lead_and_a_separate_facilitator():
     synthetic.synth_build(seed=1, scale=0.02, out=_quiet)
     for community in Community.objects.all():
-        roles = list(Membership.objects.active().filter(community=community).values_list("role", "person_id"))
+        roles = list(
+            Membership.objects.active().filter(community=community).values_list("role", "person_id")
+        )
         leads = {person for role, person in roles if role in LEAD_ROLES}
         facilitators = {person for role, person in roles if role in FACILITATOR_ROLES}
         assert leads and facilitators, community
