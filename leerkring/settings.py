@@ -165,6 +165,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind a proxy every request comes from the proxy's address; count the client's own.
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("BEHIND_PROXY", False) else ["REMOTE_ADDR"]
+)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -173,8 +178,6 @@ LOCALE_PATHS = [BASE_DIR / "leerkring" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
-# Opt in to Django 6.0 behaviour: a URL typed without scheme becomes https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -131,8 +131,12 @@ def invitation_accept(*, token: str, password: str) -> User:
     user = person.user
     if user is None:
         user = User.objects.filter(email=invitation.email).first() or User(email=invitation.email)
+    if user.pk and not user.is_active:
+        # A switched-off account stays off: only the administrator turns it back on.
+        raise ValidationError(
+            _("Dit account is uitgeschakeld. Neem contact op met het coördinatiepunt.")
+        )
     user.set_password(password)
-    user.is_active = True
     user.save()
     person.user = user
     person.save(update_fields=["user"])
@@ -193,15 +197,16 @@ def programme_role_assign(
 
 @transaction.atomic
 def programme_role_revoke(*, programme_role: ProgrammeRole, by: Any) -> None:
-    if (
-        programme_role.role == ProgrammeRole.Role.COORDINATOR
-        and not ProgrammeRole.objects.filter(
-            programme=programme_role.programme_id, role=ProgrammeRole.Role.COORDINATOR
+    if programme_role.role == ProgrammeRole.Role.COORDINATOR:
+        # Lock all coordinator rows of the programme, so two coordinators removing each other
+        # at the same moment cannot leave the programme without one.
+        coordinators = list(
+            ProgrammeRole.objects.select_for_update()
+            .filter(programme=programme_role.programme_id, role=ProgrammeRole.Role.COORDINATOR)
+            .values_list("pk", flat=True)
         )
-        .exclude(pk=programme_role.pk)
-        .exists()
-    ):
-        raise ValidationError(_("Een programma houdt minstens één coördinator."))
+        if not set(coordinators) - {programme_role.pk}:
+            raise ValidationError(_("Een programma houdt minstens één coördinator."))
     audit(
         actor=by,
         verb="programme_role.revoked",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from .models import Community, Membership, Organisation, Person, Programme, RuleProfile
+from .presets import preset_values
 
 
 class RuleProfileInline(admin.StackedInline):
@@ -20,6 +21,16 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [RuleProfileInline]
+
+    def save_related(self, request, form, formsets, change):
+        """Every programme has rule profile; pages rely on it. When the inline was left empty,
+        start from the Inburgering preset, which the coordinator can then adapt."""
+        super().save_related(request, form, formsets, change)
+        programme = form.instance
+        if not RuleProfile.objects.filter(programme=programme).exists():
+            RuleProfile.objects.create(
+                programme=programme, preset="inburgering", **preset_values("inburgering")
+            )
 
 
 @admin.register(Organisation)

@@ -162,7 +162,7 @@ class RuleProfile(models.Model):
         _("aantal procesbegeleiders"), default=1
     )
     lead_facilitator_separate = models.BooleanField(
-        _("trekker en procesbegeleider zijn verschillende personen"), default=True
+        _("communitytrekker en procesbegeleider zijn verschillende personen"), default=True
     )
     facilitators_different_perspectives = models.BooleanField(
         _("procesbegeleiders vanuit verschillende perspectieven"), default=False

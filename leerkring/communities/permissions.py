@@ -149,8 +149,12 @@ def can_manage_members(user, community: Community) -> bool:
 # --- Organisations ---------------------------------------------------------------------
 
 
+def coordinated_programme_ids(user) -> set[int]:
+    return access_for(user).programmes_with(COORDINATOR)
+
+
 def can_view_organisations(user) -> bool:
-    return bool(access_for(user).programmes_with(COORDINATOR))
+    return bool(coordinated_programme_ids(user))
 
 
 def can_edit_organisations(user) -> bool:

@@ -115,7 +115,11 @@ def home_overview(user) -> dict:
                 attention.append(
                     AttentionItem(
                         community,
-                        _("%(count)s leden; de spelregels vragen er minstens %(minimum)s.")
+                        ngettext(
+                            "%(count)s lid; de spelregels vragen er minstens %(minimum)s.",
+                            "%(count)s leden; de spelregels vragen er minstens %(minimum)s.",
+                            community.member_count,
+                        )
                         % {"count": community.member_count, "minimum": minimum},
                         members_url,
                     )
@@ -521,11 +525,17 @@ ORGANISATION_SORTS = {
 
 
 def organisation_directory(
-    *, q: str = "", type: str = "", region: str = "", sort: str = "name"
+    *,
+    programme_ids: set[int],
+    q: str = "",
+    type: str = "",
+    region: str = "",
+    sort: str = "name",
 ) -> QuerySet[Organisation]:
     """The directory of organisations with how many people they have in the network and in
-    how many communities they take part today. Counted in subqueries, so a page of 50 costs
-    one query however many people and memberships there are."""
+    how many communities *of the viewer's programmes* they take part today (another
+    programme's communities are none of their business). Counted in subqueries, so a page of
+    50 costs one query however many people and memberships there are."""
     from django.db.models import IntegerField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
@@ -540,7 +550,7 @@ def organisation_directory(
     )
     communities = (
         Membership.objects.active()
-        .filter(organisation=OuterRef("pk"))
+        .filter(organisation=OuterRef("pk"), community__programme_id__in=programme_ids)
         .order_by()
         .values("organisation")
         .annotate(n=Count("community", distinct=True))
@@ -626,7 +636,7 @@ def rule_profile_summary(*, rule_profile: RuleProfile | None) -> list[tuple[str,
         [
             ngettext("%(n)s procesbegeleider", "%(n)s procesbegeleiders", p.facilitators_required)
             % {"n": p.facilitators_required},
-            _("trekker en procesbegeleider zijn verschillende personen")
+            _("communitytrekker en procesbegeleider zijn verschillende personen")
             if p.lead_facilitator_separate
             else "",
             _("vanuit verschillende perspectieven") if p.facilitators_different_perspectives else "",

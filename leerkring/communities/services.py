@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -192,7 +192,14 @@ def membership_add(
         predecessor=predecessor,
     )
     membership.full_clean(validate_constraints=False)
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as error:
+        # Two requests adding the same person at once: the unique constraint decides.
+        raise ValidationError(
+            {"email": _("%(name)s is al lid van deze gemeenschap.") % {"name": person.full_name}}
+        ) from error
     audit(
         actor=by,
         verb="membership.added",
@@ -366,11 +373,3 @@ def membership_share_seat(
         with_person=with_membership.person.full_name if with_membership else "",
     )
     return membership
-
-
-def guidance_in_place(community_roles: list[str]) -> dict[str, bool]:
-    """Whether a community has its lead and facilitator (report §5.2)."""
-    return {
-        "lead": any(r in LEAD_ROLES for r in community_roles),
-        "facilitator": any(r in FACILITATOR_ROLES for r in community_roles),
-    }

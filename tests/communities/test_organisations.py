@@ -119,14 +119,16 @@ def test_it_ignores_an_unknown_filter_value(client, world, directory):
 
 def test_it_counts_people_and_communities_once_each(client, world, directory):
     utrecht = directory["utrecht"]
-    first, second = factories.CommunityFactory(), factories.CommunityFactory()
+    first = factories.CommunityFactory(programme=world.programme)
+    second = factories.CommunityFactory(programme=world.programme)
     for index in range(3):
         person = factories.PersonFactory(organisation=utrecht)
         factories.MembershipFactory(person=person, community=first)
         if index < 2:
             factories.MembershipFactory(person=person, community=second)
     ended = factories.MembershipFactory(
-        person=factories.PersonFactory(organisation=utrecht), community=factories.CommunityFactory()
+        person=factories.PersonFactory(organisation=utrecht),
+        community=factories.CommunityFactory(programme=world.programme),
     )
     services.membership_end(membership=ended, by=None)
     client.force_login(world.coordinator)

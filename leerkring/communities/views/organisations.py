@@ -26,7 +26,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filter_form = OrganisationFilterForm(request.GET, regions=selectors.organisation_regions())
     filters = filter_form.filters()
-    organisations = selectors.organisation_directory(**filters)
+    organisations = selectors.organisation_directory(
+        programme_ids=permissions.coordinated_programme_ids(request.user), **filters
+    )
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
