@@ -134,7 +134,10 @@ test-browser: setup
 
 messages: setup
 	@scripts/system-packages.sh gettext
-	$(MANAGE) makemessages --locale=en --no-obsolete $(I18N_IGNORE)
+	$(MANAGE) makemessages --locale=en --no-obsolete --add-location=file $(I18N_IGNORE)
+	@# Guesses from fuzzy matching are wrong more often than right: start those strings empty.
+	msgattrib --clear-fuzzy --empty --clear-previous --output-file=$(LOCALE_DIR)/en/LC_MESSAGES/django.po \
+	  $(LOCALE_DIR)/en/LC_MESSAGES/django.po
 
 lock: $(VENV_STAMP)
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra=dev --strip-extras \
@@ -144,7 +147,7 @@ lock: $(VENV_STAMP)
 # --- Cleaning ----------------------------------------------------------------------------
 
 clean:
-	rm -rf $(VENV) node_modules var/frontend var/static test-artifacts build *.egg-info
+	rm -rf $(VENV) node_modules var/frontend var/static test-artifacts build .ruff_cache *.egg-info
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	find $(LOCALE_DIR) -name '*.mo' -delete 2>/dev/null || true
 

@@ -46,6 +46,9 @@ def test_it_tells_a_visitor_when_the_password_is_wrong(page: Page, lead):
     sign_in(page, lead.email, password="not-the-password")
 
     expect(page.locator("input[name=password]")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(
+        "Het e-mailadres of het wachtwoord klopt niet."
+    )
     expect(page.get_by_role("button", name="Uitloggen")).to_have_count(0)
     assert_accessible(page, "login-error")
 
@@ -61,3 +64,13 @@ def test_it_switches_the_interface_to_english_and_back(page: Page, lead):
     page.get_by_role("button", name="Nederlands").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+
+
+def test_the_overview_reflows_on_a_phone_without_sideways_scrolling(page: Page, lead):
+    page.set_viewport_size({"width": 360, "height": 780})
+    sign_in(page, lead.email)
+
+    expect(page.get_by_role("heading", name="CoP Achterhoek")).to_be_visible()
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a 360px screen"
+    assert_accessible(page, "home-phone")
