@@ -24,9 +24,7 @@ def subtopic_choices() -> list:
     for category, subtopics in SUBTOPICS.items():
         with translation.override("nl"):
             values = [str(subtopic) for subtopic in subtopics]
-        choices.append(
-            (TopicCategory(category).label, list(zip(values, subtopics, strict=True)))
-        )
+        choices.append((TopicCategory(category).label, list(zip(values, subtopics, strict=True))))
     return choices
 
 
@@ -148,7 +146,7 @@ class ThreadStartForm(Form):
 
 class MessageForm(Form):
     body = forms.CharField(
-        label=_("Uw reactie"),
+        label=_("Je reactie"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Opmaak met Markdown kan: **vet**, *schuin*, - opsomming."),
     )

@@ -49,9 +49,7 @@ def _apply(signal: Signal, fields: dict) -> None:
 
 
 @transaction.atomic
-def signal_create(
-    *, community: Community, meeting: Meeting | None = None, by, **fields
-) -> Signal:
+def signal_create(*, community: Community, meeting: Meeting | None = None, by, **fields) -> Signal:
     """A signal the community passes on, usually named at the end of a meeting."""
     if meeting is not None and meeting.community_id != community.pk:
         raise ValidationError(_("De bijeenkomst hoort niet bij deze gemeenschap."))

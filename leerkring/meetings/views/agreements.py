@@ -1,4 +1,5 @@
-""""My agreements" across all of one's communities, and an agreement with its status history.
+"""The "my agreements" page across all of one's communities, and one agreement with its
+status history.
 
 Whoever took an agreement on marks it done or dropped; the lead and facilitator follow every
 agreement of their community up and may do the same (`permissions.can_change_agreement_status`).
@@ -31,7 +32,7 @@ def my_agreements(request: HttpRequest) -> HttpResponse:
         "meetings/agreements_mine.html",
         {
             "groups": groups,
-            "status_choices": Agreement.Status.choices,
+            "agreement_status_choices": Agreement.Status.choices,
             "today": timezone.localdate(),
             "nav_section": "agreements",
         },
@@ -40,9 +41,7 @@ def my_agreements(request: HttpRequest) -> HttpResponse:
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
     agreement = get_object_or_404(
-        selectors.agreements_with_history().select_related(
-            "community__programme", "meeting"
-        ),
+        selectors.agreements_with_history().select_related("community__programme", "meeting"),
         pk=pk,
     )
     if not permissions.can_view_agreement(request.user, agreement):
@@ -67,7 +66,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "community": agreement.community,
             "meeting": agreement.meeting,
             "can_change_status": permissions.can_change_agreement_status(request.user, agreement),
-            "status_choices": Agreement.Status.choices,
+            "agreement_status_choices": Agreement.Status.choices,
             "nav_section": "agreements",
         },
     )

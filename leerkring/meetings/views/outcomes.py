@@ -219,4 +219,3 @@ def wrapup_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> Htt
             "nav_section": "community",
         },
     )
-
