@@ -6,7 +6,14 @@ import factory
 from django.utils import timezone
 
 from leerkring.accounts.models import ProgrammeRole, User
-from leerkring.communities.models import Community, Membership, Organisation, Person, Programme, RuleProfile
+from leerkring.communities.models import (
+    Community,
+    Membership,
+    Organisation,
+    Person,
+    Programme,
+    RuleProfile,
+)
 from leerkring.communities.presets import preset_values
 
 PASSWORD = "correct-horse-battery"

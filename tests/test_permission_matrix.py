@@ -8,8 +8,8 @@ may open it. Allowed visitors must get through (2xx/3xx, or a form error); every
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -99,6 +99,182 @@ MATRIX: dict[str, Door] = {
         args=lambda w: [w.participant_m.organisation_id], allowed=ANY_COORDINATOR
     ),
 }
+
+# --- Meetings: planning and agenda ------------------------------------------------------
+MEETING_MEMBERS = frozenset({"participant", "lead", "facilitator"})
+MEETING_PLANNERS = frozenset({"lead", "facilitator"})
+
+
+def _planned_meeting(w):
+    from tests.factories import MeetingFactory
+
+    return [MeetingFactory(community=w.community).pk]
+
+
+def _agenda_item(w):
+    from leerkring.meetings.models import AgendaItem
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(community=w.community)
+    AgendaItem.objects.create(meeting=meeting, title="Kennismaking", position=0)
+    item = AgendaItem.objects.create(meeting=meeting, title="Casus", position=1)
+    return [meeting.pk, item.pk]
+
+
+def _agenda_guest(w):
+    from leerkring.meetings.models import Guest
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(community=w.community)
+    return [meeting.pk, Guest.objects.create(meeting=meeting, name="Gastspreker").pk]
+
+
+MATRIX.update(
+    {
+        "meetings:meeting_list": Door(args=_community, allowed=COMMUNITY_VIEWERS),
+        "meetings:meeting_create": Door(args=_community, allowed=MEETING_PLANNERS),
+        "meetings:meeting_series": Door(args=_community, allowed=MEETING_PLANNERS),
+        "meetings:meeting_detail": Door(args=_planned_meeting, allowed=MEETING_MEMBERS),
+        "meetings:meeting_edit": Door(args=_planned_meeting, allowed=MEETING_PLANNERS),
+        "meetings:meeting_print": Door(args=_planned_meeting, allowed=MEETING_MEMBERS),
+        "meetings:agenda": Door(args=_planned_meeting, allowed=MEETING_PLANNERS),
+        "meetings:agenda_item_edit": Door(args=_agenda_item, allowed=MEETING_PLANNERS),
+        "meetings:agenda_item_delete": Door(
+            args=_agenda_item, allowed=MEETING_PLANNERS, method="post"
+        ),
+        "meetings:agenda_item_move": Door(
+            args=_agenda_item, allowed=MEETING_PLANNERS, method="post", data={"direction": "up"}
+        ),
+        "meetings:agenda_guest_add": Door(
+            args=_planned_meeting, allowed=MEETING_PLANNERS, method="post"
+        ),
+        "meetings:agenda_guest_remove": Door(
+            args=_agenda_guest, allowed=MEETING_PLANNERS, method="post"
+        ),
+        "meetings:agenda_publish": Door(
+            args=_planned_meeting, allowed=MEETING_PLANNERS, method="post"
+        ),
+        "meetings:work_form_create": Door(
+            args=_planned_meeting, allowed=MEETING_PLANNERS, method="post"
+        ),
+    }
+)
+
+# --- Meetings: invitations, calendar and attendance -------------------------------------
+# Publishing and attendance are for the lead and facilitator; answering and the .ics for
+# members. The e-mail answer link and the calendar feed are public doors: the signed or secret
+# token in the URL is the key (wrong tokens are tested in tests/meetings/).
+M2_MEMBERS = frozenset({"participant", "lead", "facilitator"})
+M2_GUIDES = frozenset({"lead", "facilitator"})
+M2_WITH_PERSON = PUBLIC - {"anonymous", "nobody"}
+
+
+def _m2_meeting(w):
+    from tests.factories import MeetingFactory
+
+    return [MeetingFactory(community=w.community).pk]
+
+
+def _m2_answer_link(w):
+    from leerkring.meetings import services
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(community=w.community)
+    return [meeting.pk, services.rsvp_token(meeting=meeting, membership=w.participant_m)]
+
+
+def _m2_feed(w):
+    from leerkring.meetings import services
+    from tests.factories import MeetingFactory
+
+    MeetingFactory(community=w.community)
+    return [services.calendar_feed_create(person=w.participant_m.person, by=None)]
+
+
+MATRIX.update(
+    {
+        "meetings:meeting_publish": Door(args=_m2_meeting, allowed=M2_GUIDES, method="post"),
+        "meetings:meeting_rsvp": Door(
+            args=_m2_meeting, allowed=M2_MEMBERS, method="post", data={"answer": "attend"}
+        ),
+        "meetings:rsvp_token": Door(args=_m2_answer_link, public=True),
+        "meetings:meeting_ics": Door(args=_m2_meeting, allowed=M2_MEMBERS),
+        "meetings:attendance": Door(args=_m2_meeting, allowed=M2_GUIDES),
+        "meetings:calendar": Door(allowed=M2_WITH_PERSON),
+        "meetings:calendar_feed_create": Door(allowed=M2_WITH_PERSON, method="post"),
+        "meetings:calendar_feed_revoke": Door(allowed=M2_WITH_PERSON, method="post"),
+        "meetings:calendar_feed": Door(args=_m2_feed, public=True),
+    }
+)
+
+# --- Meetings: outcomes, minutes, agreements and threads --------------------------------
+# Minutes, outcomes and threads are what is said in the community: members only; recording
+# them is for the lead and facilitator (meetings/permissions.py).
+
+
+def _m3_meeting_args(w):
+    from tests.factories import MeetingFactory
+
+    return [MeetingFactory(community=w.community).pk]
+
+
+def _m3_lesson_args(w):
+    from leerkring.meetings.models import Lesson
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(community=w.community)
+    lesson = Lesson.objects.create(meeting=meeting, community=w.community, text="Leerpunt")
+    return [meeting.pk, "lesson", lesson.pk]
+
+
+def _m3_agreement_args(w):
+    from leerkring.meetings.models import Agreement
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(community=w.community)
+    agreement = Agreement.objects.create(
+        meeting=meeting, community=w.community, text="Afspraak", owner=w.participant_m
+    )
+    return [agreement.pk]
+
+
+def _m3_thread_args(w):
+    from leerkring.meetings.models import Message, Thread
+
+    thread = Thread.objects.create(community=w.community, title="Gesprek")
+    Message.objects.create(thread=thread, author=w.participant_m.person, body="Hallo")
+    return [thread.pk]
+
+
+M3_MEMBERS = frozenset({"participant", "lead", "facilitator"})
+M3_GUIDES = frozenset({"lead", "facilitator"})
+M3_SIGNED_IN = PUBLIC - {"anonymous"}
+
+MATRIX.update(
+    {
+        "meetings:wrapup": Door(args=_m3_meeting_args, allowed=M3_GUIDES),
+        "meetings:wrapup_add": Door(
+            args=lambda w: [*_m3_meeting_args(w), "lesson"], allowed=M3_GUIDES, method="post"
+        ),
+        "meetings:wrapup_edit": Door(args=_m3_lesson_args, allowed=M3_GUIDES),
+        "meetings:wrapup_delete": Door(args=_m3_lesson_args, allowed=M3_GUIDES),
+        "meetings:minutes": Door(args=_m3_meeting_args, allowed=M3_GUIDES),
+        "meetings:minutes_send": Door(args=_m3_meeting_args, allowed=M3_GUIDES, method="post"),
+        "meetings:minutes_docx": Door(args=_m3_meeting_args, allowed=M3_MEMBERS),
+        "meetings:minutes_pdf": Door(args=_m3_meeting_args, allowed=M3_MEMBERS),
+        "meetings:my_agreements": Door(allowed=M3_SIGNED_IN),
+        "meetings:agreement": Door(args=_m3_agreement_args, allowed=M3_MEMBERS),
+        "meetings:agreement_status": Door(
+            args=_m3_agreement_args, allowed=M3_MEMBERS, method="post", data={"status": "done"}
+        ),
+        "meetings:threads": Door(args=_community, allowed=M3_MEMBERS),
+        "meetings:thread_start": Door(args=_community, allowed=M3_MEMBERS, method="post"),
+        "meetings:thread_notifications": Door(
+            args=_community, allowed=M3_MEMBERS, method="post", data={"mode": "digest"}
+        ),
+        "meetings:thread": Door(args=_m3_thread_args, allowed=M3_MEMBERS),
+    }
+)
 
 # The Django admin is for the administrator (is_staff) only and guards itself; its patterns
 # are checked once, below, rather than one by one.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import smtplib
 import secrets
+import smtplib
 from datetime import timedelta
 from typing import Any
 

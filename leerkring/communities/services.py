@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from leerkring.core.audit import audit
 
 from .models import (
-    FACILITATOR_ROLES,
-    LEAD_ROLES,
     Community,
     Membership,
     Organisation,

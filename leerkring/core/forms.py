@@ -8,9 +8,9 @@ _WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea",
     forms.Select: "utrecht-select",
     forms.SelectMultiple: "utrecht-select",
-    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--custom",
-    forms.RadioSelect: "utrecht-radio-button",
-    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--custom",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
+    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
 }
 
 

@@ -6,3 +6,19 @@ class MeetingsConfig(AppConfig):
     name = "leerkring.meetings"
     label = "meetings"
     verbose_name = _("Bijeenkomsten")
+
+    def ready(self) -> None:
+        # The community page shows the timeline without `communities` importing this app.
+        from leerkring.core.panels import register_community_panel
+
+        from . import panels
+
+        for key, order, context in (
+            ("meetings", 100, panels.meetings_panel),
+            ("meeting_agreements", 110, panels.agreements_panel),
+            ("meeting_member_attendance", 120, panels.member_attendance_panel),
+            ("meeting_topics", 130, panels.topics_panel),
+        ):
+            register_community_panel(
+                key=key, order=order, template=f"meetings/panels/{key}.html", context=context
+            )

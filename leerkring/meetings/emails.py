@@ -7,6 +7,7 @@ the surrounding transaction commits: a rolled-back change must not have told any
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from email.mime.base import MIMEBase
 from typing import Any
@@ -15,6 +16,8 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def email_build(
@@ -49,8 +52,17 @@ def emails_send(messages: Sequence[EmailMultiAlternatives]) -> int:
         return connection.send_messages(list(messages)) or 0
 
 
+def _send_logged(messages: list[EmailMultiAlternatives]) -> None:
+    """The change is already committed; a mail server that is down must not turn the page
+    into an error. The failure is logged for the administrator instead."""
+    try:
+        emails_send(messages)
+    except Exception:
+        logger.exception("Sending %d e-mail(s) failed", len(messages))
+
+
 def emails_send_on_commit(messages: Sequence[EmailMultiAlternatives]) -> None:
     """Send once the current transaction commits (immediately outside a transaction)."""
     messages = list(messages)
     if messages:
-        transaction.on_commit(lambda: emails_send(messages))
+        transaction.on_commit(lambda: _send_logged(messages))

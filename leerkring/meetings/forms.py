@@ -40,6 +40,12 @@ def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime
     )
 
 
+def _require_link(form: Form, cleaned: dict) -> None:
+    online = cleaned.get("format") in (Meeting.Format.ONLINE, Meeting.Format.HYBRID)
+    if online and not cleaned.get("online_url") and "online_url" not in form.errors:
+        form.add_error("online_url", _("Geef een link voor online deelname."))
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
@@ -132,11 +138,7 @@ class MeetingForm(ServiceErrorsMixin, Form):
             else:
                 cleaned["starts_at"] = local_datetime(day, start)
                 cleaned["ends_at"] = local_datetime(day, end)
-        if cleaned.get("format") in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not (
-            cleaned.get("online_url")
-        ):
-            if "online_url" not in self.errors:
-                self.add_error("online_url", _("Geef een link voor online deelname."))
+        _require_link(self, cleaned)
         return cleaned
 
     def meeting_fields(self) -> dict[str, Any]:
@@ -199,9 +201,10 @@ class MeetingEditForm(MeetingForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("status") == Meeting.Status.CANCELLED and not (
-            cleaned.get("cancel_reason") or ""
-        ).strip():
+        if (
+            cleaned.get("status") == Meeting.Status.CANCELLED
+            and not (cleaned.get("cancel_reason") or "").strip()
+        ):
             self.add_error("cancel_reason", _("Geef een reden voor het afgelasten."))
         return cleaned
 
@@ -260,11 +263,7 @@ class SeriesForm(ServiceErrorsMixin, Form):
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("De eindtijd ligt niet na de begintijd."))
-        if cleaned.get("format") in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not (
-            cleaned.get("online_url")
-        ):
-            if "online_url" not in self.errors:
-                self.add_error("online_url", _("Geef een link voor online deelname."))
+        _require_link(self, cleaned)
         return cleaned
 
 
@@ -343,9 +342,7 @@ def _msgid(text) -> str:
 def subtopic_choices() -> list:
     choices: list = [("", _("Kies een onderwerp"))]
     for category in TopicCategory:
-        choices.append(
-            (category.label, [(_msgid(s), s) for s in SUBTOPICS.get(category, [])])
-        )
+        choices.append((category.label, [(_msgid(s), s) for s in SUBTOPICS.get(category, [])]))
     return choices
 
 
@@ -374,9 +371,7 @@ class AgendaItemForm(Form):
         required=False,
         help_text=_("Als het onderwerp niet in de lijst staat."),
     )
-    minutes = forms.IntegerField(
-        label=_("Minuten"), min_value=1, max_value=600, initial=30
-    )
+    minutes = forms.IntegerField(label=_("Minuten"), min_value=1, max_value=600, initial=30)
     led_by = forms.CharField(
         label=_("Wie leidt dit"),
         max_length=150,

@@ -19,12 +19,12 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from .models import Meeting
+from .selectors import meeting_page_path
 
 TZID = "Europe/Amsterdam"
 AMSTERDAM = ZoneInfo(TZID)
@@ -44,9 +44,7 @@ def meeting_title(meeting: Meeting) -> str:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return settings.SITE_URL + reverse("meetings:meeting_ics", args=[meeting.pk]).rsplit(
-        "ics/", 1
-    )[0]
+    return settings.SITE_URL + meeting_page_path(meeting)
 
 
 def _amsterdam_vtimezone() -> Timezone:

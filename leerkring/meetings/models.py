@@ -208,6 +208,9 @@ class Rsvp(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "membership"], name="rsvp_once")]
 
+    def __str__(self) -> str:
+        return f"{self.membership.person} – {self.get_answer_display()}"
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
@@ -230,6 +233,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["meeting", "membership"], name="attendance_once")
         ]
         indexes = [models.Index(fields=["membership", "meeting"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership.person} – {self.get_status_display()}"
 
 
 class Lesson(models.Model):
@@ -320,6 +326,9 @@ class AgreementStatusChange(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.old_status} → {self.new_status}"
+
 
 class CalendarFeed(models.Model):
     """A person's secret calendar URL. Only a hash of the token is kept; revoking deletes it."""
@@ -327,6 +336,9 @@ class CalendarFeed(models.Model):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.person)
 
 
 class Thread(models.Model):
@@ -360,6 +372,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.body[:60]
+
 
 class ThreadNotificationPreference(models.Model):
     """How a member wants to hear about new messages in one community."""
@@ -374,3 +389,6 @@ class ThreadNotificationPreference(models.Model):
     )
     mode = models.CharField(_("e-mail over gesprekken"), max_length=10, choices=Mode.choices)
     digest_sent_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.membership.person} – {self.get_mode_display()}"

@@ -122,3 +122,11 @@ def can_open_meetings(user, community: Community) -> bool:
 
 def can_print_agenda(user, meeting: Meeting) -> bool:
     return can_view_meeting(user, meeting)
+
+
+# --- Community timeline ----------------------------------------------------------------
+
+
+def can_view_community_agreements(user, community: Community) -> bool:
+    """Open agreements name who does what: what is said in the community, members only."""
+    return community_permissions.is_member(user, community)

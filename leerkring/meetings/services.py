@@ -90,22 +90,29 @@ def _meeting_check(meeting: Meeting) -> None:
         )
 
 
-def _check_moment(meeting: Meeting, *, now) -> None:
+def _check_moment(meeting: Meeting, *, now, creating: bool) -> None:
     """Planning looks ahead: a past date is only right when recording a meeting that was held,
     and a meeting that has not begun cannot have been held."""
     if meeting.status == Meeting.Status.HELD and meeting.starts_at > now:
         raise ValidationError(
-            {"status": _("Een bijeenkomst die nog moet beginnen, kan nog niet gehouden zijn.")}
-        )
-    if meeting.status == Meeting.Status.PLANNED and meeting.starts_at < now:
-        raise ValidationError(
             {
-                "starts_at": _(
-                    "Deze datum ligt in het verleden. Leg je een bijeenkomst vast die al "
-                    "gehouden is? Vink dan “Bijeenkomst al gehouden” aan."
+                "already_held" if creating else "status": _(
+                    "Een bijeenkomst die nog moet beginnen, kan nog niet gehouden zijn."
                 )
             }
         )
+    if meeting.status == Meeting.Status.PLANNED and meeting.starts_at < now:
+        if creating:
+            hint = _(
+                "Deze datum ligt in het verleden. Leg je een bijeenkomst vast die al gehouden "
+                "is? Vink dan “Bijeenkomst al gehouden” aan."
+            )
+        else:
+            hint = _(
+                "Deze datum ligt in het verleden. Is de bijeenkomst al gehouden? Kies dan de "
+                "status “Gehouden”."
+            )
+        raise ValidationError({"starts_at": hint})
 
 
 def _lookback_item_add(meeting: Meeting) -> AgendaItem:
@@ -130,7 +137,7 @@ def meeting_create(
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
     meeting = Meeting(community=community, created_by=by if by and by.pk else None, **fields)
     meeting.status = Meeting.Status.HELD if already_held else Meeting.Status.PLANNED
-    _check_moment(meeting, now=timezone.now())
+    _check_moment(meeting, now=timezone.now(), creating=True)
     _meeting_check(meeting)
     meeting.save()
     _lookback_item_add(meeting)
@@ -177,15 +184,18 @@ def meeting_update(*, meeting: Meeting, by: Any, **fields: Any) -> Meeting:
             name for name in SCHEDULE_FIELDS if getattr(meeting, name) != old_schedule[name]
         ]
         if "starts_at" in schedule_changed or meeting.status != old_status:
-            _check_moment(meeting, now=timezone.now())
+            _check_moment(meeting, now=timezone.now(), creating=False)
         _meeting_check(meeting)
         cancelled = (
             meeting.status == Meeting.Status.CANCELLED and old_status != Meeting.Status.CANCELLED
         )
-        notify = meeting.published_at is not None and (cancelled or bool(schedule_changed))
-        if notify:
-            meeting.ical_sequence = current.ical_sequence + 1
-        meeting.save()
+        # Fields this service does not edit come fresh from the locked row, so a change made
+        # meanwhile (invitation sent, minutes saved) is not overwritten.
+        edited = {*fields, "cancel_reason"}
+        for field in Meeting._meta.concrete_fields:
+            if field.name not in edited:
+                setattr(meeting, field.attname, getattr(current, field.attname))
+        meeting.save(update_fields=sorted(edited))
         audit(
             actor=by,
             verb="meeting.cancelled" if cancelled else "meeting.updated",
@@ -195,10 +205,11 @@ def meeting_update(*, meeting: Meeting, by: Any, **fields: Any) -> Meeting:
                 set(schedule_changed) | ({"status"} if meeting.status != old_status else set())
             ),
         )
-        if notify and cancelled:
-            transaction.on_commit(lambda: meeting_cancel_notify(meeting=meeting, by=by))
-        elif notify:
-            transaction.on_commit(lambda: meeting_changed_notify(meeting=meeting, by=by))
+        # The notify services raise SEQUENCE (same UID) and send their e-mails on commit.
+        if meeting.published_at is not None and cancelled:
+            meeting_cancel_notify(meeting=meeting, by=by)
+        elif meeting.published_at is not None and schedule_changed:
+            meeting_changed_notify(meeting=meeting, by=by)
     return meeting
 
 
@@ -339,9 +350,7 @@ def agenda_publish(*, meeting: Meeting, by: Any) -> Meeting:
 
 
 @transaction.atomic
-def work_form_add(
-    *, programme: Programme, by: Any, name: str, description: str = ""
-) -> WorkForm:
+def work_form_add(*, programme: Programme, by: Any, name: str, description: str = "") -> WorkForm:
     """A programme's own work form, next to the built-in catalogue (report §3.2.2)."""
     name = name.strip()
     catalogue = WorkForm.objects.filter(programme__isnull=True) | WorkForm.objects.filter(
@@ -410,11 +419,13 @@ def rsvp_membership_for_token(*, meeting: Meeting, token: str) -> Membership | N
     )
 
 
-def _answerable(meeting: Meeting) -> None:
+def rsvp_closed_reason(meeting: Meeting) -> str:
+    """Why the invitation can no longer be answered, or "" when it can."""
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("Deze bijeenkomst is afgelast."))
-    if meeting.ends_at <= timezone.now():
-        raise ValidationError(_("Deze bijeenkomst is al voorbij."))
+        return _("Deze bijeenkomst is afgelast.")
+    if meeting.status == Meeting.Status.HELD or meeting.ends_at <= timezone.now():
+        return _("Deze bijeenkomst is al voorbij.")
+    return ""
 
 
 @transaction.atomic
@@ -424,7 +435,9 @@ def rsvp_answer(*, meeting: Meeting, membership: Membership, answer: str, by: An
         raise ValidationError(_("Alleen leden van deze gemeenschap kunnen antwoorden."))
     if answer not in Rsvp.Answer.values:
         raise ValidationError({"answer": _("Kies ‘Ik kom’ of ‘Ik kan niet’.")})
-    _answerable(meeting)
+    closed = rsvp_closed_reason(meeting)
+    if closed:
+        raise ValidationError(closed)
     rsvp, _created = Rsvp.objects.update_or_create(
         meeting=meeting,
         membership=membership,
@@ -808,7 +821,9 @@ def _absolute(path: str) -> str:
 @_transaction.atomic
 def lesson_create(*, meeting: _Meeting, by, **fields) -> _Lesson:
     """A lesson named at the wrap-up (report §5.1.3)."""
-    lesson = _Lesson(meeting=meeting, community_id=meeting.community_id, created_by=_user_or_none(by))
+    lesson = _Lesson(
+        meeting=meeting, community_id=meeting.community_id, created_by=_user_or_none(by)
+    )
     for name in LESSON_FIELDS:
         if name in fields:
             setattr(lesson, name, fields[name])
@@ -839,10 +854,10 @@ def lesson_delete(*, lesson: _Lesson, by) -> None:
 
 def _check_agreement_owner(*, community_id: int, owner: _Membership | None) -> None:
     """Agreements are for current members of this community only (issue "Bad input")."""
-    if owner is None:
-        raise _ValidationError({"owner": _gettext("Kies iemand die nu lid is van deze gemeenschap.")})
-    if owner.community_id != community_id or not owner.is_active:
-        raise _ValidationError({"owner": _gettext("Kies iemand die nu lid is van deze gemeenschap.")})
+    if owner is None or owner.community_id != community_id or not owner.is_active:
+        raise _ValidationError(
+            {"owner": _gettext("Kies iemand die nu lid is van deze gemeenschap.")}
+        )
 
 
 @_transaction.atomic
@@ -880,7 +895,12 @@ def agreement_update(
     due_date: _datetime.date | None = None,
     status: str | None = None,
 ) -> _Agreement:
-    if owner is None or owner.pk != agreement.owner_id:
+    # Compare with the stored owner: a form may already have put the new one on the instance.
+    # Keeping an owner who has since left is fine; choosing one who is not a member is not.
+    stored_owner_id = (
+        _Agreement.objects.filter(pk=agreement.pk).values_list("owner_id", flat=True).get()
+    )
+    if owner is None or owner.pk != stored_owner_id:
         _check_agreement_owner(community_id=agreement.community_id, owner=owner)
     agreement.text = (text or "").strip()
     agreement.owner = owner
@@ -888,7 +908,8 @@ def agreement_update(
     agreement.full_clean(exclude=["status"])
     agreement.save(update_fields=["text", "owner", "due_date"])
     _audit(actor=by, verb="agreement.update", obj=agreement, community_id=agreement.community_id)
-    if status and status != agreement.status:
+    if status:
+        # No-op when unchanged; compares with the locked row, not the instance.
         agreement_change_status(agreement=agreement, status=status, by=by)
     return agreement
 
@@ -959,7 +980,7 @@ def minutes_send(*, meeting: _Meeting, by) -> int:
         .exclude(person__email="")
         .select_related("person")
     )
-    meeting_url = _absolute(_reverse("meetings:minutes", args=[meeting.pk]))
+    meeting_url = _absolute(_reverse("meetings:meeting_detail", args=[meeting.pk]))
     messages = []
     for membership in memberships:
         messages.append(
@@ -1166,9 +1187,7 @@ def thread_digests_send(*, now: _datetime.datetime | None = None) -> int:
                     "person": membership.person,
                     "threads": list(threads.values()),
                     "count": len(new),
-                    "url": _absolute(
-                        _reverse("meetings:threads", args=[membership.community_id])
-                    ),
+                    "url": _absolute(_reverse("meetings:threads", args=[membership.community_id])),
                 },
                 subject=_gettext("Nieuwe berichten in %(community)s")
                 % {"community": membership.community.name},

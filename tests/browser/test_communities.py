@@ -52,6 +52,8 @@ def test_a_coordinator_creates_a_community_with_the_wizard(page: Page):
     page.locator("input[name=scope][value=regional]").check()
     page.locator("[name=region]").fill("Twente")
     page.locator("[name=learning_question]").fill("Hoe versnellen we de start van de leerroute?")
+    expect(page.locator("input[name=scope][value=regional]")).to_be_checked()
+    assert_accessible(page, "community-create-details-filled")
     page.get_by_role("button", name="Gemeenschap aanmaken").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("CoP Twente")

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from leerkring.core.panels import community_panels
+
 from .. import permissions, selectors, services
 from ..forms import CommunityForm, ScenarioForm
 from ..models import Community, Programme, RuleProfile
@@ -65,6 +67,8 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_programme": can_view_programme,
             "can_manage_members": permissions.can_manage_members(user, community),
             "can_edit_community": permissions.can_edit_community(user, community),
+            # Meetings, signals and products add their panels without this app importing them.
+            "panels": community_panels.visible_for(community, user),
             "nav_section": "programme" if can_view_programme else "home",
             "current_programme": community.programme,
         },

@@ -110,10 +110,12 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _series_formset(community, form: SeriesForm, rotation_kwargs: dict) -> SeriesDateFormSet:
+def _series_formset(
+    community: Community, form: SeriesForm, hosts: list, cases: list, rotation_kwargs: dict
+) -> SeriesDateFormSet:
+    """The proposal: dates in the community's rhythm, moved off holidays, with host and case
+    organisations taking turns in rotation order."""
     data = form.cleaned_data
-    hosts = selectors.host_rotation(community=community)
-    cases = selectors.case_rotation(community=community) if rotation_kwargs["case_rotation"] else []
     proposed = series_dates(
         first=data["first_date"],
         interval_weeks=community.effective_meeting_interval_weeks,
@@ -144,22 +146,20 @@ def meeting_series(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_plan_meetings(request.user, community):
         raise PermissionDenied
     case_rotation = _case_rotation(community)
-    rotation_kwargs = {
-        "organisations": _choosable(selectors.host_rotation(community=community)),
-        "case_rotation": case_rotation,
-    }
+    hosts = selectors.host_rotation(community=community)
+    cases = selectors.case_rotation(community=community) if case_rotation else []
+    rotation_kwargs = {"organisations": _choosable(hosts), "case_rotation": case_rotation}
     step = request.POST.get("step", "")
     form = SeriesForm(request.POST or None, initial={"start_time": "13:00", "end_time": "16:00"})
     formset = None
-    if request.method == "POST" and form.is_valid():
-        if step == "save":
-            formset = SeriesDateFormSet(request.POST, prefix="dates", form_kwargs=rotation_kwargs)
-            if formset.is_valid():
-                saved = _series_save(request, community, form, formset)
-                if saved is not None:
-                    return saved
-        else:
-            formset = _series_formset(community, form, rotation_kwargs)
+    if request.method == "POST" and step == "save":
+        formset = SeriesDateFormSet(request.POST, prefix="dates", form_kwargs=rotation_kwargs)
+        if form.is_valid() and formset.is_valid():
+            saved = _series_save(request, community, form, formset)
+            if saved is not None:
+                return saved
+    elif request.method == "POST" and form.is_valid():
+        formset = _series_formset(community, form, hosts, cases, rotation_kwargs)
     context = {
         "community": community,
         "form": form,

@@ -1,0 +1,48 @@
+"""The meeting panels of the community page (issue "Meetings" §6, the community timeline).
+
+The community page does not know about meetings (STYLE.md: nothing points back from
+`communities`); `apps.MeetingsConfig.ready()` registers these through `leerkring.core.panels`.
+Each function decides with this app's permission rules whether the visitor sees its panel
+(None: not at all) and returns what its template needs. The page itself has already checked
+that the visitor may see the community: its members, and the programme's coordinators and
+evaluators, who get the shape only — dates, counts, rates and topics, no names (DESIGN.md §2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leerkring.communities.models import Community
+
+from . import permissions, selectors
+
+
+def meetings_panel(community: Community, user: Any) -> dict[str, Any] | None:
+    """Upcoming and past meetings, the past ones with their attendance rate."""
+    if not permissions.can_view_meeting_list(user, community):
+        return None
+    return {
+        **selectors.timeline_meetings(community=community),
+        "can_open_meetings": permissions.can_open_meetings(user, community),
+        "can_use_threads": permissions.can_use_threads(user, community),
+    }
+
+
+def topics_panel(community: Community, user: Any) -> dict[str, Any] | None:
+    """Agenda items per topic category: counts, which coordinators may see too."""
+    if not permissions.can_view_meeting_list(user, community):
+        return None
+    return selectors.topics_covered(community=community)
+
+
+def agreements_panel(community: Community, user: Any) -> dict[str, Any] | None:
+    if not permissions.can_view_community_agreements(user, community):
+        return None
+    return {"agreements": selectors.open_agreements_of_community(community=community)}
+
+
+def member_attendance_panel(community: Community, user: Any) -> dict[str, Any] | None:
+    """Named attendance per member: the lead and the facilitator only (report §5.1.2)."""
+    if not permissions.can_view_member_attendance(user, community):
+        return None
+    return {"overview": selectors.member_attendance_overview(community=community)}
