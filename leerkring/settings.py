@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "leerkring.communities",
     "leerkring.meetings",
     "leerkring.signalling",
+    "leerkring.surveys",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("leerkring.accounts.urls")),
     path("", include("leerkring.communities.urls")),
     path("", include("leerkring.meetings.urls")),
+    path("", include("leerkring.signalling.urls")),
+    path("", include("leerkring.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -106,6 +106,8 @@ class RuleProfileForm(ModelForm):
             "facilitators_different_perspectives",
             "case_rotation",
             "shared_framework",
+            "signal_feedback_days",
+            "survey_min_group_size",
             "notes",
         ]
         widgets = {"preset": forms.HiddenInput, "notes": forms.Textarea(attrs={"rows": 4})}
@@ -141,6 +143,7 @@ class RuleProfileForm(ModelForm):
             ],
         ),
         (_("Toelichting"), ["notes"]),
+        (_("Signalen en enquêtes"), ["signal_feedback_days", "survey_min_group_size"]),
     ]
 
     def sections(self):

@@ -171,6 +171,18 @@ class RuleProfile(models.Model):
         _("casus per bijeenkomst, deelnemers om de beurt"), default=False
     )
     shared_framework = models.BooleanField(_("gedeeld theoretisch kader"), default=False)
+    signal_feedback_days = models.PositiveSmallIntegerField(
+        _("termijn voor terugkoppeling op signalen (dagen)"),
+        default=42,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("Een signaal zonder antwoord aan de gemeenschap na deze termijn valt op in het venster."),
+    )
+    survey_min_group_size = models.PositiveSmallIntegerField(
+        _("kleinste groep waarvan enquêteresultaten getoond worden"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(50)],
+        help_text=_("Resultaten van kleinere groepen blijven verborgen, zodat niemand herkenbaar is."),
+    )
     notes = models.TextField(_("toelichting"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,9 @@
-"""Signals: bottlenecks a community passes on (DESIGN.md §3 "Signal and the venster").
+"""Signals: bottlenecks a community passes on, and the venster that keeps track of them
+(DESIGN.md §3 "Signal and the venster", report §3.2.4).
 
-This first version holds what the meeting wrap-up records; the venster builds the lifecycle
-(states, themes, escalations, feedback) on top of it.
+A signal is a draft inside its community until the lead or facilitator passes it on. From
+then on every change goes through `signalling.lifecycle` (one place, a row lock, an explicit
+transition table) and is appended to `SignalEvent`, so the history can never be bypassed.
 """
 
 from django.conf import settings
@@ -9,12 +11,66 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.communities.models import Community
+from leerkring.communities.models import Community, Programme
 from leerkring.meetings.models import Meeting
-from leerkring.meetings.topics import SolutionLevel, TopicCategory
+from leerkring.meetings.topics import InfluenceLevel, SolutionLevel, TopicCategory
+
+
+class SignalTheme(models.Model):
+    """A main issue (hoofdvraagstuk) that signals are grouped under.
+
+    One answer given on a theme reaches every community whose signals are linked to it.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="signal_themes")
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("samengevoegd met"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_themes",
+    )
+    # The top five is computed; a coordinator may pin a theme into it or keep one out of it,
+    # always with a reason that is shown beside it.
+    pinned = models.BooleanField(_("vastgezet in de top vijf"), default=False)
+    excluded = models.BooleanField(_("uitgesloten van de top vijf"), default=False)
+    ranking_reason = models.CharField(_("reden"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hoofdvraagstuk")
+        verbose_name_plural = _("hoofdvraagstukken")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "title"],
+                condition=models.Q(merged_into__isnull=True),
+                name="signal_theme_title_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Signal(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Concept (binnen de gemeenschap)")
+        NEW = "new", _("Nieuw")
+        IN_PROGRESS = "in_progress", _("In behandeling")
+        KNOWN = "known", _("Bekend")
+        BACK_TO_COMMUNITY = "back_to_community", _("Terug naar de gemeenschap")
+        ESCALATED_LCC = "escalated_lcc", _("Opgeschaald naar het LCC")
+        ESCALATED_SYSTEM = "escalated_system", _("Opgeschaald naar stelselniveau")
+        RESOLVED = "resolved", _("Opgelost")
+        NO_FOLLOW_UP = "no_follow_up", _("Geen vervolg")
+
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="signals")
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals"
@@ -31,7 +87,44 @@ class Signal(models.Model):
         choices=SolutionLevel.choices,
         default=SolutionLevel.LOCAL,
     )
+    influence_level = models.CharField(
+        _("niveau van invloed"), max_length=15, choices=InfluenceLevel.choices, blank=True
+    )
     raised_on = models.DateField(_("datum"), default=timezone.localdate)
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    theme = models.ForeignKey(
+        SignalTheme,
+        verbose_name=_("hoofdvraagstuk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signals",
+    )
+    known_as = models.ForeignKey(
+        "self",
+        verbose_name=_("hetzelfde als"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("behandelaar"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    passed_on_at = models.DateTimeField(_("doorgegeven op"), null=True, blank=True, db_index=True)
+    passed_on_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept by the lifecycle on every answer to the community, so "waiting for feedback" is a
+    # plain indexed filter at national scale.
+    last_feedback_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -41,7 +134,168 @@ class Signal(models.Model):
         verbose_name = _("signaal")
         verbose_name_plural = _("signalen")
         ordering = ["-raised_on", "-pk"]
-        indexes = [models.Index(fields=["community", "raised_on"])]
+        indexes = [
+            models.Index(fields=["community", "raised_on"]),
+            models.Index(fields=["state", "passed_on_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class CoordinationMeeting(models.Model):
+    """The national coordination meeting (LCC) where escalated signals are discussed."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="coordination_meetings"
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    held_on = models.DateField(_("datum"))
+    notes = models.TextField(_("aantekeningen"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("landelijk coördinatieoverleg")
+        verbose_name_plural = _("landelijke coördinatieoverleggen")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Escalation(models.Model):
+    """One step up the ladder, kept as its own record so a signal's path stays readable after
+    it comes back down."""
+
+    class Level(models.TextChoices):
+        LCC = "lcc", _("Landelijk coördinatieoverleg (LCC)")
+        SYSTEM = "system", _("Stelselniveau")
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="escalations")
+    level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
+    question = models.TextField(_("vraag"))
+    coordination_meeting = models.ForeignKey(
+        CoordinationMeeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalations",
+    )
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("opschaling")
+        verbose_name_plural = _("opschalingen")
+        ordering = ["escalated_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.signal} → {self.get_level_display()}"
+
+
+class SignalResponse(models.Model):
+    """An answer or progress update (terugkoppeling). Given on a signal, or on a theme — then it
+    reaches every community whose signals are linked to that theme."""
+
+    class Source(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coördinatiepunt")
+        LCC = "lcc", _("Landelijk coördinatieoverleg")
+        SYSTEM = "system", _("Stelselniveau")
+
+    signal = models.ForeignKey(
+        Signal, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
+    theme = models.ForeignKey(
+        SignalTheme, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    source = models.CharField(_("van"), max_length=12, choices=Source.choices)
+    text = models.TextField(_("antwoord"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("terugkoppeling")
+        verbose_name_plural = _("terugkoppelingen")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(signal__isnull=False) | models.Q(theme__isnull=False),
+                name="signal_response_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SignalEvent(models.Model):
+    """Append-only history of a signal: every state, theme, owner, text or redaction change,
+    with who and when. Redacted text is never written here."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Aangemaakt")
+        PASSED_ON = "passed_on", _("Doorgegeven")
+        STATE = "state", _("Status gewijzigd")
+        THEME = "theme", _("Hoofdvraagstuk gewijzigd")
+        OWNER = "owner", _("Behandelaar gewijzigd")
+        TEXT = "text", _("Tekst gewijzigd")
+        REDACTION = "redaction", _("Persoonsgegevens verwijderd")
+        ESCALATION = "escalation", _("Opgeschaald")
+        RESPONSE = "response", _("Terugkoppeling")
+        DECISION = "decision", _("Besluit LCC")
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    from_state = models.CharField(max_length=20, choices=Signal.State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=Signal.State.choices, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.signal_id} {self.kind}"
+
+
+class CoordinationDecision(models.Model):
+    """What the LCC decided for one signal on its agenda; recorded as a lifecycle step."""
+
+    coordination_meeting = models.ForeignKey(
+        CoordinationMeeting, on_delete=models.CASCADE, related_name="decisions"
+    )
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.TextField(_("besluit"))
+    resulting_state = models.CharField(
+        _("nieuwe status"), max_length=20, choices=Signal.State.choices
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordination_meeting", "signal"], name="one_decision_per_lcc_signal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.decision[:60]

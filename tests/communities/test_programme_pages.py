@@ -285,6 +285,8 @@ def rule_data(**overrides):
         "physical_meetings": "on",
         "facilitators_required": "1",
         "lead_facilitator_separate": "on",
+        "signal_feedback_days": "42",
+        "survey_min_group_size": "5",
         "notes": "Eigen afspraken",
     }
     data.update(overrides)
@@ -335,3 +337,13 @@ def test_it_fills_the_form_from_a_preset_without_saving(client, world):
     assert form["preset"].value() == "movisie"
     assert "Movisie negen stappen" in response.content.decode()
     assert RuleProfile.objects.get(programme=world.programme).facilitators_required == 1
+
+
+def test_it_refuses_a_survey_threshold_below_three(client, world):
+    client.force_login(world.coordinator)
+    url = reverse("communities:rule_profile_edit", args=[world.programme.slug])
+    response = client.post(url, rule_data(survey_min_group_size="2"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["survey_min_group_size"]
+    world.programme.rule_profile.refresh_from_db()
+    assert world.programme.rule_profile.survey_min_group_size == 5

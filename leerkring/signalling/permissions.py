@@ -1,0 +1,89 @@
+"""Who may see or do what with signals, themes, the venster and the coordination meeting.
+
+Signals leave the closed room only when the lead or facilitator passes them on (DESIGN.md §2):
+- a draft is visible to the members of its community only;
+- the venster (all passed-on signals of a programme) is for its coordinators, and read-only
+  for the leads and facilitators of its communities, as the report describes (§3.2.4);
+- system partners see only signals escalated to the system level, with their theme, region and
+  dates — never people's names, never minutes — and answer them;
+- a community always sees its own signals and every answer to them.
+"""
+
+from __future__ import annotations
+
+from leerkring.communities import permissions as community_permissions
+from leerkring.communities.models import Community, Programme
+from leerkring.communities.permissions import COORDINATOR, SYSTEM_PARTNER, access_for
+
+from .models import Escalation, Signal
+
+
+def is_signal_coordinator(user, programme: Programme) -> bool:
+    return access_for(user).has_programme_role(programme.pk, COORDINATOR)
+
+
+def can_view_venster(user, programme: Programme) -> bool:
+    """Coordinators work in it; leads and facilitators of the programme's communities consult it
+    to see whether their signal was picked up or is already known."""
+    if is_signal_coordinator(user, programme):
+        return True
+    access = access_for(user)
+    guidance = {c for c, role in access.community_roles.items() if role != "participant"}
+    if not guidance:
+        return False
+    return Community.objects.filter(pk__in=guidance, programme=programme).exists()
+
+
+def can_manage_venster(user, programme: Programme) -> bool:
+    """Triage, themes, top five, escalation, import and export."""
+    return is_signal_coordinator(user, programme)
+
+
+def can_raise_signal(user, community: Community) -> bool:
+    """Any member raises a signal in their community; a coordinator may on its behalf."""
+    return community_permissions.is_member(user, community) or is_signal_coordinator(
+        user, community.programme
+    )
+
+
+def can_pass_on_signal(user, signal: Signal) -> bool:
+    """Only the lead or facilitator lets a signal leave the closed community."""
+    community = signal.community
+    return community_permissions.is_lead(user, community) or community_permissions.is_facilitator(
+        user, community
+    )
+
+
+def can_edit_draft(user, signal: Signal) -> bool:
+    return signal.state == Signal.State.DRAFT and (
+        can_pass_on_signal(user, signal) or signal.created_by_id == getattr(user, "pk", None)
+    )
+
+
+def can_view_signal(user, signal: Signal) -> bool:
+    community = signal.community
+    if community_permissions.is_member(user, community):
+        return True
+    if signal.state == Signal.State.DRAFT:
+        return False
+    return can_view_venster(user, community.programme)
+
+
+def can_view_signal_history(user, signal: Signal) -> bool:
+    """The audit history names the people who acted; not for system partners."""
+    return can_view_signal(user, signal)
+
+
+def can_view_escalated_signal(user, signal: Signal) -> bool:
+    """System partners see a signal only while, or after, it was escalated to the system level."""
+    if not access_for(user).has_programme_role(signal.community.programme_id, SYSTEM_PARTNER):
+        return False
+    return signal.escalations.filter(level=Escalation.Level.SYSTEM).exists()
+
+
+def can_answer_as_system_partner(user, signal: Signal) -> bool:
+    return can_view_escalated_signal(user, signal)
+
+
+def can_view_system_inbox(user, programme: Programme) -> bool:
+    return access_for(user).has_programme_role(programme.pk, SYSTEM_PARTNER)

@@ -1,0 +1,3 @@
+"""selectors of the signalling app."""
+
+from __future__ import annotations
