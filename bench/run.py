@@ -169,6 +169,62 @@ def visitors() -> dict:
         "coordinator": coordinator,
         "member": member(Membership.Role.PARTICIPANT),
         "lead": member(Membership.Role.LEAD),
+        **meeting_visitors(programme),
+    }
+
+
+def meeting_visitors(programme) -> dict:
+    """The meeting pages of the issue "Meetings": the community of the programme with the most
+    meetings (50 in the synthetic network), the meeting with the most agenda items (10, with
+    40 members present) and a member of its community, and the person in three communities
+    who owns the most agreements."""
+    from django.db.models import Count, Q
+
+    from leerkring.communities.models import Community, Membership, Person
+    from leerkring.meetings.models import Meeting
+
+    community = (
+        Community.objects.filter(programme=programme)
+        .annotate(n=Count("meetings"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    meeting = (
+        Meeting.objects.filter(community__programme=programme)
+        .annotate(items=Count("agenda_items"))
+        .order_by("-items", "-starts_at", "pk")
+        .first()
+    )
+    member = (
+        Membership.objects.active()
+        .filter(
+            community_id=meeting.community_id,
+            role=Membership.Role.PARTICIPANT,
+            person__user__isnull=False,
+        )
+        .select_related("person__user")
+        .order_by("pk")
+        .first()
+        .person.user
+    )
+    active = Q(memberships__left_on__isnull=True)
+    owner = (
+        Person.objects.filter(user__isnull=False)
+        .annotate(
+            communities=Count("memberships", filter=active, distinct=True),
+            agreements=Count("memberships__agreements", filter=active, distinct=True),
+        )
+        .filter(communities=3)
+        .order_by("-agreements", "pk")
+        .select_related("user")
+        .first()
+    )
+    return {
+        "meetings_community": community,
+        "meeting": meeting,
+        "meeting_member": member,
+        "agreements_owner": owner.user,
+        "agreements_owner_counts": (owner.communities, owner.agreements),
     }
 
 
@@ -177,6 +233,7 @@ def measure_pages(args: argparse.Namespace, who: dict) -> tuple[list[dict], obje
     from django.urls import reverse
 
     programme, community = who["programme"], who["community"]
+    meetings_community, meeting = who["meetings_community"], who["meeting"]
     pages = [
         ("bare view (health check)", reverse("core:health"), "coordinator"),
         (
@@ -196,9 +253,25 @@ def measure_pages(args: argparse.Namespace, who: dict) -> tuple[list[dict], obje
         ),
         ("member list, as lead", reverse("communities:members", args=[community.pk]), "lead"),
         ("organisation directory", reverse("communities:organisation_list"), "coordinator"),
+        (
+            "meeting list (50 meetings)",
+            reverse("meetings:meeting_list", args=[meetings_community.pk]),
+            "member",
+        ),
+        (
+            "meeting list, as coordinator",
+            reverse("meetings:meeting_list", args=[meetings_community.pk]),
+            "coordinator",
+        ),
+        (
+            "meeting page (40 present, 10 items)",
+            reverse("meetings:meeting_detail", args=[meeting.pk]),
+            "meeting_member",
+        ),
+        ("my agreements (3 communities)", reverse("meetings:my_agreements"), "agreements_owner"),
     ]
     clients = {}
-    for role in ("coordinator", "member", "lead"):
+    for role in ("coordinator", "member", "lead", "meeting_member", "agreements_owner"):
         clients[role] = Client()
         clients[role].force_login(who[role])
     results = []
@@ -398,14 +471,14 @@ def machine() -> dict:
 
 
 def print_table(pages: list[dict], throughput: dict | None) -> None:
-    header = f"{'page':<34} {'visitor':<12} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× bare':>7}"
+    header = f"{'page':<36} {'visitor':<16} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× bare':>7}"
     print()
     print(header)
     print("-" * len(header))
     for p in pages:
         flag = "" if p["meets_target"] or p is pages[0] else "  > target"
         print(
-            f"{p['page']:<34} {p['visitor']:<12} {p['status']:>6} {p['p50_ms']:>8.1f} "
+            f"{p['page']:<36} {p['visitor']:<16} {p['status']:>6} {p['p50_ms']:>8.1f} "
             f"{p['p95_ms']:>8.1f} {p['queries']:>8} {p['ratio_to_bare']:>7.1f}{flag}"
         )
     if throughput:
@@ -467,6 +540,13 @@ def main(argv: list[str]) -> int:
         f"{who['community']} (40 members) ...",
         flush=True,
     )
+    print(
+        f"Meetings of {who['meetings_community']}, meeting {who['meeting'].pk} of "
+        f"{who['meeting'].community}; agreements of a person in "
+        f"{who['agreements_owner_counts'][0]} communities "
+        f"({who['agreements_owner_counts'][1]} agreements) ...",
+        flush=True,
+    )
     pages, coordinator_client = measure_pages(args, who)
 
     throughput = None
@@ -500,6 +580,8 @@ def main(argv: list[str]) -> int:
 def table_counts() -> dict[str, int]:
     from leerkring.accounts.models import ProgrammeRole, User
     from leerkring.communities.models import Community, Membership, Organisation, Person, Programme
+    from leerkring.meetings.models import AgendaItem, Agreement, Attendance, Lesson, Meeting
+    from leerkring.signalling.models import Signal
 
     return {
         "programmes": Programme.objects.count(),
@@ -510,6 +592,12 @@ def table_counts() -> dict[str, int]:
         "memberships_active": Membership.objects.active().count(),
         "memberships_total": Membership.objects.count(),
         "programme_roles": ProgrammeRole.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "agenda_items": AgendaItem.objects.count(),
+        "lessons": Lesson.objects.count(),
+        "agreements": Agreement.objects.count(),
+        "signals": Signal.objects.count(),
     }
 
 

@@ -25,6 +25,13 @@ PAGES = [
     "member list, as lead",
     "organisation directory",
     "organisation directory, filtered",
+    # Issue "Meetings": the community with the most meetings, the meeting with the most agenda
+    # items (all members present), and the agreements of the person in the most communities.
+    "meeting list, as member",
+    "meeting list, as coordinator",
+    "meeting page, as member",
+    "meeting page, as lead",
+    "my agreements",
 ]
 
 _cache: dict[float, dict[str, tuple[int, int]]] = {}
@@ -84,8 +91,55 @@ def _page_counts(scale: float, community_pick: str) -> dict[str, tuple[int, int]
                 coordinator, f"{organisations_url}?type=municipality&page=2"
             ),
         }
+        counts.update(_meeting_page_counts(coordinator))
         transaction.set_rollback(True)
     return counts
+
+
+def _meeting_page_counts(coordinator) -> dict[str, tuple[int, int]]:
+    from leerkring.communities.models import Person
+    from leerkring.meetings.models import Meeting
+
+    community = (
+        Community.objects.filter(programme__slug="inburgering")
+        .annotate(n=Count("meetings"))
+        .order_by("-n", "pk")[0]
+    )
+    meeting = Meeting.objects.annotate(n=Count("agenda_items")).order_by("-n", "pk")[0]
+    small_meeting = (
+        Meeting.objects.filter(status=Meeting.Status.HELD)
+        .annotate(n=Count("attendances"))
+        .filter(n__gt=0)
+        .order_by("n", "pk")[0]
+    )
+    owner = (
+        Person.objects.filter(user__isnull=False, memberships__left_on__isnull=True)
+        .annotate(
+            communities=Count("memberships", distinct=True),
+            agreements=Count("memberships__agreements", distinct=True),
+        )
+        .filter(agreements__gt=0)
+        .order_by("-communities", "-agreements", "pk")[0]
+    )
+    list_url = reverse("meetings:meeting_list", args=[community.pk])
+    meeting_url = reverse("meetings:meeting_detail", args=[meeting.pk])
+    return {
+        "meeting list, as member": _count(
+            _member(community, Membership.Role.PARTICIPANT), list_url
+        ),
+        "meeting list, as coordinator": _count(coordinator, list_url),
+        "meeting page, as member": _count(
+            _member(meeting.community, Membership.Role.PARTICIPANT), meeting_url
+        ),
+        "meeting page, as lead": _count(
+            _member(meeting.community, Membership.Role.LEAD), meeting_url
+        ),
+        "my agreements": _count(owner.user, reverse("meetings:my_agreements")),
+        "meeting page of a small meeting, as member": _count(
+            _member(small_meeting.community, Membership.Role.PARTICIPANT),
+            reverse("meetings:meeting_detail", args=[small_meeting.pk]),
+        ),
+    }
 
 
 def _counts(key: str) -> dict[str, tuple[int, int]]:
@@ -119,4 +173,18 @@ def test_the_query_count_does_not_grow_with_the_community(page):
     assert small[0] == large[0] == 200
     assert small[1] == large[1], (
         f"{page}: {small[1]} queries for the smallest community, {large[1]} for forty"
+    )
+
+
+@pytest.mark.django_db
+def test_the_meeting_page_query_count_does_not_grow_with_the_meeting():
+    """Ten agenda items and forty present cost as many queries as the smallest meeting."""
+    counts = _counts("large")
+    small, large = (
+        counts["meeting page of a small meeting, as member"],
+        counts["meeting page, as member"],
+    )
+    assert small[0] == large[0] == 200
+    assert small[1] == large[1], (
+        f"meeting page: {small[1]} queries for the smallest meeting, {large[1]} for the largest"
     )

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from leerkring.accounts import services as account_services
 from leerkring.accounts.models import ProgrammeRole, User
@@ -539,9 +543,55 @@ def demo_reset() -> None:
         User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
 
 
+# --- Steps of other apps ------------------------------------------------------------------
+# Other apps add their demo data (meetings, signals ...) with a `demo_data.py` in their package
+# and functions decorated by `@demo_step(order=...)`, so this app never imports them.
+
+
+@dataclass
+class DemoContext:
+    """What the demo steps of other apps build on: the communities by name with their spec,
+    the admin who made them, and the day the history runs up to."""
+
+    admin: User
+    today: datetime.date
+    communities: dict[str, Community]
+    specs: dict[str, DemoCommunity]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+DemoStep = Callable[[DemoContext], None]
+_DEMO_STEPS: list[tuple[int, str, DemoStep]] = []
+
+
+def demo_step(order: int) -> Callable[[DemoStep], DemoStep]:
+    """Register a step of another app; steps run by ascending order after the network."""
+
+    def register(func: DemoStep) -> DemoStep:
+        name = f"{func.__module__}.{func.__qualname__}"
+        if not any(existing == name for _o, existing, _f in _DEMO_STEPS):
+            _DEMO_STEPS.append((order, name, func))
+        return func
+
+    return register
+
+
+def demo_steps() -> list[tuple[int, str, DemoStep]]:
+    """Every app's `demo_data` module, imported so its steps register, in step order."""
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.demo_data"
+        try:
+            import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+    return sorted(_DEMO_STEPS, key=lambda step: (step[0], step[1]))
+
+
 @transaction.atomic
-def demo_build() -> dict[str, Any]:
-    """Build the demo network; returns counts. Callers check `demo_exists()` first."""
+def demo_build(today: datetime.date | None = None) -> dict[str, Any]:
+    """Build the demo network; returns counts. Callers check `demo_exists()` first. `today`
+    is the day the other apps' histories run up to (tests fix it to compare two builds)."""
     admin = User.objects.create_superuser(LOGINS["admin"], DEMO_PASSWORD)
     builder = _Builder(admin)
     inburgering = services.programme_create(
@@ -635,13 +685,23 @@ def demo_build() -> dict[str, Any]:
     members[GEWOGEN_MAATWERK.name] = _fill(builder, community, GEWOGEN_MAATWERK)
 
     _seat_changes(builder, members)
-    return {
+    counts = {
         "programmes": Programme.objects.count(),
         "communities": Community.objects.count(),
         "organisations": Organisation.objects.count(),
         "people": Person.objects.count(),
         "memberships": Membership.objects.count(),
     }
+    ctx = DemoContext(
+        admin=admin,
+        today=today or timezone.localdate(),
+        communities=communities,
+        specs={spec.name: spec for spec in [*INBURGERING, *SWW, GEWOGEN_MAATWERK]},
+        counts=counts,
+    )
+    for _order, _name, step in demo_steps():
+        step(ctx)
+    return ctx.counts
 
 
 def _seat_changes(builder: _Builder, members: dict[str, list[Membership]]) -> None:
