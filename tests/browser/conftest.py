@@ -47,6 +47,15 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The live server needs real transactions, so each test ends with a flush that would
+    also wipe rows data migrations put there (the work-form catalogue, questionnaire
+    templates). Serialized rollback puts them back, so no test depends on the order."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
     """A fresh browser profile per test, speaking Dutch like the product's users."""
