@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "leerkring.meetings",
     "leerkring.signalling",
     "leerkring.surveys",
+    "leerkring.evaluation",
+    "leerkring.dissemination",
+    "leerkring.search",
 ]
 
 MIDDLEWARE = [

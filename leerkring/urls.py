@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("leerkring.meetings.urls")),
     path("", include("leerkring.signalling.urls")),
     path("", include("leerkring.surveys.urls")),
+    path("", include("leerkring.evaluation.urls")),
+    path("", include("leerkring.dissemination.urls")),
+    path("", include("leerkring.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

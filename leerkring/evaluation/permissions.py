@@ -1,0 +1,53 @@
+"""Who may see or do what with observations, change stories, the monitor and reports.
+
+Observations are the evaluator's notes and stay in the background: evaluators and the
+programme's coordinators read them, members never (report §2). The monitor helps a community
+steer, so its lead and facilitator see their own community's checks; coordinators and
+evaluators see the programme's matrix. Reports are for coordinators and evaluators, and the
+lead and facilitator may see their own community's report.
+"""
+
+from __future__ import annotations
+
+from leerkring.communities import permissions as community_permissions
+from leerkring.communities.models import Community, Programme
+from leerkring.communities.permissions import COORDINATOR, EVALUATOR, access_for
+
+
+def is_evaluator(user, programme: Programme) -> bool:
+    return access_for(user).has_programme_role(programme.pk, EVALUATOR)
+
+
+def can_observe(user, community: Community) -> bool:
+    return is_evaluator(user, community.programme)
+
+
+def can_view_observations(user, programme: Programme) -> bool:
+    return access_for(user).has_programme_role(programme.pk, EVALUATOR, COORDINATOR)
+
+
+def can_manage_stories(user, programme: Programme) -> bool:
+    return is_evaluator(user, programme)
+
+
+def can_view_stories(user, programme: Programme) -> bool:
+    return access_for(user).has_programme_role(programme.pk, EVALUATOR, COORDINATOR)
+
+
+def can_view_programme_monitor(user, programme: Programme) -> bool:
+    return access_for(user).has_programme_role(programme.pk, EVALUATOR, COORDINATOR)
+
+
+def can_view_community_monitor(user, community: Community) -> bool:
+    return can_view_programme_monitor(user, community.programme) or (
+        community_permissions.is_lead(user, community)
+        or community_permissions.is_facilitator(user, community)
+    )
+
+
+def can_view_programme_report(user, programme: Programme) -> bool:
+    return access_for(user).has_programme_role(programme.pk, EVALUATOR, COORDINATOR)
+
+
+def can_view_community_report(user, community: Community) -> bool:
+    return can_view_community_monitor(user, community)
