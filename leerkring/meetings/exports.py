@@ -25,7 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from .markdown import markdown_to_blocks
+from .markdown import clean_text, markdown_to_blocks
 from .models import Agreement, Meeting
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,7 +36,7 @@ _FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 
 
 def _title(meeting: Meeting) -> str:
-    return _("Verslag %(community)s") % {"community": meeting.community.name}
+    return clean_text(_("Verslag %(community)s") % {"community": meeting.community.name})
 
 
 def _facts(context: dict) -> list[tuple[str, str]]:
@@ -54,7 +54,7 @@ def _facts(context: dict) -> list[tuple[str, str]]:
         facts.insert(0, (_("Bijeenkomst"), meeting.title))
     if meeting.host_organisation_id:
         facts.append((_("Gastorganisatie"), meeting.host_organisation.name))
-    return facts
+    return [(label, clean_text(value)) for label, value in facts]
 
 
 def _agenda_lines(context: dict) -> list[str]:
@@ -95,17 +95,26 @@ def _agreement_lines(context: dict) -> list[str]:
 
 
 def _sections(context: dict) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The document as (heading, blocks) sections, shared by both formats."""
+    """The document as (heading, blocks) sections, shared by both formats. Text is cleaned of
+    control characters once more here: XML (DOCX) cannot hold them, and rows stored before
+    they were cleaned on input (or by an import) must not break the download."""
     meeting: Meeting = context["meeting"]
     minutes = markdown_to_blocks(meeting.minutes) or [
         ("paragraph", _("Er is nog geen verslag geschreven."))
     ]
     none = [("paragraph", _("Geen."))]
-    return [
-        (_("Agenda"), [("number", line) for line in _agenda_lines(context)] or none),
+    agenda = [("number", line) for line in _agenda_lines(context)] or none
+    if not context["agenda_visible"]:
+        agenda = [("paragraph", _("De agenda is nog niet gepubliceerd."))]
+    sections = [
+        (_("Agenda"), agenda),
         (_("Verslag"), minutes),
         (_("Leerpunten"), [("bullet", line) for line in _lesson_lines(context)] or none),
         (_("Afspraken"), [("bullet", line) for line in _agreement_lines(context)] or none),
+    ]
+    return [
+        (heading, [(kind, clean_text(text)) for kind, text in blocks])
+        for heading, blocks in sections
     ]
 
 

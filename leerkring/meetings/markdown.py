@@ -27,6 +27,15 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")
+# C0 control characters other than tab, newline and carriage return: Word puts them in pasted
+# text, they mean nothing on screen, and XML (DOCX) cannot hold them at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean_text(text: str | None) -> str:
+    """Text as members meant it: without invisible control characters. Used when storing what
+    members type and again when writing exports, for rows stored before or around it."""
+    return _CONTROL.sub("", text or "")
 
 
 def render_markdown(text: str | None, *, heading_offset: int = 0) -> SafeString:

@@ -464,18 +464,22 @@ def agreements_of_user(*, user) -> list[CommunityAgreements]:
     return list(groups.values())
 
 
-def minutes_export_context(*, meeting: Meeting) -> dict:
-    """Everything the DOCX and PDF minutes show, in five queries."""
+def minutes_export_context(*, meeting: Meeting, user) -> dict:
+    """Everything the DOCX and PDF minutes show. The agenda follows the meeting page's rule
+    (`meeting_agenda`): a member who cannot see an unpublished agenda on the page does not get
+    it in a download either."""
     present = meeting.attendances.filter(status=Attendance.Status.PRESENT).count()
     guests_present = meeting.guests.filter(present=True).count()
     outcomes = meeting_outcomes(meeting=meeting)
+    agenda = meeting_agenda(
+        meeting=meeting, can_edit=_meeting_permissions.can_edit_agenda(user, meeting)
+    )
     return {
         "meeting": meeting,
         "community": meeting.community,
         "present_count": present + guests_present,
-        "agenda_items": list(
-            meeting.agenda_items.select_related("work_form").order_by("position", "pk")
-        ),
+        "agenda_visible": agenda.visible,
+        "agenda_items": agenda.items,
         **outcomes,
     }
 

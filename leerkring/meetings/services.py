@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme
 from leerkring.core.audit import audit
+from leerkring.meetings.markdown import clean_text
 from leerkring.meetings.models import AgendaItem, Guest, Meeting, WorkForm
 
-# What a calendar invitation carries: a change to one of these is news for the invitees.
-SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "address", "format", "online_url")
+# What a calendar invitation carries (the event's SUMMARY, time and place): a change to one of
+# these is news for the invitees.
+SCHEDULE_FIELDS = ("title", "starts_at", "ends_at", "place", "address", "format", "online_url")
 
 MEETING_FIELDS = frozenset(
     {
@@ -167,8 +169,9 @@ def meeting_series_create(
 
 
 def meeting_update(*, meeting: Meeting, by: Any, **fields: Any) -> Meeting:
-    """Change a meeting. Once invitations went out, a new time or place (or a cancellation) is
-    a new version of the same calendar event: its SEQUENCE goes up and members are told."""
+    """Change a meeting. Once invitations went out, a new title, time or place, a cancellation
+    or taking a cancellation back is a new version of the same calendar event: its SEQUENCE
+    goes up and members are told."""
     unknown = set(fields) - MEETING_FIELDS
     if unknown:
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
@@ -189,6 +192,10 @@ def meeting_update(*, meeting: Meeting, by: Any, **fields: Any) -> Meeting:
         cancelled = (
             meeting.status == Meeting.Status.CANCELLED and old_status != Meeting.Status.CANCELLED
         )
+        # Calendars struck the event through on the cancellation; only an update puts it back.
+        reinstated = (
+            old_status == Meeting.Status.CANCELLED and meeting.status == Meeting.Status.PLANNED
+        )
         # Fields this service does not edit come fresh from the locked row, so a change made
         # meanwhile (invitation sent, minutes saved) is not overwritten.
         edited = {*fields, "cancel_reason"}
@@ -208,7 +215,7 @@ def meeting_update(*, meeting: Meeting, by: Any, **fields: Any) -> Meeting:
         # The notify services raise SEQUENCE (same UID) and send their e-mails on commit.
         if meeting.published_at is not None and cancelled:
             meeting_cancel_notify(meeting=meeting, by=by)
-        elif meeting.published_at is not None and schedule_changed:
+        elif meeting.published_at is not None and (schedule_changed or reinstated):
             meeting_changed_notify(meeting=meeting, by=by)
     return meeting
 
@@ -229,6 +236,13 @@ AGENDA_ITEM_FIELDS = frozenset(
 )
 
 
+def _agenda_item_cleaned(fields: dict[str, Any]) -> dict[str, Any]:
+    for name in ("title", "description"):
+        if isinstance(fields.get(name), str):
+            fields[name] = clean_text(fields[name])
+    return fields
+
+
 def _agenda_item_check(item: AgendaItem, meeting: Meeting) -> None:
     item.full_clean()
     work_form = item.work_form
@@ -241,11 +255,20 @@ def _agenda_item_check(item: AgendaItem, meeting: Meeting) -> None:
 
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, by: Any, **fields: Any) -> AgendaItem:
+    """Add an item at the end. The first item of an agenda comes with the look-back at open
+    agreements when there are any (`agenda_lookback_ensure`); the meeting row is locked so two
+    first items added at once bring one look-back, not two."""
     unknown = set(fields) - AGENDA_ITEM_FIELDS
     if unknown:
         raise TypeError(f"Unknown agenda item fields: {sorted(unknown)}")
+    Meeting.objects.select_for_update().only("pk").get(pk=meeting.pk)
+    agenda_lookback_ensure(meeting=meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
-    item = AgendaItem(meeting=meeting, position=0 if last is None else last + 1, **fields)
+    item = AgendaItem(
+        meeting=meeting,
+        position=0 if last is None else last + 1,
+        **_agenda_item_cleaned(fields),
+    )
     _agenda_item_check(item, meeting)
     item.save()
     audit(actor=by, verb="agenda_item.added", obj=item, community_id=meeting.community_id)
@@ -257,7 +280,7 @@ def agenda_item_update(*, item: AgendaItem, by: Any, **fields: Any) -> AgendaIte
     unknown = set(fields) - AGENDA_ITEM_FIELDS
     if unknown:
         raise TypeError(f"Unknown agenda item fields: {sorted(unknown)}")
-    for name, value in fields.items():
+    for name, value in _agenda_item_cleaned(fields).items():
         setattr(item, name, value)
     _agenda_item_check(item, item.meeting)
     item.save()
@@ -312,8 +335,9 @@ def agenda_item_move(*, item: AgendaItem, by: Any, direction: str) -> None:
 def agenda_lookback_ensure(*, meeting: Meeting) -> AgendaItem | None:
     """Give an agenda that is being built for the first time its look-back item, when there
     are open agreements to look back on. Meetings planned here already have one; this covers
-    meetings that came in otherwise (imports, demo data). A look-back item the facilitator
-    removed from an agenda in progress stays removed."""
+    meetings that came in otherwise (imports, demo data), when their first item is added.
+    Opening the agenda writes nothing. A look-back item the facilitator removed from an agenda
+    in progress stays removed."""
     from leerkring.meetings.selectors import has_open_agreements_before
 
     if meeting.agenda_items.exists() or not has_open_agreements_before(meeting=meeting):
@@ -689,25 +713,30 @@ def attendance_record(
     guests_remove: list[int] | None = None,
 ) -> None:
     """Record who was there: a status per membership (None clears it), new guests, guests
-    taken off. Only seats of this meeting's community: anything else refuses the whole save.
-    Recording attendance for a meeting that has begun marks it held."""
-    if meeting.status == Meeting.Status.CANCELLED:
+    taken off. Only seats on this meeting's list (members on the meeting day, plus anyone
+    already recorded): anything else refuses the whole save. Recording attendance for a
+    meeting that has begun marks it held.
+
+    The meeting row is locked first, so two people saving at the door at the same time take
+    turns: the second sees the rows the first created and updates them."""
+    current_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current_meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(
             _("Deze bijeenkomst is afgelast; er is geen aanwezigheid vast te leggen.")
         )
-    own = set(
-        Membership.objects.filter(community_id=meeting.community_id, pk__in=statuses).values_list(
-            "pk", flat=True
-        )
+    existing = {a.membership_id: a for a in meeting.attendances.all()}
+    listed = set(
+        meeting_selectors.members_on_meeting_day(meeting=current_meeting)
+        .filter(pk__in=statuses)
+        .values_list("pk", flat=True)
     )
-    if set(statuses) - own:
+    if set(statuses) - listed - set(existing):
         raise ValidationError(
             _("Je kunt alleen aanwezigheid vastleggen voor leden van deze gemeenschap.")
         )
     if any(status and status not in Attendance.Status.values for status in statuses.values()):
         raise ValidationError(_("Kies aanwezig, afwezig of afgemeld."))
     now = timezone.now()
-    existing = {a.membership_id: a for a in meeting.attendances.all()}
     create, update, clear = [], [], []
     for membership_id, status in statuses.items():
         current = existing.get(membership_id)
@@ -741,7 +770,7 @@ def attendance_record(
     removed = 0
     if guests_remove:
         removed, _detail = meeting.guests.filter(pk__in=guests_remove).delete()
-    if meeting.status == Meeting.Status.PLANNED and meeting.starts_at <= now:
+    if current_meeting.status == Meeting.Status.PLANNED and current_meeting.starts_at <= now:
         meeting.status = Meeting.Status.HELD
         Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
     audit(
@@ -827,7 +856,7 @@ def lesson_create(*, meeting: _Meeting, by, **fields) -> _Lesson:
     for name in LESSON_FIELDS:
         if name in fields:
             setattr(lesson, name, fields[name])
-    lesson.text = (lesson.text or "").strip()
+    lesson.text = clean_text(lesson.text).strip()
     lesson.full_clean()
     lesson.save()
     _audit(actor=by, verb="lesson.create", obj=lesson, community_id=meeting.community_id)
@@ -839,7 +868,7 @@ def lesson_update(*, lesson: _Lesson, by, **fields) -> _Lesson:
     for name in LESSON_FIELDS:
         if name in fields:
             setattr(lesson, name, fields[name])
-    lesson.text = (lesson.text or "").strip()
+    lesson.text = clean_text(lesson.text).strip()
     lesson.full_clean()
     lesson.save()
     _audit(actor=by, verb="lesson.update", obj=lesson, community_id=lesson.community_id)
@@ -874,7 +903,7 @@ def agreement_create(
     agreement = _Agreement(
         meeting=meeting,
         community_id=meeting.community_id,
-        text=(text or "").strip(),
+        text=clean_text(text).strip(),
         owner=owner,
         due_date=due_date,
         created_by=_user_or_none(by),
@@ -902,7 +931,7 @@ def agreement_update(
     )
     if owner is None or owner.pk != stored_owner_id:
         _check_agreement_owner(community_id=agreement.community_id, owner=owner)
-    agreement.text = (text or "").strip()
+    agreement.text = clean_text(text).strip()
     agreement.owner = owner
     agreement.due_date = due_date
     agreement.full_clean(exclude=["status"])
@@ -961,7 +990,7 @@ def agreement_change_status(*, agreement: _Agreement, status: str, by) -> _Agree
 @_transaction.atomic
 def minutes_save(*, meeting: _Meeting, minutes: str, by) -> _Meeting:
     """Minutes are stored as typed (Markdown) and sanitised when shown (STYLE.md "Text")."""
-    meeting.minutes = (minutes or "").strip()
+    meeting.minutes = clean_text(minutes).strip()
     meeting.minutes_updated_at = _timezone.now()
     meeting.save(update_fields=["minutes", "minutes_updated_at"])
     _audit(actor=by, verb="meeting.minutes", obj=meeting, community_id=meeting.community_id)
@@ -982,20 +1011,23 @@ def minutes_send(*, meeting: _Meeting, by) -> int:
     )
     meeting_url = _absolute(_reverse("meetings:meeting_detail", args=[meeting.pk]))
     messages = []
-    for membership in memberships:
-        messages.append(
-            _emails.email_build(
-                template="meetings/email/minutes",
-                context={
-                    "meeting": meeting,
-                    "community": meeting.community,
-                    "person": membership.person,
-                    "url": meeting_url,
-                },
-                subject=_gettext("Verslag: %(meeting)s") % {"meeting": meeting},
-                to=[membership.person.email],
+    # Members read the site's language, whatever language the sender browses in.
+    with translation.override(_settings.LANGUAGE_CODE):
+        subject = _gettext("Verslag: %(meeting)s") % {"meeting": meeting}
+        for membership in memberships:
+            messages.append(
+                _emails.email_build(
+                    template="meetings/email/minutes",
+                    context={
+                        "meeting": meeting,
+                        "community": meeting.community,
+                        "person": membership.person,
+                        "url": meeting_url,
+                    },
+                    subject=subject,
+                    to=[membership.person.email],
+                )
             )
-        )
     meeting.minutes_sent_at = _timezone.now()
     meeting.save(update_fields=["minutes_sent_at"])
     _audit(
@@ -1028,7 +1060,7 @@ def thread_start(*, community: _Community, author: _Person, title: str, body: st
     now = _timezone.now()
     thread = _Thread(
         community=community,
-        title=(title or "").strip(),
+        title=clean_text(title).strip(),
         started_by=author,
         created_at=now,
         last_message_at=now,
@@ -1052,7 +1084,7 @@ def message_post(*, thread: _Thread, author: _Person, body: str, by) -> _Message
 
 
 def _message_create(*, thread: _Thread, author: _Person, body: str, now) -> _Message:
-    message = _Message(thread=thread, author=author, body=(body or "").strip(), created_at=now)
+    message = _Message(thread=thread, author=author, body=clean_text(body).strip(), created_at=now)
     message.full_clean()
     message.save()
     _emails.emails_send_on_commit(_thread_message_emails(message))
@@ -1072,24 +1104,29 @@ def _thread_message_emails(message: _Message) -> list:
     url = _absolute(_reverse("meetings:thread", args=[thread.pk]))
     community = thread.community
     emails = []
-    for membership in memberships:
-        if thread_notification_mode(membership) != _NotificationPreference.Mode.EACH:
-            continue
-        emails.append(
-            _emails.email_build(
-                template="meetings/email/thread_message",
-                context={
-                    "thread": thread,
-                    "message": message,
-                    "community": community,
-                    "person": membership.person,
-                    "url": url,
-                },
-                subject=_gettext("Nieuw bericht in %(community)s: %(title)s")
-                % {"community": community.name, "title": thread.title},
-                to=[membership.person.email],
+    # Members read the site's language, whatever language the author browses in.
+    with translation.override(_settings.LANGUAGE_CODE):
+        subject = _gettext("Nieuw bericht in %(community)s: %(title)s") % {
+            "community": community.name,
+            "title": thread.title,
+        }
+        for membership in memberships:
+            if thread_notification_mode(membership) != _NotificationPreference.Mode.EACH:
+                continue
+            emails.append(
+                _emails.email_build(
+                    template="meetings/email/thread_message",
+                    context={
+                        "thread": thread,
+                        "message": message,
+                        "community": community,
+                        "person": membership.person,
+                        "url": url,
+                    },
+                    subject=subject,
+                    to=[membership.person.email],
+                )
             )
-        )
     return emails
 
 
@@ -1157,43 +1194,47 @@ def thread_digests_send(*, now: _datetime.datetime | None = None) -> int:
         messages_by_community.setdefault(message.thread.community_id, []).append(message)
 
     emails, sent_preferences = [], []
-    for preference in preferences:
-        membership = preference.membership
-        since = since_of[preference.pk]
-        new = [
-            m
-            for m in messages_by_community.get(membership.community_id, [])
-            if m.created_at > since and m.author_id != membership.person_id
-        ]
-        sent_preferences.append(preference)
-        if not new:
-            continue
-        threads: dict[int, dict] = {}
-        for message in new:
-            entry = threads.setdefault(
-                message.thread_id,
-                {
-                    "thread": message.thread,
-                    "url": _absolute(_reverse("meetings:thread", args=[message.thread_id])),
-                    "messages": [],
-                },
+    # A task has no visitor: the e-mails are in the site's language.
+    with translation.override(_settings.LANGUAGE_CODE):
+        for preference in preferences:
+            membership = preference.membership
+            since = since_of[preference.pk]
+            new = [
+                m
+                for m in messages_by_community.get(membership.community_id, [])
+                if m.created_at > since and m.author_id != membership.person_id
+            ]
+            sent_preferences.append(preference)
+            if not new:
+                continue
+            threads: dict[int, dict] = {}
+            for message in new:
+                entry = threads.setdefault(
+                    message.thread_id,
+                    {
+                        "thread": message.thread,
+                        "url": _absolute(_reverse("meetings:thread", args=[message.thread_id])),
+                        "messages": [],
+                    },
+                )
+                entry["messages"].append(message)
+            emails.append(
+                _emails.email_build(
+                    template="meetings/email/thread_digest",
+                    context={
+                        "community": membership.community,
+                        "person": membership.person,
+                        "threads": list(threads.values()),
+                        "count": len(new),
+                        "url": _absolute(
+                            _reverse("meetings:threads", args=[membership.community_id])
+                        ),
+                    },
+                    subject=_gettext("Nieuwe berichten in %(community)s")
+                    % {"community": membership.community.name},
+                    to=[membership.person.email],
+                )
             )
-            entry["messages"].append(message)
-        emails.append(
-            _emails.email_build(
-                template="meetings/email/thread_digest",
-                context={
-                    "community": membership.community,
-                    "person": membership.person,
-                    "threads": list(threads.values()),
-                    "count": len(new),
-                    "url": _absolute(_reverse("meetings:threads", args=[membership.community_id])),
-                },
-                subject=_gettext("Nieuwe berichten in %(community)s")
-                % {"community": membership.community.name},
-                to=[membership.person.email],
-            )
-        )
     sent = _emails.emails_send(emails)
     _NotificationPreference.objects.filter(pk__in=[p.pk for p in sent_preferences]).update(
         digest_sent_until=now

@@ -196,6 +196,7 @@ def test_the_look_back_lists_open_agreements_of_earlier_meetings(client, world, 
     )
     _agreement(later, "Nog niet gemaakt")
     client.force_login(world.lead)
+    client.post(reverse("meetings:agenda", args=[meeting.pk]), _item_post())
     content = client.get(reverse("meetings:agenda", args=[meeting.pk])).content.decode()
     lookback = AgendaItem.objects.get(meeting=meeting, is_lookback=True)
     assert lookback.title == "Terugblik op openstaande afspraken"
@@ -225,28 +226,39 @@ def test_the_look_back_stays_current(client, world):
     assert overview.lookback_agreements == []
 
 
-def test_opening_an_agenda_adds_the_look_back_only_once_and_only_when_needed(
-    client, world, meeting
-):
+def test_opening_an_agenda_writes_nothing(client, world, meeting):
+    """A GET is safe to repeat (and to prefetch): the look-back comes with the first item."""
+    _agreement(_earlier(world), "Open")
+    client.force_login(world.lead)
+    assert client.get(reverse("meetings:agenda", args=[meeting.pk])).status_code == 200
+    assert not meeting.agenda_items.exists()
+
+
+def test_the_first_item_brings_the_look_back_once_and_only_when_needed(client, world, meeting):
     client.force_login(world.lead)
     url = reverse("meetings:agenda", args=[meeting.pk])
-    client.get(url)
-    assert not meeting.agenda_items.exists()
+    client.post(url, _item_post(title="Zonder afspraken"))
+    assert not meeting.agenda_items.filter(is_lookback=True).exists()
+
+    other = factories.MeetingFactory(
+        community=world.community, starts_at=meeting.starts_at + datetime.timedelta(days=40)
+    )
     _agreement(_earlier(world), "Open")
-    client.get(url)
-    client.get(url)
-    assert meeting.agenda_items.filter(is_lookback=True).count() == 1
+    url = reverse("meetings:agenda", args=[other.pk])
+    client.post(url, _item_post(title="Eerste"))
+    client.post(url, _item_post(title="Tweede"))
+    assert _titles(other) == ["Terugblik op openstaande afspraken", "Eerste", "Tweede"]
 
 
 def test_a_removed_look_back_stays_removed_while_the_agenda_has_items(client, world, meeting):
     _agreement(_earlier(world), "Open")
     client.force_login(world.lead)
     url = reverse("meetings:agenda", args=[meeting.pk])
-    client.get(url)
     services.agenda_item_add(meeting=meeting, by=world.lead, title="Casus")
     lookback = meeting.agenda_items.get(is_lookback=True)
     client.post(reverse("meetings:agenda_item_delete", args=[meeting.pk, lookback.pk]))
     client.get(url)
+    client.post(url, _item_post(title="Nog een"))
     assert not meeting.agenda_items.filter(is_lookback=True).exists()
 
 

@@ -286,3 +286,68 @@ def test_the_meeting_page_context_does_not_grow_with_answers(world, started):
         Attendance.objects.create(meeting=started, membership=membership, status="present")
         Guest.objects.create(meeting=started, name="Gast")
     assert count() == before
+
+
+# --- Clearing a status, the meeting's own list, concurrent saves --------------------------------
+
+
+def test_every_member_can_be_set_back_to_not_recorded(client, world, started):
+    services.attendance_record(
+        meeting=started, statuses={world.participant_m.pk: "present"}, by=world.lead
+    )
+    client.force_login(world.lead)
+    html = client.get(_url(started)).content.decode()
+    for membership in (world.participant_m, world.lead_m, world.facilitator_m):
+        (radio,) = re.findall(
+            rf'<input type="radio" name="{_field(membership)}" value=""[^>]*>', html
+        )
+        # Checked only where nothing is recorded or suggested.
+        assert (" checked" in radio) is (membership != world.participant_m)
+    assert html.count("> Niet vastgelegd</label>") == 3
+    response = client.post(_url(started), {_field(world.participant_m): "", **_management(0)})
+    assert response.status_code == 302
+    assert not started.attendances.exists()
+
+
+def test_the_service_refuses_a_member_who_joined_after_the_meeting(world, started):
+    late = factories.MembershipFactory(
+        community=world.community, joined_on=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError, match="leden van deze gemeenschap"):
+        services.attendance_record(
+            meeting=started,
+            statuses={world.participant_m.pk: "present", late.pk: "present"},
+            by=world.lead,
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_a_member_who_left_since_keeps_their_recorded_row(world, started):
+    services.attendance_record(
+        meeting=started, statuses={world.participant_m.pk: "present"}, by=world.lead
+    )
+    world.participant_m.left_on = timezone.localdate() - datetime.timedelta(days=1)
+    world.participant_m.save()
+    services.attendance_record(
+        meeting=started, statuses={world.participant_m.pk: "absent"}, by=world.lead
+    )
+    assert started.attendances.get().status == "absent"
+
+
+def test_saving_attendance_locks_the_meeting_first(world, started, monkeypatch):
+    """Two people saving at the door at once: the second waits for the first and then updates
+    the rows the first created, instead of failing on the unique constraint."""
+    from django.db.models.query import QuerySet
+
+    events = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        events.append(self.model)
+        return select_for_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    services.attendance_record(
+        meeting=started, statuses={world.participant_m.pk: "present"}, by=world.lead
+    )
+    assert Meeting in events

@@ -486,3 +486,40 @@ def test_a_mail_server_failure_does_not_break_the_publish(world, meeting, captur
     _publish(meeting, world.lead, capture)
     meeting.refresh_from_db()
     assert meeting.published_at is not None
+
+
+def test_reinstating_a_cancelled_published_meeting_sends_an_update(
+    world, meeting, capture, dummy_tasks
+):
+    """Members' calendars struck the event through on the cancellation; bringing the meeting
+    back must put it back, with a SEQUENCE above the cancellation's and a fresh reminder."""
+    _publish(meeting, world.lead, capture)
+    with capture(execute=True):
+        services.meeting_update(
+            meeting=meeting, by=world.lead, status=Meeting.Status.CANCELLED, cancel_reason="Ziek"
+        )
+    cancelled_sequence = Meeting.objects.get(pk=meeting.pk).ical_sequence
+    mail.outbox.clear()
+    dummy_tasks.clear()
+    with capture(execute=True):
+        services.meeting_update(meeting=meeting, by=world.lead, status=Meeting.Status.PLANNED)
+    assert len(mail.outbox) == 3
+    calendar = _ics(mail.outbox[0])
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert int(_event(calendar)["SEQUENCE"]) > cancelled_sequence
+    assert "Gewijzigd" in mail.outbox[0].subject
+    (result,) = dummy_tasks.results
+    assert result.kwargs["sequence"] == Meeting.objects.get(pk=meeting.pk).ical_sequence
+
+
+def test_a_new_title_of_a_published_meeting_is_sent_as_an_update(world, meeting, capture):
+    """The title is the event's SUMMARY: a calendar only takes it over with a higher SEQUENCE."""
+    _publish(meeting, world.lead, capture)
+    first = _event(_ics(mail.outbox[0]))
+    mail.outbox.clear()
+    with capture(execute=True):
+        services.meeting_update(meeting=meeting, by=world.lead, title="Casusbespreking")
+    assert len(mail.outbox) == 3
+    update = _event(_ics(mail.outbox[0]))
+    assert str(update["SUMMARY"]) == "Casusbespreking"
+    assert int(update["SEQUENCE"]) > int(first["SEQUENCE"])

@@ -4,13 +4,14 @@ import io
 
 import docx
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from leerkring.meetings import services
-from leerkring.meetings.markdown import render_markdown
+from leerkring.meetings import emails, services
+from leerkring.meetings.markdown import clean_text, render_markdown
 from leerkring.meetings.models import Agreement, Lesson
 from tests import factories
 
@@ -158,3 +159,103 @@ def test_people_outside_the_community_cannot_download_minutes(
     client.force_login(getattr(world, visitor))
     for name in ("meetings:minutes_docx", "meetings:minutes_pdf"):
         assert client.get(reverse(name, args=[written_meeting.pk])).status_code == 403
+
+
+# --- Control characters and what the export shows ----------------------------------------
+
+WORD_PASTE = "Opening\x01 door de\x0b wethouder\x1f\tmet tab\n"
+
+
+def test_clean_text_drops_control_characters_but_keeps_tabs_and_newlines():
+    assert clean_text("a\x00b\x08c\x0bd\x0ce\x0ef\x1fg\th\ni\rj") == "abcdefg\th\ni\rj"
+    assert clean_text(None) == ""
+
+
+def test_saving_minutes_drops_control_characters_pasted_from_word(world, meeting):
+    services.minutes_save(meeting=meeting, minutes=WORD_PASTE, by=world.lead)
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Opening door de wethouder\tmet tab"
+
+
+def test_agenda_titles_outcomes_and_messages_are_stored_without_control_characters(world, meeting):
+    item = services.agenda_item_add(meeting=meeting, by=world.lead, title="Casus\x01 A")
+    services.agenda_item_update(item=item, by=world.lead, title="Casus\x02 B")
+    lesson = services.lesson_create(
+        meeting=meeting, by=world.lead, text="Leerpunt\x03", learning_order="first"
+    )
+    agreement = services.agreement_create(
+        meeting=meeting, by=world.lead, text="Afspraak\x04", owner=world.participant_m
+    )
+    thread = services.thread_start(
+        community=world.community,
+        author=world.lead_m.person,
+        title="Vraag\x05",
+        body="Bericht\x06",
+        by=world.lead,
+    )
+    item.refresh_from_db()
+    lesson.refresh_from_db()
+    agreement.refresh_from_db()
+    thread.refresh_from_db()
+    assert item.title == "Casus B"
+    assert (lesson.text, agreement.text) == ("Leerpunt", "Afspraak")
+    assert (thread.title, thread.messages.get().body) == ("Vraag", "Bericht")
+
+
+def test_the_docx_survives_control_characters_already_stored(client, world, written_meeting):
+    """Rows written before the cleaning (or by an import) must not turn the download into an
+    error page: python-docx refuses text that is not valid XML."""
+    type(written_meeting).objects.filter(pk=written_meeting.pk).update(
+        minutes="Tekst\x01 uit Word", title="Bijeenkomst\x02"
+    )
+    Lesson.objects.filter(meeting=written_meeting).update(text="Leerpunt\x03 zonder fout")
+    client.force_login(world.participant)
+    response = client.get(reverse("meetings:minutes_docx", args=[written_meeting.pk]))
+    assert response.status_code == 200
+    texts = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    assert "Tekst uit Word" in texts
+    assert any("Leerpunt zonder fout" in text for text in texts)
+
+
+def _docx_texts(client, meeting) -> str:
+    response = client.get(reverse("meetings:minutes_docx", args=[meeting.pk]))
+    assert response.status_code == 200
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+
+
+def _pdf_text(client, meeting) -> str:
+    response = client.get(reverse("meetings:minutes_pdf", args=[meeting.pk]))
+    assert response.status_code == 200
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_the_export_leaves_out_an_agenda_members_cannot_see_yet(client, world, written_meeting):
+    services.agenda_item_add(meeting=written_meeting, by=world.lead, title="Voorbereiding trekker")
+    client.force_login(world.participant)
+    assert "Voorbereiding trekker" not in _docx_texts(client, written_meeting)
+    assert "Voorbereiding trekker" not in _pdf_text(client, written_meeting)
+    client.force_login(world.lead)
+    assert "Voorbereiding trekker" in _docx_texts(client, written_meeting)
+    services.agenda_publish(meeting=written_meeting, by=world.lead)
+    client.force_login(world.participant)
+    assert "Voorbereiding trekker" in _docx_texts(client, written_meeting)
+    assert "Voorbereiding trekker" in _pdf_text(client, written_meeting)
+
+
+# --- Language of the e-mails ---------------------------------------------------------------
+
+
+def test_the_minutes_mail_is_written_in_the_site_language(world, meeting, monkeypatch):
+    """The lead may browse in English; the members get the site's language."""
+    languages = []
+    build = emails.email_build
+
+    def spy(**kwargs):
+        languages.append(translation.get_language())
+        return build(**kwargs)
+
+    monkeypatch.setattr(emails, "email_build", spy)
+    services.minutes_save(meeting=meeting, minutes="Verslag", by=world.lead)
+    with translation.override("en"):
+        services.minutes_send(meeting=meeting, by=world.lead)
+    assert languages and set(languages) == {settings.LANGUAGE_CODE}

@@ -486,7 +486,8 @@ def test_changing_an_unpublished_meeting_keeps_its_sequence(client, world, meeti
     assert meeting.place == "Bieb" and meeting.ical_sequence == 0
 
 
-def test_a_retitled_published_meeting_is_no_calendar_news(client, world, meeting):
+def test_a_retitled_published_meeting_raises_the_sequence(client, world, meeting):
+    """The title is the calendar event's SUMMARY: calendars take it over only as an update."""
     meeting.published_at = timezone.now()
     meeting.save()
     client.force_login(world.lead)
@@ -494,7 +495,7 @@ def test_a_retitled_published_meeting_is_no_calendar_news(client, world, meeting
         reverse("meetings:meeting_edit", args=[meeting.pk]), _edit_post(meeting, title="Casus")
     )
     meeting.refresh_from_db()
-    assert meeting.title == "Casus" and meeting.ical_sequence == 0
+    assert meeting.title == "Casus" and meeting.ical_sequence == 1
 
 
 def test_cancelling_needs_a_reason_and_raises_the_sequence(client, world, meeting):

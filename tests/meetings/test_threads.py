@@ -223,3 +223,31 @@ def test_the_thread_list_and_page_take_a_fixed_number_of_queries(client, world):
         Message.objects.create(thread=large_thread, author=world.facilitator_m.person, body=f"x{j}")
     assert count(reverse("meetings:threads", args=[world.community.pk])) == small
     assert count(reverse("meetings:thread", args=[large_thread.pk])) == small_page
+
+
+def test_thread_mails_are_written_in_the_site_language(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The author may browse in English; the members get the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from leerkring.meetings import emails
+
+    languages = []
+    build = emails.email_build
+
+    def spy(**kwargs):
+        languages.append(translation.get_language())
+        return build(**kwargs)
+
+    monkeypatch.setattr(emails, "email_build", spy)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.thread_start(
+            community=world.community,
+            author=world.lead_m.person,
+            title="Vraag",
+            body="Hoe doen jullie dit?",
+            by=world.lead,
+        )
+    assert languages and set(languages) == {settings.LANGUAGE_CODE}

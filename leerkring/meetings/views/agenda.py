@@ -68,10 +68,10 @@ def _render_builder(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def agenda(request: HttpRequest, pk: int) -> HttpResponse:
-    """The builder; a POST adds an item at the end."""
+    """The builder; a POST adds an item at the end (the first one brings the look-back at open
+    agreements, see `services.agenda_item_add`). Opening the builder changes nothing."""
     meeting = _meeting_to_edit(request, pk)
     if request.method != "POST":
-        services.agenda_lookback_ensure(meeting=meeting)
         return _render_builder(request, meeting)
     work_forms = selectors.work_forms_for(programme_id=meeting.community.programme_id)
     form = AgendaItemForm(request.POST, work_forms=work_forms)

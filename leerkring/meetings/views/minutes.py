@@ -94,7 +94,8 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, permissions.can_view_meeting)
-    content = exports.minutes_docx(selectors.minutes_export_context(meeting=meeting))
+    context = selectors.minutes_export_context(meeting=meeting, user=request.user)
+    content = exports.minutes_docx(context)
     return _download(content, exports.DOCX_CONTENT_TYPE, _filename(meeting, "docx"))
 
 
@@ -102,5 +103,6 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, permissions.can_view_meeting)
-    content = exports.minutes_pdf(selectors.minutes_export_context(meeting=meeting))
+    context = selectors.minutes_export_context(meeting=meeting, user=request.user)
+    content = exports.minutes_pdf(context)
     return _download(content, "application/pdf", _filename(meeting, "pdf"))
