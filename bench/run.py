@@ -568,6 +568,10 @@ def main(argv: list[str]) -> int:
         "pages": pages,
         "throughput": throughput,
     }
+    # Surveys (bench/surveys.py): the results page of the 20,000-response wave, the exports.
+    from bench.surveys import run_survey_bench
+
+    report["surveys"] = run_survey_bench(warmup=args.warmup, requests=args.requests)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"\nWritten to {OUT_DIR / 'latest.json'}")

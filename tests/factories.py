@@ -117,3 +117,208 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + datetime.timedelta(hours=3))
     place = "Stadhuis"
     format = Meeting.Format.PHYSICAL
+
+
+# --- Signals ----------------------------------------------------------------------------
+# Factories write rows directly to build test data; code under test changes signals only
+# through `leerkring.signalling.lifecycle`.
+
+from leerkring.signalling.models import CoordinationMeeting, Signal, SignalTheme  # noqa: E402
+
+
+class SignalThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignalTheme
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Hoofdvraagstuk {n}")
+
+
+class SignalFactory(factory.django.DjangoModelFactory):
+    """A draft by default; `passed=True` gives a signal passed on (state "new") or pass
+    `state=...` with it for any later state."""
+
+    class Meta:
+        model = Signal
+
+    class Params:
+        passed = factory.Trait(
+            state=Signal.State.NEW,
+            passed_on_at=factory.LazyFunction(timezone.now),
+        )
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Wachttijd taalschool {n}")
+    description = "Inburgeraars wachten maanden op een plek bij de taalschool."
+    topic_category = "procedures"
+    subtopic = "Wachttijden"
+    solution_level = "national"
+    state = Signal.State.DRAFT
+
+
+class CoordinationMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoordinationMeeting
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"LCC {n}")
+    held_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+# --- Surveys ----------------------------------------------------------------------------
+
+from leerkring.surveys.models import (  # noqa: E402
+    Answer,
+    Option,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+    Statement,
+    Wave,
+)
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Questionnaire
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Vragenlijst {n}")
+    intro = "Fijn dat je meedoet."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Onderdeel {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A single-choice question; give `kind` and add options/statements as the test needs."""
+
+    class Meta:
+        model = Question
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    section = None
+    position = factory.Sequence(lambda n: n)
+    code = factory.Sequence(lambda n: f"V{n + 1}")
+    text = factory.Sequence(lambda n: f"Vraag {n + 1}?")
+    kind = Question.Kind.SINGLE
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Option
+
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n)
+    code = factory.Sequence(lambda n: str(n + 1))
+    label = factory.Sequence(lambda n: f"Antwoord {n + 1}")
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.MATRIX)
+    position = factory.Sequence(lambda n: n)
+    code = factory.Sequence(lambda n: f"S{n + 1}")
+    text = factory.Sequence(lambda n: f"Stelling {n + 1}")
+
+
+class WaveFactory(factory.django.DjangoModelFactory):
+    """An open wave of a questionnaire in the same programme."""
+
+    class Meta:
+        model = Wave
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    programme = factory.SelfAttribute("questionnaire.programme")
+    title = factory.Sequence(lambda n: f"Meting {n + 1}")
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    wave = factory.SubFactory(WaveFactory)
+    community = None
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory)
+
+
+# --- Dissemination ----------------------------------------------------------------------
+
+from leerkring.dissemination.models import (  # noqa: E402
+    Newsletter,
+    NewsletterIssue,
+    Product,
+    Subscriber,
+)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A product of one community (pass `communities=[...]`; default none) in a programme.
+    Not shareable unless `shareable=True`."""
+
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Routekaart inburgering {n}")
+    kind = Product.Kind.ROUTE_MAP
+    summary = "Een routekaart voor de eerste maanden."
+    status = Product.Status.IDEA
+    scope = Product.Scope.REGIONAL
+    topic_category = "procedures"
+    shareable = False
+
+    @factory.post_generation
+    def communities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.communities.set(extracted)
+
+
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Newsletter
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    community = None
+    title = factory.Sequence(lambda n: f"Nieuwsbrief {n}")
+    is_public = False
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterIssue
+
+    newsletter = factory.SubFactory(NewsletterFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Editie {n + 1}")
+    status = NewsletterIssue.Status.DRAFT
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed, active subscriber."""
+
+    class Meta:
+        model = Subscriber
+
+    newsletter = factory.SubFactory(NewsletterFactory)
+    email = factory.Sequence(lambda n: f"lezer{n}@example.nl")
+    confirmed_at = factory.LazyFunction(timezone.now)

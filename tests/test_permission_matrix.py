@@ -276,6 +276,281 @@ MATRIX.update(
     }
 )
 
+# --- Surveys: questionnaires and the thermometer template -------------------------------
+# Evaluators of the programme build; its coordinators look along read-only. Members, system
+# partners and the other programme's coordinator never see a questionnaire.
+S1_BUILDERS = frozenset({"evaluator"})
+S1_VIEWERS = frozenset({"coordinator", "evaluator"})
+
+
+def _s1_questionnaire(w):
+    from tests.factories import QuestionnaireFactory
+
+    return [QuestionnaireFactory(programme=w.programme).pk]
+
+
+def _s1_section(w):
+    from tests.factories import SectionFactory
+
+    section = SectionFactory(questionnaire__programme=w.programme)
+    return [section.questionnaire_id, section.pk]
+
+
+def _s1_question(w):
+    from tests.factories import OptionFactory, QuestionFactory
+
+    question = QuestionFactory(questionnaire__programme=w.programme)
+    OptionFactory(question=question)
+    return [question.questionnaire_id, question.pk]
+
+
+def _s1_option(w):
+    from tests.factories import OptionFactory
+
+    option = OptionFactory(question__questionnaire__programme=w.programme)
+    return [option.question.questionnaire_id, option.question_id, "options", option.pk]
+
+
+def _s1_template(w):
+    from leerkring.surveys.models import Questionnaire
+
+    template = Questionnaire.objects.get(template_key="thermometer", programme__isnull=True)
+    return [w.programme.slug, template.pk]
+
+
+MATRIX.update(
+    {
+        "surveys:index": Door(args=_programme, allowed=S1_VIEWERS),
+        "surveys:questionnaire_create": Door(args=_programme, allowed=S1_BUILDERS),
+        "surveys:questionnaire_copy": Door(args=_s1_template, allowed=S1_BUILDERS, method="post"),
+        "surveys:questionnaire": Door(args=_s1_questionnaire, allowed=S1_VIEWERS),
+        "surveys:questionnaire_preview": Door(args=_s1_questionnaire, allowed=S1_VIEWERS),
+        "surveys:questionnaire_new_version": Door(
+            args=_s1_questionnaire, allowed=S1_BUILDERS, method="post"
+        ),
+        "surveys:section_add": Door(
+            args=_s1_questionnaire, allowed=S1_BUILDERS, method="post", data={"title": "A"}
+        ),
+        "surveys:section_edit": Door(args=_s1_section, allowed=S1_BUILDERS),
+        "surveys:section_move": Door(
+            args=_s1_section, allowed=S1_BUILDERS, method="post", data={"direction": "up"}
+        ),
+        "surveys:section_delete": Door(args=_s1_section, allowed=S1_BUILDERS, method="post"),
+        "surveys:question_add": Door(args=_s1_questionnaire, allowed=S1_BUILDERS),
+        "surveys:question_edit": Door(args=_s1_question, allowed=S1_BUILDERS),
+        "surveys:question_move": Door(
+            args=_s1_question, allowed=S1_BUILDERS, method="post", data={"direction": "up"}
+        ),
+        "surveys:question_delete": Door(args=_s1_question, allowed=S1_BUILDERS, method="post"),
+        "surveys:question_item_add": Door(
+            args=lambda w: [*_s1_question(w), "options"],
+            allowed=S1_BUILDERS,
+            method="post",
+            data={"label": "Ja"},
+        ),
+        "surveys:question_item_edit": Door(args=_s1_option, allowed=S1_BUILDERS),
+        "surveys:question_item_move": Door(
+            args=_s1_option, allowed=S1_BUILDERS, method="post", data={"direction": "up"}
+        ),
+        "surveys:question_item_delete": Door(args=_s1_option, allowed=S1_BUILDERS, method="post"),
+    }
+)
+
+# --- Signals: raising, passing on, the signal page and its steps ------------------------
+# A draft is for the members of its community (its raiser, lead and facilitator change it; only
+# the lead and facilitator pass it on); a passed-on signal is also for the programme's
+# coordinators, who alone take its steps. System partners use their own inbox, not this page.
+SIGNAL_MEMBERS = frozenset({"participant", "lead", "facilitator"})
+
+
+def _signal_draft(w):
+    from leerkring.signalling import lifecycle
+
+    signal = lifecycle.signal_raise(
+        community=w.community, by=w.participant, title="Wachttijd", description="Lang."
+    )
+    return [signal.pk]
+
+
+def _signal_passed_on(w):
+    from leerkring.signalling import lifecycle
+
+    [pk] = _signal_draft(w)
+    from leerkring.signalling.models import Signal
+
+    signal = Signal.objects.get(pk=pk)
+    lifecycle.signal_pass_on(signal=signal, by=w.lead, guard_confirmed=True)
+    return [signal.pk]
+
+
+MATRIX.update(
+    {
+        "signalling:signal_raise": Door(args=_community, allowed=SIGNAL_MEMBERS | {"coordinator"}),
+        "signalling:signal_detail": Door(
+            args=_signal_passed_on, allowed=SIGNAL_MEMBERS | {"coordinator"}
+        ),
+        "signalling:signal_edit": Door(args=_signal_draft, allowed=SIGNAL_MEMBERS),
+        "signalling:signal_delete": Door(args=_signal_draft, allowed=SIGNAL_MEMBERS),
+        "signalling:signal_pass_on": Door(
+            args=_signal_draft, allowed=frozenset({"lead", "facilitator"})
+        ),
+        "signalling:signal_action": Door(
+            args=lambda w: [*_signal_passed_on(w), "respond"],
+            allowed=frozenset({"coordinator"}),
+            method="post",
+            data={"respond-text": "We zijn ermee bezig."},
+        ),
+    }
+)
+
+# --- Surveys: results, comparison and exports -------------------------------------------
+# Results and exports are for the programme's evaluators and coordinators only: no member
+# (of any community), no system partner, no coordinator of another programme. The wave has
+# six responses, enough to be shown and exported.
+S3_RESULT_VIEWERS = frozenset({"coordinator", "evaluator"})
+
+
+def _s3_wave(w):
+    from leerkring.surveys.models import Answer, Response
+    from tests.factories import OptionFactory, QuestionFactory, QuestionnaireFactory, WaveFactory
+
+    questionnaire = QuestionnaireFactory(programme=w.programme)
+    question = QuestionFactory(questionnaire=questionnaire, code="V1")
+    option = OptionFactory(question=question)
+    wave = WaveFactory(questionnaire=questionnaire)
+    for _ in range(6):
+        response = Response.objects.create(wave=wave, community=w.community)
+        Answer.objects.create(response=response, question=question, option=option)
+    return [wave.pk]
+
+
+MATRIX.update(
+    {
+        "surveys:results": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
+        "surveys:export_csv": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
+        "surveys:export_xlsx": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
+        "surveys:codebook_csv": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
+        "surveys:compare": Door(args=_programme, allowed=S3_RESULT_VIEWERS),
+    }
+)
+
+# --- Surveys: waves, invitations and answering ------------------------------------------
+# Running a wave is the evaluator's; the wave page with its response rate is also for the
+# programme's coordinators. The respondent's links are public doors: the token is the key
+# (a wrong, used or other wave's token is tested in tests/surveys/test_respond.py).
+S2_RUNNERS = frozenset({"evaluator"})
+S2_VIEWERS = frozenset({"coordinator", "evaluator"})
+
+
+def _s2_wave(w):
+    from tests.factories import WaveFactory
+    from tests.surveys.waves_helpers import survey
+
+    wave = WaveFactory(questionnaire=survey(w.programme).questionnaire)
+    wave.communities.set([w.community])
+    return [wave.pk]
+
+
+def _s2_respondent_link(w):
+    from tests.factories import WaveFactory
+    from tests.surveys.waves_helpers import send, survey
+
+    wave = WaveFactory(questionnaire=survey(w.programme).questionnaire)
+    wave.communities.set([w.community])
+    return [send(wave)[w.participant_m.person.email].split("/")[2]]
+
+
+def _s2_open_link(w):
+    from leerkring.surveys import services
+    from tests.factories import WaveFactory
+    from tests.surveys.waves_helpers import survey
+
+    wave = WaveFactory(questionnaire=survey(w.programme).questionnaire)
+    return [services.wave_open_link_enable(wave=wave, by=None)]
+
+
+MATRIX.update(
+    {
+        "surveys:wave_create": Door(args=_programme, allowed=S2_RUNNERS),
+        "surveys:wave_detail": Door(args=_s2_wave, allowed=S2_VIEWERS),
+        "surveys:wave_edit": Door(args=_s2_wave, allowed=S2_RUNNERS),
+        "surveys:wave_send": Door(args=_s2_wave, allowed=S2_RUNNERS, method="post"),
+        "surveys:wave_remind": Door(args=_s2_wave, allowed=S2_RUNNERS, method="post"),
+        "surveys:wave_addresses": Door(
+            args=_s2_wave, allowed=S2_RUNNERS, method="post", data={"emails": "a@example.nl"}
+        ),
+        "surveys:wave_open_link": Door(args=_s2_wave, allowed=S2_RUNNERS, method="post"),
+        "surveys:respond": Door(args=_s2_respondent_link, public=True),
+        "surveys:respond_open": Door(args=_s2_open_link, public=True),
+        "surveys:respond_done": Door(public=True),
+    }
+)
+
+# --- Signals: the venster, themes, top five, LCC and system level ------------------------
+# The venster and the top five are for the programme's coordinators, and read-only for the
+# leads and facilitators of its communities; themes and the LCC for coordinators only; the
+# system pages for system partners, and only for signals escalated to the system level.
+V2_READERS = frozenset({"coordinator", "lead", "facilitator"})
+V2_COORDINATOR = frozenset({"coordinator"})
+V2_SYSTEM = frozenset({"system_partner"})
+
+
+def _v2_theme(w):
+    from tests.factories import SignalThemeFactory
+
+    return [SignalThemeFactory(programme=w.programme).pk]
+
+
+def _v2_lcc(w):
+    from tests.factories import CoordinationMeetingFactory
+
+    return [CoordinationMeetingFactory(programme=w.programme).pk]
+
+
+def _v2_lcc_signal(w):
+    from leerkring.signalling.models import Signal
+    from tests.factories import CoordinationMeetingFactory, SignalFactory
+
+    meeting = CoordinationMeetingFactory(programme=w.programme)
+    signal = SignalFactory(community=w.community, passed=True, state=Signal.State.IN_PROGRESS)
+    return [meeting.pk, signal.pk]
+
+
+def _v2_escalated(w):
+    from tests.signalling.helpers import signal_in_state
+
+    return [signal_in_state(w, "escalated_system").pk]
+
+
+MATRIX.update(
+    {
+        "signalling:venster": Door(args=_programme, allowed=V2_READERS),
+        "signalling:top5": Door(args=_programme, allowed=V2_READERS),
+        "signalling:theme_list": Door(args=_programme, allowed=V2_COORDINATOR),
+        "signalling:theme_link": Door(args=_programme, allowed=V2_COORDINATOR, method="post"),
+        "signalling:theme": Door(args=_v2_theme, allowed=V2_COORDINATOR),
+        "signalling:theme_rename": Door(args=_v2_theme, allowed=V2_COORDINATOR, method="post"),
+        "signalling:theme_merge": Door(args=_v2_theme, allowed=V2_COORDINATOR, method="post"),
+        "signalling:theme_respond": Door(args=_v2_theme, allowed=V2_COORDINATOR, method="post"),
+        "signalling:theme_ranking": Door(args=_v2_theme, allowed=V2_COORDINATOR),
+        "signalling:lcc_list": Door(args=_programme, allowed=V2_COORDINATOR),
+        "signalling:lcc": Door(args=_v2_lcc, allowed=V2_COORDINATOR),
+        "signalling:lcc_decide": Door(args=_v2_lcc_signal, allowed=V2_COORDINATOR, method="post"),
+        "signalling:system_inbox": Door(args=_programme, allowed=V2_SYSTEM),
+        "signalling:system_signal": Door(args=_v2_escalated, allowed=V2_SYSTEM),
+    }
+)
+
+
+@pytest.mark.parametrize("state", ["new", "in_progress", "escalated_lcc", "no_follow_up"])
+def test_a_system_partner_gets_404_for_a_signal_not_escalated_to_them(client, world, state):
+    from tests.signalling.helpers import signal_in_state
+
+    signal = signal_in_state(world, state)
+    client.force_login(world.system_partner)
+    assert client.get(reverse("signalling:system_signal", args=[signal.pk])).status_code == 404
+
+
 # The Django admin is for the administrator (is_staff) only and guards itself; its patterns
 # are checked once, below, rather than one by one.
 SELF_GUARDED_NAMESPACES = {"admin"}

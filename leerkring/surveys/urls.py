@@ -6,7 +6,101 @@ app_name = "surveys"
 urlpatterns: list = []
 
 # --- Questionnaires and the thermometer template ----------------------------------------
+from .views import questionnaires as questionnaire_views  # noqa: E402
+
+_Q = "questionnaires/<int:pk>/"
+_ITEM = _Q + "questions/<int:question_pk>/<str:part>/"
+
+urlpatterns += [
+    path("programmes/<slug:slug>/surveys/", questionnaire_views.survey_index, name="index"),
+    path(
+        "programmes/<slug:slug>/surveys/new/",
+        questionnaire_views.questionnaire_create,
+        name="questionnaire_create",
+    ),
+    path(
+        "programmes/<slug:slug>/surveys/copy/<int:pk>/",
+        questionnaire_views.questionnaire_copy,
+        name="questionnaire_copy",
+    ),
+    path(_Q, questionnaire_views.questionnaire_detail, name="questionnaire"),
+    path(_Q + "preview/", questionnaire_views.questionnaire_preview, name="questionnaire_preview"),
+    path(
+        _Q + "new-version/",
+        questionnaire_views.questionnaire_new_version,
+        name="questionnaire_new_version",
+    ),
+    path(_Q + "sections/add/", questionnaire_views.section_add, name="section_add"),
+    path(
+        _Q + "sections/<int:section_pk>/edit/",
+        questionnaire_views.section_edit,
+        name="section_edit",
+    ),
+    path(
+        _Q + "sections/<int:section_pk>/move/",
+        questionnaire_views.section_move,
+        name="section_move",
+    ),
+    path(
+        _Q + "sections/<int:section_pk>/delete/",
+        questionnaire_views.section_delete,
+        name="section_delete",
+    ),
+    path(_Q + "questions/add/", questionnaire_views.question_add, name="question_add"),
+    path(
+        _Q + "questions/<int:question_pk>/",
+        questionnaire_views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        _Q + "questions/<int:question_pk>/move/",
+        questionnaire_views.question_move,
+        name="question_move",
+    ),
+    path(
+        _Q + "questions/<int:question_pk>/delete/",
+        questionnaire_views.question_delete,
+        name="question_delete",
+    ),
+    path(_ITEM + "add/", questionnaire_views.item_add, name="question_item_add"),
+    path(_ITEM + "<int:item_pk>/edit/", questionnaire_views.item_edit, name="question_item_edit"),
+    path(_ITEM + "<int:item_pk>/move/", questionnaire_views.item_move, name="question_item_move"),
+    path(
+        _ITEM + "<int:item_pk>/delete/",
+        questionnaire_views.item_delete,
+        name="question_item_delete",
+    ),
+]
+
 
 # --- Waves, invitations and answering ---------------------------------------------------
+# Respondents' links come without an account: the token is the key (views/respond.py).
+# `s/bedankt/` comes before `s/<token>/` so it is never read as a token.
+from .views import respond as respond_views  # noqa: E402
+from .views import waves as wave_views  # noqa: E402
+
+urlpatterns += [
+    path("programmes/<slug:slug>/waves/new/", wave_views.wave_create, name="wave_create"),
+    path("waves/<int:pk>/", wave_views.wave_detail, name="wave_detail"),
+    path("waves/<int:pk>/edit/", wave_views.wave_edit, name="wave_edit"),
+    path("waves/<int:pk>/send/", wave_views.wave_send, name="wave_send"),
+    path("waves/<int:pk>/remind/", wave_views.wave_remind, name="wave_remind"),
+    path("waves/<int:pk>/addresses/", wave_views.wave_addresses, name="wave_addresses"),
+    path("waves/<int:pk>/open-link/", wave_views.wave_open_link, name="wave_open_link"),
+    path("s/bedankt/", respond_views.respond_done, name="respond_done"),
+    path("s/open/<str:token>/", respond_views.respond_open, name="respond_open"),
+    path("s/<str:token>/", respond_views.respond, name="respond"),
+]
 
 # --- Results and exports ----------------------------------------------------------------
+from .views import results as results_views  # noqa: E402
+
+urlpatterns += [
+    path("waves/<int:pk>/results/", results_views.wave_results, name="results"),
+    path("waves/<int:pk>/export.csv", results_views.wave_export_csv, name="export_csv"),
+    path("waves/<int:pk>/export.xlsx", results_views.wave_export_xlsx, name="export_xlsx"),
+    path("waves/<int:pk>/codebook.csv", results_views.wave_codebook_csv, name="codebook_csv"),
+    path(
+        "programmes/<slug:slug>/surveys/compare/", results_views.wave_compare, name="compare"
+    ),
+]

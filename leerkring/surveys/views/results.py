@@ -1,0 +1,176 @@
+"""Results of a wave, the comparison between waves, and the exports.
+
+For the programme's evaluators and coordinators (`permissions.can_view_results`). What may be
+shown — and what must stay hidden because the group is too small — is decided in
+`results.py`; the views only pass the visitor's choice through it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from leerkring.communities.models import Programme
+
+from .. import exports, permissions, results, selectors, services
+from ..forms_results import CompareForm, ResultsFilterForm
+from ..models import Wave
+
+
+def _wave_for(request: HttpRequest, pk: int) -> Wave:
+    wave = get_object_or_404(selectors.wave_for_results(), pk=pk)
+    if not permissions.can_view_results(request.user, wave):
+        raise PermissionDenied
+    return wave
+
+
+@login_required
+def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = _wave_for(request, pk)
+    overall = results.wave_results_cached(wave)
+    form = ResultsFilterForm(
+        request.GET if "community" in request.GET else None,
+        offered=overall.offered,
+        threshold=overall.threshold,
+    )
+    shown: results.WaveResults | None = overall
+    if form.is_bound:
+        if not form.is_valid():
+            shown = None
+        elif form.cleaned_data["community"] is not None:
+            try:
+                shown = results.wave_results_cached(
+                    wave, community_id=form.cleaned_data["community"]
+                )
+            except results.GroupHidden:
+                shown = None
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "wave": wave,
+            "programme": wave.programme,
+            "overall": overall,
+            "shown": shown,
+            "form": form,
+            "nav_section": "programmes",
+        },
+    )
+
+
+def _export_community(request: HttpRequest, wave: Wave) -> int | None:
+    """The community an export is limited to, if any; only one the results page may show."""
+    raw = request.GET.get("community")
+    if not raw:
+        return None
+    overall = results.wave_results_cached(wave)
+    match = next((g for g in overall.offered if str(g.pk) == raw), None)
+    if match is None:
+        raise Http404
+    return match.pk
+
+
+def _export_refused(request: HttpRequest, wave: Wave) -> HttpResponse | None:
+    overall = results.wave_results_cached(wave)
+    if overall.total_hidden:
+        messages.error(
+            request,
+            _(
+                "Deze meetronde heeft te weinig antwoorden om te exporteren (minder dan "
+                "%(threshold)s)."
+            )
+            % {"threshold": overall.threshold},
+        )
+        return redirect("surveys:results", pk=wave.pk)
+    return None
+
+
+def _filename(wave: Wave, suffix: str) -> str:
+    return f"{slugify(wave.title) or 'meetronde'}-{wave.pk}-{suffix}"
+
+
+@login_required
+def wave_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = _wave_for(request, pk)
+    refused = _export_refused(request, wave)
+    if refused:
+        return refused
+    community_id = _export_community(request, wave)
+    services.wave_export_record(wave=wave, by=request.user, export_format="csv",
+                                community_id=community_id)  # fmt: skip
+    layout = exports.export_layout(wave)
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.export_rows(layout, community_id=community_id)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(wave, "antwoorden.csv")}"'
+    return response
+
+
+@login_required
+def wave_codebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = _wave_for(request, pk)
+    layout = exports.export_layout(wave)
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.codebook_rows(layout)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(wave, "codeboek.csv")}"'
+    return response
+
+
+@login_required
+def wave_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = _wave_for(request, pk)
+    refused = _export_refused(request, wave)
+    if refused:
+        return refused
+    community_id = _export_community(request, wave)
+    services.wave_export_record(wave=wave, by=request.user, export_format="xlsx",
+                                community_id=community_id)  # fmt: skip
+    # Written to a temporary file (write-only mode keeps memory flat) and streamed from
+    # there; the file disappears when the response closes it.
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    exports.xlsx_write(exports.export_layout(wave), target, community_id=community_id)
+    target.seek(0)
+    return FileResponse(
+        target,
+        as_attachment=True,
+        filename=_filename(wave, "antwoorden.xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def wave_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.select_related("rule_profile"), slug=slug)
+    if not permissions.can_view_surveys(request.user, programme):
+        raise PermissionDenied
+    waves = selectors.waves_for_comparison(programme)
+    form = CompareForm(
+        request.GET if "question" in request.GET else None,
+        questions=results.comparison_question_codes(waves),
+        waves=waves,
+    )
+    comparison = None
+    if form.is_bound and form.is_valid():
+        chosen = [w for w in waves if w.pk in set(form.cleaned_data["waves"])]
+        comparison = results.wave_comparison(chosen, form.cleaned_data["question"])
+    return render(
+        request,
+        "surveys/compare.html",
+        {
+            "programme": programme,
+            "form": form,
+            "comparison": comparison,
+            "has_waves": len(waves) >= 2,
+            "threshold": results.group_threshold(programme),
+            "nav_section": "programmes",
+        },
+    )
