@@ -572,6 +572,10 @@ def main(argv: list[str]) -> int:
     from bench.surveys import run_survey_bench
 
     report["surveys"] = run_survey_bench(warmup=args.warmup, requests=args.requests)
+    # The venster (bench/venster.py): filtered list, search, top five, similar signals, export.
+    from bench.venster import run_venster_bench
+
+    report["venster"] = run_venster_bench(warmup=args.warmup, requests=args.requests)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"\nWritten to {OUT_DIR / 'latest.json'}")

@@ -6,3 +6,16 @@ class SignallingConfig(AppConfig):
     name = "leerkring.signalling"
     label = "signalling"
     verbose_name = _("Signalen")
+
+    def ready(self) -> None:
+        # The community page shows "Onze signalen" without `communities` importing this app.
+        from leerkring.core.panels import register_community_panel
+
+        from . import panels
+
+        register_community_panel(
+            key="our_signals",
+            order=200,
+            template="signalling/panels/our_signals.html",
+            context=panels.our_signals_panel,
+        )

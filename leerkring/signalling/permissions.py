@@ -87,3 +87,30 @@ def can_answer_as_system_partner(user, signal: Signal) -> bool:
 
 def can_view_system_inbox(user, programme: Programme) -> bool:
     return access_for(user).has_programme_role(programme.pk, SYSTEM_PARTNER)
+
+
+# --- Similar signals and Excel import/export ----------------------------------------------
+
+
+def can_suggest_similar(user, programme: Programme, community: Community | None = None) -> bool:
+    """Look-alikes are shown to whoever may see some signals of the programme: those who
+    consult the venster, and members (who then see only their own communities' signals)."""
+    if community is not None and community.programme_id != programme.pk:
+        return False
+    if can_view_venster(user, programme):
+        return True
+    member_of = access_for(user).community_roles
+    if community is not None:
+        return community.pk in member_of
+    return Community.objects.filter(pk__in=list(member_of), programme=programme).exists()
+
+
+def can_import_signals(user, programme: Programme) -> bool:
+    """An existing venster sheet is loaded by the programme's coordinators only."""
+    return can_manage_venster(user, programme)
+
+
+def can_export_venster(user, programme: Programme) -> bool:
+    """A spreadsheet travels further than a page: like the import, for coordinators only
+    (`can_manage_venster`)."""
+    return can_manage_venster(user, programme)

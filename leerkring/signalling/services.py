@@ -1,88 +1,79 @@
-"""State changes of signals. This first version records what a meeting's wrap-up passes on;
-the venster adds the lifecycle (triage, themes, escalation, feedback) on top of it."""
+"""What a meeting's wrap-up does with signals — it records them as drafts of the community —
+and the weekly digest of signals waiting for feedback.
+
+These are thin doors onto `signalling.lifecycle`, kept for the wrap-up in
+`meetings/views/outcomes.py`; every change still goes through the lifecycle, so the history
+cannot be bypassed. Once a signal is passed on it has left the closed room and the wrap-up can
+no longer change or delete it.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone, translation
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from leerkring.communities.models import Community
-from leerkring.core.audit import audit
+from leerkring.accounts.models import ProgrammeRole
+from leerkring.communities.models import Community, Programme
+from leerkring.meetings.emails import email_build, emails_send
 from leerkring.meetings.models import Meeting
-from leerkring.meetings.topics import SUBTOPICS, SolutionLevel, TopicCategory
 
+from . import lifecycle, selectors
+from .lifecycle import category_of_subtopic  # noqa: F401 - part of this module's interface
 from .models import Signal
 
+#: The fields the wrap-up form edits.
 SIGNAL_FIELDS = ("title", "description", "topic_category", "subtopic", "solution_level")
 
 
-def category_of_subtopic(subtopic: str) -> str | None:
-    """The topic category a (Dutch) subtopic belongs to, or None for a free topic."""
-    with translation.override("nl"):
-        for category, subtopics in SUBTOPICS.items():
-            if subtopic in {str(s) for s in subtopics}:
-                return str(category)
-    return None
-
-
-def _apply(signal: Signal, fields: dict) -> None:
-    for name in SIGNAL_FIELDS:
-        if name in fields:
-            value = fields[name]
-            setattr(signal, name, (value or "").strip() if isinstance(value, str) else value)
-    if signal.subtopic:
-        category = category_of_subtopic(signal.subtopic)
-        if category is None:
-            raise ValidationError({"subtopic": _("Kies een onderwerp uit de lijst.")})
-        if signal.topic_category and signal.topic_category != category:
-            raise ValidationError(
-                {
-                    "subtopic": _("Dit onderwerp hoort bij de categorie ‘%(category)s’.")
-                    % {"category": TopicCategory(category).label}
-                }
-            )
-        signal.topic_category = category
-    if not signal.solution_level:
-        signal.solution_level = SolutionLevel.LOCAL
-
-
-@transaction.atomic
 def signal_create(*, community: Community, meeting: Meeting | None = None, by, **fields) -> Signal:
-    """A signal the community passes on, usually named at the end of a meeting."""
-    if meeting is not None and meeting.community_id != community.pk:
-        raise ValidationError(_("De bijeenkomst hoort niet bij deze gemeenschap."))
-    signal = Signal(
-        community=community,
-        meeting=meeting,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+    """A signal named at the end of a meeting: a draft until the lead or facilitator passes it
+    on."""
+    return lifecycle.signal_raise(
+        community=community, meeting=meeting, by=by, source="meeting", **fields
     )
-    if meeting is not None:
-        signal.raised_on = timezone.localtime(meeting.starts_at).date()
-    _apply(signal, fields)
-    signal.full_clean()
-    signal.save()
-    audit(actor=by, verb="signal.create", obj=signal, community_id=community.pk)
-    return signal
 
 
-@transaction.atomic
 def signal_update(*, signal: Signal, by, **fields) -> Signal:
-    _apply(signal, fields)
-    signal.full_clean()
-    signal.save()
-    audit(actor=by, verb="signal.update", obj=signal, community_id=signal.community_id)
-    return signal
+    return lifecycle.signal_edit_draft(signal=signal, by=by, **fields)
 
 
-@transaction.atomic
 def signal_delete(*, signal: Signal, by) -> None:
-    audit(
-        actor=by,
-        verb="signal.delete",
-        obj=signal,
-        community_id=signal.community_id,
-        title=signal.title,
-    )
-    signal.delete()
+    if signal.state != Signal.State.DRAFT:
+        # The wrap-up offers delete for its own outcomes; a passed-on signal is not one any more.
+        raise PermissionDenied
+    lifecycle.signal_delete_draft(signal=signal, by=by)
+
+
+def _url(signal: Signal) -> str:
+    return settings.SITE_URL + reverse("signalling:signal_detail", args=[signal.pk])
+
+
+def signal_digests_send(*, now: datetime.datetime | None = None) -> int:
+    """The weekly digest: per programme with signals waiting past the feedback deadline, one
+    e-mail to its coordinators listing them, longest waiting first. Returns messages sent."""
+    messages = []
+    for programme in Programme.objects.select_related("rule_profile").order_by("pk"):
+        waiting = list(selectors.signals_waiting_for_feedback(programme, now=now))
+        if not waiting:
+            continue
+        to = lifecycle.programme_role_emails(programme, ProgrammeRole.Role.COORDINATOR)
+        if not to:
+            continue
+        messages.append(
+            email_build(
+                template="signalling/email/digest",
+                context={
+                    "programme": programme,
+                    "signals": [(signal, _url(signal)) for signal in waiting],
+                    "deadline_days": selectors.feedback_deadline_days(programme),
+                },
+                subject=_("%(count)s signalen wachten op terugkoppeling (%(programme)s)")
+                % {"count": len(waiting), "programme": programme.name},
+                to=to,
+            )
+        )
+    return emails_send(messages)

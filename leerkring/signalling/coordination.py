@@ -1,0 +1,162 @@
+"""State changes of the coordination point's own records: themes (hoofdvraagstukken) and
+coordination meetings (LCC).
+
+Whatever touches a signal — linking it to a theme, moving it when themes merge, a decision of
+the LCC — is handed to `lifecycle`, so every signal keeps its own event in its history.
+Changes to themes and meetings themselves are written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from leerkring.communities.models import Programme
+from leerkring.core.audit import audit
+
+from . import lifecycle
+from .models import CoordinationMeeting, Signal, SignalTheme
+
+TITLE_MAX = SignalTheme._meta.get_field("title").max_length
+
+
+def _title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("Geef het hoofdvraagstuk een titel.")})
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            {"title": _("De titel is te lang (meer dan %(max)s tekens).") % {"max": TITLE_MAX}}
+        )
+    return title
+
+
+def _check_unique(programme_id: int, title: str, exclude_pk: int | None = None) -> None:
+    clash = SignalTheme.objects.filter(
+        programme_id=programme_id, title__iexact=title, merged_into__isnull=True
+    ).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"title": _("Er is al een hoofdvraagstuk met deze titel.")})
+
+
+def _save(theme: SignalTheme) -> None:
+    try:
+        with transaction.atomic():
+            theme.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"title": _("Er is al een hoofdvraagstuk met deze titel.")}
+        ) from error
+
+
+@transaction.atomic
+def theme_create(*, programme: Programme, by, title: str, description: str = "") -> SignalTheme:
+    title = _title(title)
+    _check_unique(programme.pk, title)
+    theme = SignalTheme(
+        programme=programme,
+        title=title,
+        description=(description or "").strip(),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    theme.full_clean(validate_constraints=False)
+    _save(theme)
+    audit(actor=by, verb="signal_theme.create", obj=theme, title=title)
+    return theme
+
+
+@transaction.atomic
+def theme_rename(
+    *, theme: SignalTheme, by, title: str, description: str | None = None
+) -> SignalTheme:
+    theme = SignalTheme.objects.select_for_update().get(pk=theme.pk)
+    if theme.merged_into_id:
+        raise ValidationError(_("Dit hoofdvraagstuk is samengevoegd; pas het doel aan."))
+    title = _title(title)
+    _check_unique(theme.programme_id, title, exclude_pk=theme.pk)
+    old = theme.title
+    theme.title = title
+    if description is not None:
+        theme.description = description.strip()
+    theme.full_clean(validate_constraints=False)
+    _save(theme)
+    audit(actor=by, verb="signal_theme.rename", obj=theme, old_title=old, title=title)
+    return theme
+
+
+@transaction.atomic
+def theme_merge(*, theme: SignalTheme, into: SignalTheme, by) -> SignalTheme:
+    """Fold `theme` into `into`: each of its signals moves through the lifecycle (one THEME
+    event per signal, so every history shows it), and the old theme points to the new one so
+    links and answers given on it stay readable."""
+    source, target = (
+        SignalTheme.objects.select_for_update().get(pk=theme.pk),
+        SignalTheme.objects.select_for_update().get(pk=into.pk),
+    )
+    if source.pk == target.pk:
+        raise ValidationError({"into": _("Kies een ander hoofdvraagstuk om mee samen te voegen.")})
+    if source.programme_id != target.programme_id:
+        raise ValidationError({"into": _("Dit hoofdvraagstuk hoort bij een ander programma.")})
+    if source.merged_into_id or target.merged_into_id:
+        raise ValidationError({"into": _("Dit hoofdvraagstuk is al samengevoegd.")})
+    moving = Signal.objects.filter(theme=source).exclude(state=Signal.State.DRAFT).order_by("pk")
+    for signal in moving:
+        lifecycle.signal_set_theme(signal=signal, by=by, theme=target)
+    source.merged_into = target
+    source.pinned = source.excluded = False
+    source.ranking_reason = ""
+    source.save(update_fields=["merged_into", "pinned", "excluded", "ranking_reason"])
+    audit(actor=by, verb="signal_theme.merge", obj=source, into=target.pk, into_title=target.title)
+    return target
+
+
+@transaction.atomic
+def theme_link_signals(*, theme: SignalTheme, signal_ids: Iterable[int], by) -> int:
+    """Link passed-on signals of the theme's programme to it; returns how many changed.
+
+    All or nothing: a draft or a signal of another programme among them refuses the lot."""
+    ids = sorted({int(pk) for pk in signal_ids})
+    if not ids:
+        raise ValidationError({"signals": _("Kies een of meer signalen.")})
+    signals = list(
+        Signal.objects.filter(pk__in=ids, community__programme_id=theme.programme_id)
+        .exclude(state=Signal.State.DRAFT)
+        .order_by("pk")
+    )
+    if len(signals) != len(ids):
+        raise ValidationError({"signals": _("Niet alle gekozen signalen horen bij dit venster.")})
+    changed = 0
+    for signal in signals:
+        before = signal.theme_id
+        lifecycle.signal_set_theme(signal=signal, by=by, theme=theme)
+        changed += signal.theme_id != before
+    return changed
+
+
+# --- The coordination meeting (LCC) -----------------------------------------------------
+
+
+@transaction.atomic
+def coordination_meeting_plan(
+    *, programme: Programme, by, title: str, held_on: datetime.date, notes: str = ""
+) -> CoordinationMeeting:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("Geef het overleg een titel.")})
+    if held_on is None:
+        raise ValidationError({"held_on": _("Kies de datum van het overleg.")})
+    meeting = CoordinationMeeting(
+        programme=programme,
+        title=title,
+        held_on=held_on,
+        notes=(notes or "").strip(),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    meeting.full_clean()
+    meeting.save()
+    audit(actor=by, verb="coordination_meeting.plan", obj=meeting, held_on=str(held_on))
+    return meeting

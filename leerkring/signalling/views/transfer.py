@@ -1,0 +1,135 @@
+"""The venster in and out of a spreadsheet (issue "Het venster" §7): import an existing venster
+sheet in steps (upload, map columns and preview, check, commit all or nothing), and export the
+current filtered view. The rules live in `signalling.excel`; these views only walk the steps.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .. import excel, permissions, selectors
+from ..forms_transfer import MappingForm, UploadForm
+from ..forms_venster import VensterFilterForm
+from ..models import SignalTheme
+from ._venster_common import programme_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _import_context(programme, **extra) -> dict:
+    return {
+        "programme": programme,
+        "can_manage": True,
+        "venster_tab": "venster",
+        "crumb_title": _("Signalen importeren"),
+        **extra,
+    }
+
+
+@login_required
+def signal_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 1: choose the file."""
+    programme = programme_or_404(slug)
+    if not permissions.can_import_signals(request.user, programme):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token = excel.upload_store(
+                uploaded=form.cleaned_data["file"], programme=programme, by=request.user
+            )
+        except excel.ImportFileError as error:
+            form.add_error("file", str(error))
+            form.full_clean_aria()
+        else:
+            return redirect("signalling:venster_import_map", slug=programme.slug, token=token)
+    return render(request, "signalling/import.html", _import_context(programme, form=form))
+
+
+@login_required
+def signal_import_map(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Steps 2-4: map the columns and see the first rows; check every row; save all or
+    nothing."""
+    programme = programme_or_404(slug)
+    if not permissions.can_import_signals(request.user, programme):
+        raise PermissionDenied
+    try:
+        sheet = excel.upload_read(token=token, programme=programme, by=request.user)
+    except excel.ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("signalling:venster_import", slug=programme.slug)
+    form = MappingForm(
+        request.POST or None,
+        headings=sheet.headings,
+        initial_mapping=excel.guess_mapping(sheet.headings),
+    )
+    check = None
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        if request.POST.get("confirm"):
+            saved, check = excel.import_commit(
+                sheet=sheet, mapping=mapping, programme=programme, by=request.user
+            )
+            if saved:
+                excel.upload_remove(token)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s signaal is geïmporteerd.",
+                        "%(count)s signalen zijn geïmporteerd.",
+                        saved,
+                    )
+                    % {"count": saved},
+                )
+                return redirect("signalling:venster", slug=programme.slug)
+        else:
+            check = excel.import_check(sheet=sheet, mapping=mapping, programme=programme)
+    context = _import_context(
+        programme,
+        form=form,
+        sheet=sheet,
+        preview=sheet.rows[: excel.PREVIEW_ROWS],
+        check=check,
+        existing_themes=SignalTheme.objects.filter(programme=programme).exists(),
+    )
+    return render(request, "signalling/import_map.html", context)
+
+
+@login_required
+def venster_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The venster's current view (the same filters in the query string) as XLSX."""
+    programme = programme_or_404(slug)
+    if not permissions.can_export_venster(request.user, programme):
+        raise PermissionDenied
+    themes = list(
+        SignalTheme.objects.filter(programme=programme, merged_into__isnull=True)
+        .order_by("title")
+        .values_list("pk", "title")
+    )
+    form = VensterFilterForm(
+        request.GET or None,
+        themes=themes,
+        communities=selectors.venster_communities(programme=programme),
+    )
+    filters = form.filters()
+    sort = filters.pop("sort", "")
+    by_theme = filters.pop("view", "") == "themes"
+    signals = selectors.venster_signals(
+        programme=programme, sort=sort, group_by_theme=by_theme, **filters
+    )
+    answers = selectors.export_answers(signals=signals)
+    response = HttpResponse(content_type=XLSX)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="venster-{slugify(programme.slug)}-{stamp}.xlsx"'
+    )
+    excel.export_workbook(signals.iterator(chunk_size=2000), answers, response)
+    return response

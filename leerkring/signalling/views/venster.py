@@ -1,0 +1,125 @@
+"""The venster: every signal a programme's communities passed on, in one table (report
+§3.2.4). Coordinators work in it; the leads and facilitators of its communities consult it
+read-only. It never shows people's names — the community is what matters here.
+
+Filters, search, sort, view and page all live in the query string, so a view can be shared.
+The page is a fixed number of queries whatever the number of signals.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .. import permissions, search, selectors
+from ..forms_venster import ThemeLinkForm, VensterFilterForm
+from ..models import SignalTheme
+from ._venster_common import programme_or_404
+
+SIGNALS_PER_PAGE = 50
+
+_COLUMNS = [
+    ("subject", _("Onderwerp"), ""),
+    ("date", _("Datum"), "-"),
+    ("community", _("Gemeenschap"), ""),
+    ("level", _("Niveau van oplossing"), "-"),
+    ("state", _("Status"), ""),
+]
+
+
+def _sort_columns(sort: str) -> dict[str, dict]:
+    """Per sortable column: its heading, its aria-sort state and the sort its link asks for."""
+    columns = {}
+    for key, label, first in _COLUMNS:
+        if sort == key:
+            state, next_sort = "ascending", f"-{key}"
+        elif sort == f"-{key}":
+            state, next_sort = "descending", key
+        else:
+            state, next_sort = "", f"{first}{key}"
+        columns[key] = {"label": label, "aria_sort": state, "sort": next_sort}
+    return columns
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count: the state counts above the table already hold it, so the
+    table does not scan the signals a second time to count them."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _matching(counts: dict, state: str | None) -> int:
+    if not state:
+        return counts["total"]
+    return next((item["count"] for item in counts["states"] if item["state"] == state), 0)
+
+
+@login_required
+def venster(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_or_404(slug)
+    if not permissions.can_view_venster(request.user, programme):
+        raise PermissionDenied
+    can_manage = permissions.can_manage_venster(request.user, programme)
+    themes = list(
+        SignalTheme.objects.filter(programme=programme, merged_into__isnull=True)
+        .order_by("title")
+        .values_list("pk", "title")
+    )
+    form = VensterFilterForm(
+        request.GET or None,
+        themes=themes,
+        communities=selectors.venster_communities(programme=programme),
+    )
+    filters = form.filters()
+    sort = filters.pop("sort", "")
+    by_theme = filters.pop("view", "") == "themes"
+    # The table does not show the description; search snippets fetch it for their page.
+    signals = selectors.venster_signals(
+        programme=programme, sort=sort, group_by_theme=by_theme, **filters
+    ).defer("description")
+    counts = selectors.venster_counts(programme=programme, **filters)
+    page = CountedPaginator(
+        signals, SIGNALS_PER_PAGE, count=_matching(counts, filters.get("state"))
+    ).get_page(request.GET.get("page"))
+    q = filters.get("q", "")
+    search.attach_snippets(page.object_list, q)
+    context = {
+        "programme": programme,
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "counts": counts,
+        "groups": (
+            selectors.venster_theme_groups(programme=programme, **filters) if by_theme else None
+        ),
+        "by_theme": by_theme,
+        "columns": _sort_columns(sort),
+        "filtered": bool(filters),
+        "active_state": filters.get("state", ""),
+        "searching": bool(search.query_words(q)),
+        "full_text": search.is_full_text(),
+        "can_manage": can_manage,
+        "link_form": (
+            ThemeLinkForm(programme=programme, initial={"next": request.get_full_path()})
+            if can_manage and themes
+            else None
+        ),
+        "feedback_days": selectors.feedback_deadline_days(programme),
+        "nav_section": "programme",
+        "current_programme": programme,
+        "venster_tab": "venster",
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "signalling/partials/venster_results.html", context)
+    return render(request, "signalling/venster.html", context)
