@@ -113,6 +113,7 @@ check-lock: $(VENV_STAMP)
 test: db check-lock
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+	@scripts/system-packages.sh poppler-utils
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser

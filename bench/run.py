@@ -576,6 +576,19 @@ def main(argv: list[str]) -> int:
     from bench.venster import run_venster_bench
 
     report["venster"] = run_venster_bench(warmup=args.warmup, requests=args.requests)
+    # Dissemination and search (bench/dissemination.py): catalogue, knowledge view, search,
+    # and sending a newsletter to 15,000 subscribers as a background task.
+    from bench.dissemination import run_dissemination_bench
+
+    report["dissemination"] = run_dissemination_bench(warmup=args.warmup, requests=args.requests)
+    # Reports (bench/reports.py): the programme report warm and cold, a community report's PDF.
+    from bench.reports import run_report_bench
+
+    report["reports"] = run_report_bench(warmup=args.warmup, requests=args.requests)
+    # The CoP monitor (bench/monitor.py): the programme matrix, all 600 communities at once.
+    from bench.monitor import run_monitor_bench
+
+    report["monitor"] = run_monitor_bench(warmup=args.warmup, requests=args.requests)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"\nWritten to {OUT_DIR / 'latest.json'}")

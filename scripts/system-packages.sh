@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages a step needs when they are missing: `chromium` for the browser
-# tests, `gettext` (msgfmt) for the translations. Needs root, as on the development machines
+# tests, `gettext` (msgfmt) for the translations, `poppler-utils` (pdftoppm) for the test that
+# renders a report's PDF page to PNG. Needs root, as on the development machines
 # and CI; elsewhere it says what to install.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ for need in "$@"; do
   case "$need" in
     chromium) [[ -x /usr/bin/chromium ]] || missing+=(chromium) ;;
     gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
+    poppler-utils) command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) ;;
     *) echo "system-packages.sh: unknown package '$need'" >&2; exit 2 ;;
   esac
 done

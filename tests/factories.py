@@ -322,3 +322,83 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     newsletter = factory.SubFactory(NewsletterFactory)
     email = factory.Sequence(lambda n: f"lezer{n}@example.nl")
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+# --- Evaluation -------------------------------------------------------------------------
+
+from leerkring.evaluation.models import (  # noqa: E402
+    ChangeStory,
+    Observation,
+    ObservationQuestion,
+    ObservationTemplate,
+    StoryInvitation,
+)
+
+
+class ObservationTemplateFactory(factory.django.DjangoModelFactory):
+    """A programme's own template; the built-in one comes from the data migration."""
+
+    class Meta:
+        model = ObservationTemplate
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Observatieschema {n}")
+
+
+class ObservationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ObservationQuestion
+
+    template = factory.SubFactory(ObservationTemplateFactory)
+    position = factory.Sequence(lambda n: n)
+    number = factory.Sequence(lambda n: str(n + 1))
+    question = factory.Sequence(lambda n: f"Observatievraag {n + 1}?")
+    frame = "Opkomst"
+    measure = "Aantal deelnemers"
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    """An observation of a meeting held yesterday, with the built-in schema."""
+
+    class Meta:
+        model = Observation
+
+    meeting = factory.SubFactory(
+        MeetingFactory,
+        starts_at=factory.LazyFunction(
+            lambda: (timezone.now() - datetime.timedelta(days=1)).replace(
+                hour=12, minute=0, second=0, microsecond=0
+            )
+        ),
+        status=Meeting.Status.HELD,
+    )
+    template = factory.LazyFunction(
+        lambda: ObservationTemplate.objects.get(programme=None, key="bijlage4")
+    )
+    observer = None
+    atmosphere = "Ontspannen, de deelnemers kennen elkaar."
+
+
+class StoryInvitationFactory(factory.django.DjangoModelFactory):
+    """A story link; its token is not known (only the hash). Use
+    `services.story_invitation_create` when a test needs the working link."""
+
+    class Meta:
+        model = StoryInvitation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Verhalenronde {n + 1}")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class ChangeStoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeStory
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    community = None
+    teller = ChangeStory.Teller.PARTICIPANT
+    source = ChangeStory.Source.INTERVIEW
+    title = factory.Sequence(lambda n: f"Verhaal {n + 1}")
+    story = "Ik bel de taalschool nu direct in plaats van te mailen."
+    why_significant = "Inburgeraars hoeven minder lang te wachten."

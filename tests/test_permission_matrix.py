@@ -551,6 +551,394 @@ def test_a_system_partner_gets_404_for_a_signal_not_escalated_to_them(client, wo
     assert client.get(reverse("signalling:system_signal", args=[signal.pk])).status_code == 404
 
 
+# --- Signals: similar signals and Excel import/export -----------------------------------
+# Look-alikes: whoever may see some of the programme's signals (members then only their own
+# community's). Linking as known, import and export: the programme's coordinators.
+V3_SIMILAR = frozenset({"participant", "lead", "facilitator", "sibling_member", "coordinator"})
+V3_COORDINATOR = frozenset({"coordinator"})
+
+
+def _v3_known_as(w):
+    from tests.factories import SignalFactory
+
+    SignalFactory(community=w.sibling, passed=True, title="Eerder signaal")
+    return [w.programme.slug, SignalFactory(community=w.community, passed=True).pk]
+
+
+def _v3_upload(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leerkring.signalling import excel
+
+    upload = SimpleUploadedFile("venster.csv", b"Titel;Omschrijving\nWachtlijst;Lang wachten\n")
+    token = excel.upload_store(uploaded=upload, programme=w.programme, by=w.coordinator)
+    return [w.programme.slug, token]
+
+
+MATRIX.update(
+    {
+        "signalling:similar_signals": Door(args=_programme, allowed=V3_SIMILAR),
+        "signalling:signal_mark_known_as": Door(
+            args=_v3_known_as, allowed=V3_COORDINATOR, method="post"
+        ),
+        "signalling:venster_import": Door(args=_programme, allowed=V3_COORDINATOR),
+        "signalling:venster_import_map": Door(args=_v3_upload, allowed=V3_COORDINATOR),
+        "signalling:venster_export": Door(args=_programme, allowed=V3_COORDINATOR),
+    }
+)
+
+
+@pytest.mark.parametrize("visitor", ["participant", "sibling_member", "foreign_member"])
+def test_a_member_asks_for_look_alikes_only_in_their_own_community(client, world, visitor):
+    client.force_login(getattr(world, visitor))
+    url = reverse("signalling:similar_signals", args=[world.programme.slug])
+    response = client.get(url, {"q": "wachtlijst", "community": world.community.pk})
+    assert response.status_code == (200 if visitor == "participant" else 403)
+
+
+# --- Dissemination: products, the catalogue and the knowledge view -------------------------
+PRODUCT_MAKERS = frozenset({"participant", "lead", "facilitator", "coordinator"})
+PRODUCT_READERS = frozenset({"participant", "lead", "facilitator", "coordinator", "evaluator"})
+PRODUCT_EDITORS = frozenset({"lead", "facilitator", "coordinator"})
+PROGRAMME_READERS = PRODUCT_READERS | {"sibling_member"}
+
+
+def _product(w, **kwargs):
+    """A product of `world.community`, not shared: its members' (and coordinators') only."""
+    from tests.factories import ProductFactory
+
+    return ProductFactory(programme=w.programme, communities=[w.community], **kwargs)
+
+
+def _product_pk(w):
+    return [_product(w).pk]
+
+
+def _product_file(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leerkring.dissemination.services import product_file_add
+
+    product = _product(w)
+    upload = SimpleUploadedFile("routekaart.pdf", b"%PDF-1.4\n%%EOF\n")
+    return [product.pk, product_file_add(product=product, upload=upload, by=w.lead).pk]
+
+
+def _product_link(w):
+    product = _product(w)
+    return [product.pk, product.links.create(url="https://www.divosa.nl/").pk]
+
+
+def _product_dissemination(w):
+    product = _product(w)
+    return [product.pk, product.disseminations.create(channel="website").pk]
+
+
+MATRIX.update(
+    {
+        "dissemination:product_create": Door(args=_community, allowed=PRODUCT_MAKERS),
+        "dissemination:product": Door(args=_product_pk, allowed=PRODUCT_READERS),
+        "dissemination:product_edit": Door(args=_product_pk, allowed=PRODUCT_EDITORS),
+        "dissemination:product_status": Door(
+            args=_product_pk,
+            allowed=PRODUCT_EDITORS,
+            method="post",
+            data={"status": "in_development"},
+        ),
+        "dissemination:product_file_add": Door(
+            args=_product_pk, allowed=PRODUCT_EDITORS, method="post"
+        ),
+        "dissemination:product_file": Door(args=_product_file, allowed=PRODUCT_READERS),
+        "dissemination:product_file_delete": Door(
+            args=_product_file, allowed=PRODUCT_EDITORS, method="post"
+        ),
+        "dissemination:product_link_add": Door(
+            args=_product_pk,
+            allowed=PRODUCT_EDITORS,
+            method="post",
+            data={"url": "https://www.divosa.nl/", "title": "Divosa"},
+        ),
+        "dissemination:product_link_delete": Door(
+            args=_product_link, allowed=PRODUCT_EDITORS, method="post"
+        ),
+        "dissemination:dissemination_add": Door(
+            args=_product_pk,
+            allowed=PRODUCT_EDITORS,
+            method="post",
+            data={"channel": "website", "shared_on": "2025-01-15"},
+        ),
+        "dissemination:dissemination_delete": Door(
+            args=_product_dissemination, allowed=PRODUCT_EDITORS, method="post"
+        ),
+        "dissemination:catalogue": Door(args=_programme, allowed=PROGRAMME_READERS),
+        "dissemination:knowledge": Door(args=_programme, allowed=PROGRAMME_READERS),
+    }
+)
+
+
+# --- Evaluation: observations and most-significant-change stories ------------------------
+# Observations stay in the background: the programme's evaluators write, its coordinators
+# read, members never (not even of the observed community). Stories likewise; the story
+# form behind a link is a public door (closed and wrong links: tests/evaluation/).
+E1_EVALUATOR = frozenset({"evaluator"})
+E1_READERS = frozenset({"coordinator", "evaluator"})
+
+
+def _e1_meeting(w):
+    from tests.evaluation.fieldwork_helpers import held_meeting
+
+    return [held_meeting(w.community).pk]
+
+
+def _e1_observation(w):
+    from tests.factories import ObservationFactory
+
+    return [ObservationFactory(meeting__community=w.community).pk]
+
+
+def _e1_template(w):
+    from tests.factories import ObservationQuestionFactory
+
+    return [ObservationQuestionFactory(template__programme=w.programme).template_id]
+
+
+def _e1_template_copy(w):
+    from leerkring.evaluation.models import ObservationTemplate
+
+    builtin = ObservationTemplate.objects.get(programme=None, key="bijlage4")
+    return [w.programme.slug, builtin.pk]
+
+
+def _e1_story(w):
+    from tests.factories import ChangeStoryFactory
+
+    return [ChangeStoryFactory(programme=w.programme, community=w.community).pk]
+
+
+def _e1_link(w):
+    from tests.factories import StoryInvitationFactory
+
+    return [w.programme.slug, StoryInvitationFactory(programme=w.programme).pk]
+
+
+def _e1_link_token(w):
+    from leerkring.evaluation import services
+
+    return [
+        services.story_invitation_create(programme=w.programme, title="Verhalen", by=None)[1]
+    ]
+
+
+MATRIX.update(
+    {
+        "evaluation:observation_list": Door(args=_programme, allowed=E1_READERS),
+        "evaluation:observation_templates": Door(args=_programme, allowed=E1_READERS),
+        "evaluation:observation_template_copy": Door(
+            args=_e1_template_copy, allowed=E1_EVALUATOR, method="post"
+        ),
+        "evaluation:observation_template": Door(args=_e1_template, allowed=E1_READERS),
+        "evaluation:meeting_observations": Door(args=_e1_meeting, allowed=E1_READERS),
+        "evaluation:observation_create": Door(args=_e1_meeting, allowed=E1_EVALUATOR),
+        "evaluation:observation_detail": Door(args=_e1_observation, allowed=E1_READERS),
+        "evaluation:observation_edit": Door(args=_e1_observation, allowed=E1_EVALUATOR),
+        "evaluation:story_list": Door(args=_programme, allowed=E1_READERS),
+        "evaluation:story_create": Door(args=_programme, allowed=E1_EVALUATOR),
+        "evaluation:story_links": Door(args=_programme, allowed=E1_EVALUATOR),
+        "evaluation:story_link_toggle": Door(
+            args=_e1_link, allowed=E1_EVALUATOR, method="post", data={"action": "close"}
+        ),
+        "evaluation:story_detail": Door(args=_e1_story, allowed=E1_READERS),
+        "evaluation:story_delete": Door(args=_e1_story, allowed=E1_EVALUATOR, method="post"),
+        "evaluation:story_submit": Door(args=_e1_link_token, public=True),
+        "evaluation:story_thanks": Door(public=True),
+    }
+)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_observation_posted_by_a_member_is_refused(client, world, method):
+    from leerkring.evaluation.models import Observation
+
+    [pk] = _e1_meeting(world)
+    client.force_login(world.lead)
+    url = reverse("evaluation:observation_create", args=[pk])
+    assert getattr(client, method)(url, {"atmosphere": "x"}).status_code == 403
+    assert not Observation.objects.exists()
+
+
+# --- Evaluation: the CoP monitor --------------------------------------------------------
+# The matrix is for the programme's coordinators and evaluators; a community's own monitor
+# also for its lead and facilitator. Participants, members of other communities, system
+# partners and the other programme's coordinator never see a monitor.
+E2_MATRIX = frozenset({"coordinator", "evaluator"})
+E2_COMMUNITY = frozenset({"lead", "facilitator", "coordinator", "evaluator"})
+
+MATRIX.update(
+    {
+        "evaluation:programme_monitor": Door(args=_programme, allowed=E2_MATRIX),
+        "evaluation:community_monitor": Door(args=_community, allowed=E2_COMMUNITY),
+    }
+)
+
+
+# --- Search: one box over everything a person may see ------------------------------------
+# Every signed-in person may search; what they find is filtered per source
+# (tests/search/test_search_confidentiality.py tries the forbidden doors through it).
+MATRIX.update(
+    {
+        "search:search": Door(allowed=PUBLIC - {"anonymous"}),
+    }
+)
+
+
+# --- Dissemination: newsletters, issues and subscribers ------------------------------------
+# Members-only newsletters are for the programme's readers (members of its communities,
+# coordinators, evaluators); system partners and other programmes stay out. Signing up,
+# confirming and unsubscribing through a signed link are public doors.
+NEWSLETTER_READERS = frozenset(
+    {"participant", "lead", "facilitator", "sibling_member", "coordinator", "evaluator"}
+)
+COMMUNITY_LETTER_EDITORS = frozenset({"lead", "coordinator"})
+
+
+def _programme_letter(w):
+    from tests.factories import NewsletterFactory
+
+    return NewsletterFactory(programme=w.programme, is_public=False)
+
+
+def _community_letter(w):
+    from tests.factories import NewsletterFactory
+
+    return NewsletterFactory(programme=w.programme, community=w.community, is_public=False)
+
+
+def _n_letter(w):
+    return [_programme_letter(w).pk]
+
+
+def _n_community_letter(w):
+    return [_community_letter(w).pk]
+
+
+def _n_draft_and_item(w):
+    from leerkring.dissemination.models import IssueItem
+    from tests.factories import IssueFactory
+
+    issue = IssueFactory(newsletter=_community_letter(w))
+    item = IssueItem.objects.create(issue=issue, kind="text", title="Welkom", body="Tekst")
+    return issue, item
+
+
+def _n_draft(w):
+    return [_n_draft_and_item(w)[0].pk]
+
+
+def _n_item(w):
+    issue, item = _n_draft_and_item(w)
+    return [issue.pk, item.pk]
+
+
+def _n_sent_issue(w):
+    from django.utils import timezone
+
+    from tests.factories import IssueFactory
+
+    issue = IssueFactory(
+        newsletter=_programme_letter(w), status="sent", published_at=timezone.now()
+    )
+    return [issue.pk]
+
+
+def _n_subscriber(w):
+    from tests.factories import NewsletterFactory, SubscriberFactory
+
+    return SubscriberFactory(newsletter=NewsletterFactory(programme=w.programme, is_public=True))
+
+
+def _n_confirm_token(w):
+    from leerkring.dissemination.newsletter import confirm_token
+
+    return [confirm_token(_n_subscriber(w))]
+
+
+def _n_unsubscribe_token(w):
+    from leerkring.dissemination.newsletter import unsubscribe_token
+
+    return [unsubscribe_token(_n_subscriber(w))]
+
+
+MATRIX.update(
+    {
+        "dissemination:newsletters": Door(args=_programme, public=True),
+        "dissemination:newsletter_create": Door(args=_programme, allowed=COMMUNITY_LETTER_EDITORS),
+        "dissemination:newsletter": Door(args=_n_letter, allowed=NEWSLETTER_READERS),
+        "dissemination:newsletter_edit": Door(args=_n_letter, allowed=frozenset({"coordinator"})),
+        "dissemination:newsletter_subscribers": Door(
+            args=_n_community_letter, allowed=frozenset({"coordinator"})
+        ),
+        "dissemination:newsletter_optin": Door(
+            args=_n_letter, allowed=NEWSLETTER_READERS, method="post"
+        ),
+        "dissemination:newsletter_subscribe": Door(args=_n_letter, allowed=NEWSLETTER_READERS),
+        "dissemination:newsletter_confirm": Door(args=_n_confirm_token, public=True),
+        "dissemination:newsletter_unsubscribe": Door(args=_n_unsubscribe_token, public=True),
+        "dissemination:issue_create": Door(
+            args=_n_community_letter, allowed=COMMUNITY_LETTER_EDITORS
+        ),
+        "dissemination:issue": Door(args=_n_sent_issue, allowed=NEWSLETTER_READERS),
+        "dissemination:issue_edit": Door(args=_n_draft, allowed=COMMUNITY_LETTER_EDITORS),
+        "dissemination:issue_picks": Door(
+            args=_n_draft, allowed=COMMUNITY_LETTER_EDITORS, method="post"
+        ),
+        "dissemination:issue_item_add": Door(
+            args=_n_draft,
+            allowed=COMMUNITY_LETTER_EDITORS,
+            method="post",
+            data={"text-title": "Eigen tekst", "text-body": "Welkom"},
+        ),
+        "dissemination:issue_item_edit": Door(
+            args=_n_item,
+            allowed=COMMUNITY_LETTER_EDITORS,
+            method="post",
+            data={"item-title": "Welkom", "item-body": "Anders"},
+        ),
+        "dissemination:issue_item_move": Door(
+            args=_n_item, allowed=COMMUNITY_LETTER_EDITORS, method="post", data={"direction": "up"}
+        ),
+        "dissemination:issue_item_delete": Door(
+            args=_n_item, allowed=COMMUNITY_LETTER_EDITORS, method="post"
+        ),
+        "dissemination:issue_preview": Door(args=_n_draft, allowed=COMMUNITY_LETTER_EDITORS),
+        "dissemination:issue_publish": Door(
+            args=_n_draft, allowed=COMMUNITY_LETTER_EDITORS, method="post"
+        ),
+        "dissemination:issue_send_resume": Door(
+            args=_n_draft, allowed=COMMUNITY_LETTER_EDITORS, method="post"
+        ),
+    }
+)
+
+
+# --- Evaluation: reports ----------------------------------------------------------------------
+# A community's report for its lead and facilitator and the programme's coordinators and
+# evaluators; a programme's report for its coordinators and evaluators. Participants, system
+# partners and other programmes' coordinators get nothing.
+REPORT_COMMUNITY_READERS = frozenset({"lead", "facilitator", "coordinator", "evaluator"})
+REPORT_PROGRAMME_READERS = frozenset({"coordinator", "evaluator"})
+
+MATRIX.update(
+    {
+        "evaluation:community_report": Door(args=_community, allowed=REPORT_COMMUNITY_READERS),
+        "evaluation:community_report_pdf": Door(args=_community, allowed=REPORT_COMMUNITY_READERS),
+        "evaluation:community_report_xlsx": Door(args=_community, allowed=REPORT_COMMUNITY_READERS),
+        "evaluation:programme_report": Door(args=_programme, allowed=REPORT_PROGRAMME_READERS),
+        "evaluation:programme_report_pdf": Door(args=_programme, allowed=REPORT_PROGRAMME_READERS),
+        "evaluation:programme_report_xlsx": Door(args=_programme, allowed=REPORT_PROGRAMME_READERS),
+    }
+)
+
+
 # The Django admin is for the administrator (is_staff) only and guards itself; its patterns
 # are checked once, below, rather than one by one.
 SELF_GUARDED_NAMESPACES = {"admin"}
@@ -589,8 +977,14 @@ def _visit(client, world, name: str, visitor: str):
     return getattr(client, door.method)(url, door.data), url
 
 
-@pytest.mark.parametrize("visitor", VISITORS)
-@pytest.mark.parametrize("name", sorted(MATRIX))
+def pytest_generate_tests(metafunc):
+    """Parametrise `test_door` only once the whole module is loaded, so a `MATRIX.update`
+    block anywhere in this file is tried, wherever it stands."""
+    if metafunc.function.__name__ == "test_door":
+        metafunc.parametrize("name", sorted(MATRIX))
+        metafunc.parametrize("visitor", VISITORS)
+
+
 def test_door(client, world, name, visitor):
     door = MATRIX[name]
     response, url = _visit(client, world, name, visitor)

@@ -73,6 +73,29 @@ class CommunityFilterForm(Form):
 
 # --- Rule profile --------------------------------------------------------------------------
 
+# The CoP monitor's thresholds (evaluation.monitor), in the order of the monitor's checks.
+MONITOR_FIELDS = [
+    "monitor_members_margin",
+    "monitor_organisations_margin",
+    "monitor_meetings_margin",
+    "monitor_physical_green",
+    "monitor_physical_red",
+    "monitor_attendance_green",
+    "monitor_attendance_red",
+    "monitor_turnover_orange",
+    "monitor_turnover_red",
+    "monitor_perspective_meetings",
+    "monitor_lessons_green",
+    "monitor_lessons_red",
+    "monitor_agreements_green",
+    "monitor_agreements_red",
+    "monitor_signals_green",
+    "monitor_signals_red",
+    "monitor_satisfaction_question",
+    "monitor_satisfaction_green",
+    "monitor_satisfaction_red",
+]
+
 
 class RuleProfileForm(ModelForm):
     required_organisation_types = forms.MultipleChoiceField(
@@ -108,6 +131,7 @@ class RuleProfileForm(ModelForm):
             "shared_framework",
             "signal_feedback_days",
             "survey_min_group_size",
+            *MONITOR_FIELDS,
             "notes",
         ]
         widgets = {"preset": forms.HiddenInput, "notes": forms.Textarea(attrs={"rows": 4})}
@@ -144,6 +168,7 @@ class RuleProfileForm(ModelForm):
         ),
         (_("Toelichting"), ["notes"]),
         (_("Signalen en enquêtes"), ["signal_feedback_days", "survey_min_group_size"]),
+        (_("Grenzen van de CoP-monitor"), MONITOR_FIELDS),
     ]
 
     def sections(self):

@@ -4,6 +4,7 @@ memberships (DESIGN.md §3). Every other app points here; nothing here points ba
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -183,6 +184,190 @@ class RuleProfile(models.Model):
         validators=[MinValueValidator(3), MaxValueValidator(50)],
         help_text=_("Resultaten van kleinere groepen blijven verborgen, zodat niemand herkenbaar is."),
     )
+    # --- CoP monitor thresholds (evaluation.monitor) --------------------------------------
+    # Where a check turns from "Voldoet" to "Let op" and from "Let op" to "Voldoet niet".
+    # Defaults follow report §5.1–5.2; an empty field means the programme sets no norm there.
+    monitor_members_margin = models.PositiveSmallIntegerField(
+        _("ruimte rond het aantal deelnemers"),
+        null=True,
+        blank=True,
+        default=2,
+        validators=[MaxValueValidator(50)],
+        help_text=_(
+            "Zoveel deelnemers onder het minimum of boven het maximum is ‘Let op’; verder "
+            "eronder of erboven ‘Voldoet niet’. Rapport §5.1.1: een kleine groep wordt snel te "
+            "klein, in een grote groep haken mensen af."
+        ),
+    )
+    monitor_organisations_margin = models.PositiveSmallIntegerField(
+        _("ruimte rond het aantal organisaties"),
+        null=True,
+        blank=True,
+        default=1,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "Zoveel organisaties onder het minimum is ‘Let op’; nog minder ‘Voldoet niet’."
+        ),
+    )
+    monitor_meetings_margin = models.PositiveSmallIntegerField(
+        _("ruimte rond het aantal bijeenkomsten per jaar"),
+        null=True,
+        blank=True,
+        default=1,
+        validators=[MaxValueValidator(12)],
+        help_text=_(
+            "Zoveel bijeenkomsten minder dan het minimum of meer dan het maximum per jaar is "
+            "‘Let op’. Rapport §5.1.1: een vast ritme houdt de groep bij elkaar."
+        ),
+    )
+    monitor_physical_green = models.PositiveSmallIntegerField(
+        _("fysieke bijeenkomsten: voldoet vanaf (%)"),
+        null=True,
+        blank=True,
+        default=75,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Geldt als de spelregels om fysiek bijeenkomen vragen. Rapport §5.1.2: online "
+            "bijeenkomsten werkten niet goed voor de groep."
+        ),
+    )
+    monitor_physical_red = models.PositiveSmallIntegerField(
+        _("fysieke bijeenkomsten: voldoet niet onder (%)"),
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
+    monitor_attendance_green = models.PositiveSmallIntegerField(
+        _("opkomst: voldoet vanaf (%)"),
+        null=True,
+        blank=True,
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Gemiddelde opkomst bij de laatste zes gehouden bijeenkomsten. Rapport §5.1.1: "
+            "bij veel afwezigheid neemt de groepsband af."
+        ),
+    )
+    monitor_attendance_red = models.PositiveSmallIntegerField(
+        _("opkomst: voldoet niet onder (%)"),
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
+    monitor_turnover_orange = models.PositiveSmallIntegerField(
+        _("verloop: let op boven (%)"),
+        null=True,
+        blank=True,
+        default=25,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Vertrokken en overgedragen plekken in de afgelopen twaalf maanden, als deel van "
+            "het aantal leden. Rapport §5.1.1: bij veel wisselingen begint de kennismaking "
+            "steeds opnieuw."
+        ),
+    )
+    monitor_turnover_red = models.PositiveSmallIntegerField(
+        _("verloop: voldoet niet boven (%)"),
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
+    monitor_perspective_meetings = models.PositiveSmallIntegerField(
+        _("perspectief van de inburgeraar: in de laatste … bijeenkomsten"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "Minstens één agendapunt met het perspectief van de inburgeraar in zoveel van de "
+            "laatste gehouden bijeenkomsten. Rapport §5.1.2. Leeg: geen eis."
+        ),
+    )
+    monitor_lessons_green = models.DecimalField(
+        _("leerpunten per bijeenkomst: voldoet vanaf"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=Decimal("1.0"),
+        validators=[MaxValueValidator(Decimal("20"))],
+        help_text=_(
+            "Gemiddeld aantal leerpunten per gehouden bijeenkomst in de afgelopen twaalf "
+            "maanden. Rapport §5.1.3: lessen expliciet benoemen is de belangrijkste voorwaarde "
+            "voor doorwerking."
+        ),
+    )
+    monitor_lessons_red = models.DecimalField(
+        _("leerpunten per bijeenkomst: voldoet niet onder"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=Decimal("0.5"),
+        validators=[MaxValueValidator(Decimal("20"))],
+    )
+    monitor_agreements_green = models.PositiveSmallIntegerField(
+        _("afspraken opgevolgd: voldoet vanaf (%)"),
+        null=True,
+        blank=True,
+        default=75,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Deel van de afspraken waarvan de datum voorbij is dat gedaan of vervallen is. "
+            "Rapport §5.1.2: afspraken van de vorige keer terugpakken werkt."
+        ),
+    )
+    monitor_agreements_red = models.PositiveSmallIntegerField(
+        _("afspraken opgevolgd: voldoet niet onder (%)"),
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
+    monitor_signals_green = models.PositiveSmallIntegerField(
+        _("signalen op tijd beantwoord: voldoet vanaf (%)"),
+        null=True,
+        blank=True,
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Deel van de doorgegeven signalen dat binnen de termijn voor terugkoppeling een "
+            "antwoord kreeg. Rapport §5.1.3: signalen zonder terugkoppeling demotiveren."
+        ),
+    )
+    monitor_signals_red = models.PositiveSmallIntegerField(
+        _("signalen op tijd beantwoord: voldoet niet onder (%)"),
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
+    monitor_satisfaction_question = models.CharField(
+        _("enquêtevraag over tevredenheid (code)"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Code van een stellingenvraag op de vijfpuntsschaal, bijvoorbeeld V13. De monitor "
+            "telt ‘eens’ en ‘helemaal eens’ als tevreden, in de laatste meetronde met genoeg "
+            "antwoorden. Leeg: deze toets blijft onbekend."
+        ),
+    )
+    monitor_satisfaction_green = models.PositiveSmallIntegerField(
+        _("tevredenheid: voldoet vanaf (%)"),
+        null=True,
+        blank=True,
+        default=70,
+        validators=[MaxValueValidator(100)],
+    )
+    monitor_satisfaction_red = models.PositiveSmallIntegerField(
+        _("tevredenheid: voldoet niet onder (%)"),
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
     notes = models.TextField(_("toelichting"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -214,8 +399,50 @@ class RuleProfile(models.Model):
         unknown = set(self.required_organisation_types or []) - set(Organisation.Type.values)
         if unknown:
             errors["required_organisation_types"] = _("Onbekende soort organisatie.")
+        self.monitor_satisfaction_question = (self.monitor_satisfaction_question or "").strip()
+        for field, message in self.monitor_contradictions().items():
+            errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
+
+    # Pairs of monitor thresholds where higher is better: "Voldoet" from the first, "Voldoet
+    # niet" below the second. The second may not lie above the first.
+    MONITOR_HIGHER_IS_BETTER = (
+        ("monitor_physical_green", "monitor_physical_red"),
+        ("monitor_attendance_green", "monitor_attendance_red"),
+        ("monitor_lessons_green", "monitor_lessons_red"),
+        ("monitor_agreements_green", "monitor_agreements_red"),
+        ("monitor_signals_green", "monitor_signals_red"),
+        ("monitor_satisfaction_green", "monitor_satisfaction_red"),
+    )
+
+    def monitor_contradictions(self) -> dict[str, str]:
+        """Thresholds that cannot all hold at once, each with a Dutch message for its field.
+        The monitor would otherwise call a community both fine and failing (issue "Evaluation
+        and monitor": thresholds that contradict are refused)."""
+        errors: dict[str, str] = {}
+        for green, red in self.MONITOR_HIGHER_IS_BETTER:
+            high, low = getattr(self, green), getattr(self, red)
+            if high is not None and low is not None and low > high:
+                errors[red] = _(
+                    "Deze grens voor ‘Voldoet niet’ ligt boven de grens voor ‘Voldoet’ (%(high)s)."
+                ) % {"high": high}
+        orange, red = self.monitor_turnover_orange, self.monitor_turnover_red
+        if orange is not None and red is not None and orange > red:
+            errors["monitor_turnover_red"] = _(
+                "Deze grens voor ‘Voldoet niet’ ligt onder de grens voor ‘Let op’ (%(orange)s)."
+            ) % {"orange": orange}
+        if self.members_min and self.members_target and self.members_target < self.members_min:
+            errors["members_target"] = _("Het streefaantal ligt onder het minimum.")
+        if (
+            self.organisations_min
+            and self.members_max
+            and self.organisations_min > self.members_max
+        ):
+            errors["organisations_min"] = _(
+                "Er kunnen niet meer organisaties zijn dan het maximum aantal deelnemers."
+            )
+        return errors
 
 
 class Community(models.Model):

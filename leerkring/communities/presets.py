@@ -33,6 +33,8 @@ RULE_PROFILE_PRESETS: dict[str, dict] = {
             "physical_meetings": True,
             "facilitators_required": 1,
             "lead_facilitator_separate": True,
+            # Report §5.1.2: the inburgeraar's perspective is important and often missing.
+            "monitor_perspective_meetings": 3,
             "notes": _(
                 "Ongeveer twintig deelnemers uit minstens vijf organisaties, gemeenten en "
                 "uitvoerders door elkaar; zes tot acht fysieke bijeenkomsten per jaar van twee "

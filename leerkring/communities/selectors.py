@@ -137,8 +137,17 @@ def home_overview(user) -> dict:
                         members_url,
                     )
                 )
+    # The programmes a person takes part in through a community: where they find what the
+    # other communities work on, and (leads and facilitators) the venster.
+    member_programmes: dict[int, dict] = {}
+    for membership in memberships:
+        programme = membership.community.programme
+        entry = member_programmes.setdefault(programme.pk, {"programme": programme, "guides": False})
+        if membership.role != Membership.Role.PARTICIPANT:
+            entry["guides"] = True
     return {
         "memberships": memberships,
+        "member_programmes": list(member_programmes.values()),
         "programme_roles": programme_roles,
         "attention": attention,
     }

@@ -51,3 +51,40 @@ def can_view_programme_report(user, programme: Programme) -> bool:
 
 def can_view_community_report(user, community: Community) -> bool:
     return can_view_community_monitor(user, community)
+
+
+# --- Observations and stories -----------------------------------------------------------
+# Decided on ids, so lists can check many rows without loading their programmes.
+
+
+def can_view_observation(user, observation) -> bool:
+    return access_for(user).has_programme_role(
+        observation.meeting.community.programme_id, EVALUATOR, COORDINATOR
+    )
+
+
+def can_edit_observation(user, observation) -> bool:
+    """Any evaluator of the programme: observers work as a team and complete each other's
+    notes. Coordinators read along."""
+    return access_for(user).has_programme_role(
+        observation.meeting.community.programme_id, EVALUATOR
+    )
+
+
+def can_manage_observation_templates(user, programme: Programme) -> bool:
+    return is_evaluator(user, programme)
+
+
+def can_view_observation_template(user, template) -> bool:
+    """The built-in schema is for every evaluator and coordinator; a programme's own
+    template for that programme's."""
+    access = access_for(user)
+    if template.programme_id is None:
+        return bool(access.programmes_with(EVALUATOR, COORDINATOR))
+    return access.has_programme_role(template.programme_id, EVALUATOR, COORDINATOR)
+
+
+def can_edit_observation_template(user, template) -> bool:
+    return template.programme_id is not None and access_for(user).has_programme_role(
+        template.programme_id, EVALUATOR
+    )

@@ -20,6 +20,7 @@ from leerkring.core.audit import audit
 
 from . import lifecycle
 from .models import CoordinationMeeting, Signal, SignalTheme
+from .selectors import venster_changed
 
 TITLE_MAX = SignalTheme._meta.get_field("title").max_length
 
@@ -84,6 +85,7 @@ def theme_rename(
         theme.description = description.strip()
     theme.full_clean(validate_constraints=False)
     _save(theme)
+    venster_changed()  # the venster's theme groups show the title
     audit(actor=by, verb="signal_theme.rename", obj=theme, old_title=old, title=title)
     return theme
 

@@ -52,6 +52,7 @@ from .models import (
     SignalResponse,
     SignalTheme,
 )
+from .selectors import venster_changed
 
 State = Signal.State
 Kind = SignalEvent.Kind
@@ -169,6 +170,9 @@ def _event(
     note: str = "",
     data: dict | None = None,
 ) -> SignalEvent:
+    # Every change to a signal writes an event: the one place to make the venster's cached
+    # counts stale.
+    venster_changed()
     return SignalEvent.objects.create(
         signal=signal,
         kind=kind,
@@ -859,6 +863,7 @@ def theme_respond(*, theme: SignalTheme, by, text: str, source: str) -> SignalRe
     Signal.objects.filter(pk__in=[s.pk for s in signals]).update(
         last_feedback_at=response.created_at
     )
+    venster_changed()
     SignalEvent.objects.bulk_create(
         [
             SignalEvent(

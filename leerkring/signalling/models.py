@@ -137,10 +137,38 @@ class Signal(models.Model):
         indexes = [
             models.Index(fields=["community", "raised_on"]),
             models.Index(fields=["state", "passed_on_at"]),
+            # The venster's default order after the waiting rows: newest first.
+            models.Index(fields=["-raised_on", "-id"], name="signal_raised_on_id"),
+            # Signals that may be waiting for feedback (`selectors.waiting_for_feedback_q`):
+            # open and never answered; the deadline is a range on `passed_on_at`.
+            models.Index(
+                fields=["passed_on_at"],
+                name="signal_awaiting_feedback",
+                condition=models.Q(last_feedback_at__isnull=True)
+                & ~models.Q(state__in=["draft", "resolved", "no_follow_up"]),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    # The venster shows these labels on every row; Django's generated `get_FOO_display`
+    # rebuilds a dict of all (lazily translated) choices on each call.
+    def get_state_display(self) -> str:
+        return _choice_label(Signal.State, self.state)
+
+    def get_solution_level_display(self) -> str:
+        return _choice_label(SolutionLevel, self.solution_level)
+
+    def get_topic_category_display(self) -> str:
+        return _choice_label(TopicCategory, self.topic_category)
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class CoordinationMeeting(models.Model):

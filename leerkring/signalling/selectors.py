@@ -6,12 +6,17 @@ from __future__ import annotations
 # Reads behind the coordinator's pages. Every list is a fixed number of queries: related rows
 # come with select_related, counts come from one grouped aggregate.
 import datetime  # noqa: E402
+import hashlib  # noqa: E402
+import time  # noqa: E402
 
+from django.core.cache import cache  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.db.models import (  # noqa: E402
     BooleanField,
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -22,6 +27,7 @@ from django.db.models import (  # noqa: E402
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from leerkring.communities.models import Community, Programme  # noqa: E402
@@ -93,6 +99,7 @@ def venster_filter(
     date_to: datetime.date | None = None,
     waiting: bool = False,
     q: str = "",
+    now: datetime.datetime | None = None,
     **_ignored,
 ) -> QuerySet[Signal]:
     if state:
@@ -112,43 +119,58 @@ def venster_filter(
     if date_to:
         queryset = queryset.filter(raised_on__lte=date_to)
     if waiting:
-        queryset = queryset.filter(venster_waiting_q(programme))
+        queryset = queryset.filter(venster_waiting_q(programme, now=now))
     if q:
         queryset = signal_search.signals_search(queryset, q)
     return queryset
 
 
 def venster_signals(
-    *, programme: Programme, sort: str = "", group_by_theme: bool = False, **filters
+    *,
+    programme: Programme,
+    sort: str = "",
+    group_by_theme: bool = False,
+    now: datetime.datetime | None = None,
+    **filters,
 ) -> QuerySet[Signal]:
     """The venster's rows. Without a chosen sort, signals waiting for feedback come first
     (issue §4), then the best search match, then the newest."""
-    queryset = venster_filter(venster_base(programme=programme), programme=programme, **filters)
+    queryset = venster_filter(
+        venster_base(programme=programme), programme=programme, now=now, **filters
+    )
     queryset = queryset.select_related("community", "theme").annotate(
         waiting=Case(
-            When(venster_waiting_q(programme), then=Value(True)),
+            When(venster_waiting_q(programme, now=now), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
     )
+    head, tail = _venster_order(sort=sort, group_by_theme=group_by_theme, q=filters.get("q", ""))
+    return queryset.order_by(*head, *tail)
+
+
+def _venster_order(*, sort: str, group_by_theme: bool, q: str) -> tuple[list, list]:
+    """The venster's order in two parts: the grouping head (theme, then waiting first when no
+    sort is chosen) and the tail that orders the rows within one group."""
     key = sort.lstrip("-")
-    order: list = []
+    head: list = []
+    tail: list = []
     if group_by_theme:
-        order += [_nulls_last("theme__title")]
+        head += [_nulls_last("theme__title"), "theme_id"]
     if key in VENSTER_SORTS:
         descending = sort.startswith("-")
-        order += [
+        tail += [
             (f"-{e}" if isinstance(e, str) else e.desc())
             if descending
             else (e if isinstance(e, str) else e.asc())
             for e in VENSTER_SORTS[key]
         ]
     else:
-        order.append("-waiting")
-        if filters.get("q") and signal_search.query_words(filters["q"]):
-            order.append("-search_rank")
-        order.append("-raised_on")
-    return queryset.order_by(*order, "-pk")
+        head.append("-waiting")
+        if q and signal_search.query_words(q):
+            tail.append("-search_rank")
+        tail.append("-raised_on")
+    return head, [*tail, "-pk"]
 
 
 def _nulls_last(field: str):
@@ -157,41 +179,203 @@ def _nulls_last(field: str):
     return F(field).asc(nulls_last=True)
 
 
+class SegmentedRows:
+    """The venster's rows for the paginator, cut from segments.
+
+    Waiting-first (and grouped by theme) is an order no index can serve: PostgreSQL would sort
+    every matching signal — ~73,000 at national scale — to show 50. The cached counts already
+    say how many rows each segment (a theme, waiting or not) holds, so a page is cut from the
+    segments it overlaps, each in an order an index serves (newest first): the first and the
+    last segment by OFFSET/LIMIT, the ones wholly inside the page in full. One query a page,
+    wherever its bounds fall: the pieces' ids in one UNION ALL subquery, and the rows for those
+    ids (at most a page) sorted in the venster's full order."""
+
+    def __init__(self, queryset: QuerySet[Signal], segments: list[tuple[Q, int]], tail: list):
+        self.queryset = queryset
+        self.segments = [(condition, size) for condition, size in segments if size > 0]
+        self.tail = tail
+
+    def count(self) -> int:
+        return sum(size for _condition, size in self.segments)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Signal]:
+        if not isinstance(index, slice):
+            raise TypeError("SegmentedRows can only be sliced.")
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        parts = []  # (condition, low, high) of every segment the slice overlaps
+        offset = 0
+        for condition, size in self.segments:
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                parts.append((condition, low, high, high - low == size))
+            offset += size
+            if offset >= stop:
+                break
+        if not parts:
+            return []
+        whole = Q()
+        pieces = []
+        for condition, low, high, complete in parts:
+            if complete:
+                whole |= condition
+            else:
+                pieces.append(self.queryset.filter(condition).order_by(*self.tail)[low:high])
+        if whole:
+            pieces.append(self.queryset.filter(whole).order_by())
+        selects, params = [], []
+        for number, piece in enumerate(pieces):
+            sql, piece_params = piece.values(piece_id=F("pk")).query.sql_with_params()
+            selects.append(f"SELECT piece_id FROM ({sql}) AS piece{number}")  # noqa: S608
+            params.extend(piece_params)
+        ids = RawSQL(" UNION ALL ".join(selects), params)  # noqa: S611 - compiled by Django
+        return list(self.queryset.filter(pk__in=ids))
+
+
+def venster_rows(
+    *,
+    programme: Programme,
+    counts: dict,
+    sort: str = "",
+    group_by_theme: bool = False,
+    groups: list[dict] | None = None,
+    defer: tuple[str, ...] = (),
+    **filters,
+) -> QuerySet[Signal] | SegmentedRows:
+    """The rows of the venster page in `venster_signals`' order, cut into segments whose sizes
+    the (cached) `counts` and theme `groups` give; a chosen sort without grouping is one plain
+    query. Waiting is judged at the moment the counts were taken, so rows and counts agree."""
+    now = counts["as_of"]
+    queryset = venster_signals(
+        programme=programme, sort=sort, group_by_theme=group_by_theme, now=now, **filters
+    ).defer(*defer)
+    key = sort.lstrip("-")
+    if key in VENSTER_SORTS and not group_by_theme:
+        return queryset
+    _head, tail = _venster_order(sort=sort, group_by_theme=group_by_theme, q=filters.get("q", ""))
+    waiting = venster_waiting_q(programme, now=now)
+    if group_by_theme:
+        segments = []
+        for group in groups if groups is not None else []:
+            theme = (
+                Q(theme__isnull=True)
+                if group["theme_id"] is None
+                else Q(theme_id=group["theme_id"])
+            )
+            if key in VENSTER_SORTS:
+                segments.append((theme, group["signals"]))
+            else:
+                segments.append((theme & waiting, group["waiting"]))
+                segments.append((theme & ~waiting, group["signals"] - group["waiting"]))
+    else:
+        waiting_count = counts["waiting_in_state"]
+        segments = [(waiting, waiting_count), (~waiting, counts["matching"] - waiting_count)]
+    return SegmentedRows(queryset, segments, tail)
+
+
+# --- Cached overview figures ------------------------------------------------------------
+# The counts per state and the theme groups read every signal under the filters (~50-80 ms at
+# national scale). They are overview figures, so they are cached for a minute, keyed on the
+# programme, the filters and a version that every change to a signal bumps
+# (`venster_changed`, called by the lifecycle): a change shows at once, the passing of time
+# (a signal crossing its feedback deadline) within a minute.
+
+VENSTER_CACHE_SECONDS = 60
+_VERSION_KEY = "signalling:venster:version"
+
+
+def venster_cache_version() -> int:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(_VERSION_KEY, 0)
+    return version
+
+
+def _bump_version() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # never set, or evicted: start from a value no old key used
+        cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def venster_changed() -> None:
+    """Make the venster's cached figures stale: now (a database cache then rolls back with the
+    transaction) and again after commit (so no request in between caches the old figures)."""
+    _bump_version()
+    transaction.on_commit(_bump_version)
+
+
+def _cache_key(kind: str, programme: Programme, filters: dict) -> str:
+    described = repr(sorted((k, str(v)) for k, v in filters.items() if v not in ("", None)))
+    digest = hashlib.sha256(described.encode()).hexdigest()[:24]
+    return f"signalling:venster:{kind}:{programme.pk}:{venster_cache_version()}:{digest}"
+
+
 def venster_counts(*, programme: Programme, **filters) -> dict:
     """How many signals per state under the current filters (leaving out the state filter, so
-    every state's count stays visible), plus the number waiting — one query."""
-    filters = {k: v for k, v in filters.items() if k != "state"}
-    queryset = venster_filter(venster_base(programme=programme), programme=programme, **filters)
-    aggregates = {
-        f"state_{state}": Count("pk", filter=Q(state=state)) for state in Signal.State.values
-    }
-    aggregates["waiting"] = Count("pk", filter=venster_waiting_q(programme))
-    aggregates["total"] = Count("pk")
-    row = queryset.order_by().aggregate(**aggregates)
+    every state's count stays visible), plus the number waiting — one query, cached for a
+    minute. `as_of` is the moment "waiting" was judged; `matching` and `waiting_in_state`
+    count under the state filter too."""
+    state = filters.get("state", "")
+    key = _cache_key("counts", programme, {k: v for k, v in filters.items() if k != "state"})
+    cached = cache.get(key)
+    if cached is None:
+        now = timezone.now()
+        rest = {k: v for k, v in filters.items() if k != "state"}
+        queryset = venster_filter(
+            venster_base(programme=programme), programme=programme, now=now, **rest
+        )
+        waiting = venster_waiting_q(programme, now=now)
+        aggregates = {}
+        for value in Signal.State.values:
+            aggregates[f"state_{value}"] = Count("pk", filter=Q(state=value))
+            aggregates[f"waiting_{value}"] = Count("pk", filter=Q(state=value) & waiting)
+        aggregates["waiting"] = Count("pk", filter=waiting)
+        aggregates["total"] = Count("pk")
+        cached = {"row": queryset.order_by().aggregate(**aggregates), "as_of": now}
+        cache.set(key, cached, VENSTER_CACHE_SECONDS)
+    row = cached["row"]
     return {
         "total": row["total"],
         "waiting": row["waiting"],
+        "matching": row.get(f"state_{state}", 0) if state else row["total"],
+        "waiting_in_state": row.get(f"waiting_{state}", 0) if state else row["waiting"],
+        "as_of": cached["as_of"],
         "states": [
-            {"state": state, "label": state.label, "count": row[f"state_{state}"]}
-            for state in VENSTER_STATES
+            {"state": value, "label": value.label, "count": row[f"state_{value}"]}
+            for value in VENSTER_STATES
         ],
     }
 
 
-def venster_theme_groups(*, programme: Programme, **filters) -> list[dict]:
-    """Per theme under the current filters: signals, communities, waiting — one query."""
-    queryset = venster_filter(venster_base(programme=programme), programme=programme, **filters)
-    return list(
-        queryset.order_by()
-        .values("theme_id", "theme__title")
-        .annotate(
-            signals=Count("pk"),
-            communities=Count("community_id", distinct=True),
-            waiting=Count("pk", filter=venster_waiting_q(programme)),
-            latest=Max("raised_on"),
+def venster_theme_groups(
+    *, programme: Programme, now: datetime.datetime | None = None, **filters
+) -> list[dict]:
+    """Per theme under the current filters: signals, communities, waiting — one query, cached
+    for a minute. Pass the counts' `as_of` as `now`, so both judge "waiting" alike."""
+    key = _cache_key("groups", programme, {**filters, "now": now})
+    groups = cache.get(key)
+    if groups is None:
+        queryset = venster_filter(
+            venster_base(programme=programme), programme=programme, now=now, **filters
         )
-        .order_by(_nulls_last("theme__title"))
-    )
+        groups = list(
+            queryset.order_by()
+            .values("theme_id", "theme__title")
+            .annotate(
+                signals=Count("pk"),
+                communities=Count("community_id", distinct=True),
+                waiting=Count("pk", filter=venster_waiting_q(programme, now=now)),
+                latest=Max("raised_on"),
+            )
+            .order_by(_nulls_last("theme__title"), "theme_id")
+        )
+        cache.set(key, groups, VENSTER_CACHE_SECONDS)
+    return groups
 
 
 def venster_communities(*, programme: Programme) -> list[tuple[int, str]]:

@@ -10,9 +10,10 @@ signal's own summary. recall@5 on the labelled set is in docs/performance.md.
 Two ways to find the candidates, one way to score them:
 
 - **PostgreSQL** (national scale, 100,000 signals): the stems come from PostgreSQL's own Dutch
-  configuration, through the GIN index of migration 0003 (`search.signal_document()`). The
-  query asks for signals holding any of its rarer stems — how rare a stem is comes from the
-  planner's statistics on that index (`pg_stats.most_common_elems`, kept by ANALYZE), so no
+  configuration, stored per signal in the generated column `search_vector` with its GIN index
+  (migration 0004, `search.stored_document()`). The query asks for signals holding any of its
+  rarer stems — how rare a stem is comes from the planner's statistics on that column
+  (`pg_stats.most_common_elems`, kept by ANALYZE), so no
   request reads all signals. The most recent `CANDIDATES` matches are scored in Python on their
   lexemes. Without statistics yet (a new or small database) the document frequencies are
   counted exactly with `ts_stat` over the programme's visible signals.
@@ -34,7 +35,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import (
+    DateField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast
 
 from .models import Signal
@@ -52,8 +61,9 @@ MIN_SCORE = 0.05
 #: Added to every term's IDF, so a word that every candidate shares still counts a little: ten
 #: copies of one text remain look-alikes of it.
 IDF_BASE = 1.0
-#: The GIN index on `search.signal_document()`, made by migration 0003.
-INDEX_NAME = "signal_search_dutch"
+#: The stored search document of migration 0004, whose planner statistics give the shares.
+STORED_TABLE = "signalling_signal"
+STORED_COLUMN = "search_vector"
 
 # Snowball's Dutch stop word list, accents folded (https://snowballstem.org/algorithms/dutch/).
 STOP_WORDS = frozenset(
@@ -302,13 +312,14 @@ def _postgresql_query_terms(title: str, text: str) -> tuple[Counter[str], Counte
 
 
 def _index_statistics() -> tuple[dict[str, float], float] | None:
-    """Share of signals holding each common stem, from the planner's statistics on the search
-    index, and the share below which a stem is not listed; None before the first ANALYZE."""
+    """Share of signals holding each common stem, from the planner's statistics on the stored
+    search document, and the share below which a stem is not listed; None before the first
+    ANALYZE."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT most_common_elems::text, most_common_elem_freqs FROM pg_stats "
-            "WHERE tablename = %s",
-            [INDEX_NAME],
+            "WHERE tablename = %s AND attname = %s",
+            [STORED_TABLE, STORED_COLUMN],
         )
         row = cursor.fetchone()
     if not row or row[0] is None or not row[1]:
@@ -346,9 +357,9 @@ def _split_array(text: str) -> list[str]:
 def _exact_frequencies(queryset: QuerySet[Signal]) -> tuple[dict[str, float], float]:
     """Document frequencies counted with ts_stat over the visible signals: exact, and cheap as
     long as there are few (before the first ANALYZE)."""
-    from .search import signal_document
+    from .search import stored_document
 
-    inner = queryset.annotate(document=signal_document()).values("document").order_by()
+    inner = queryset.annotate(document=stored_document()).values("document").order_by()
     sql, params = inner.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sql}) AS visible", params)  # noqa: S608
@@ -374,7 +385,7 @@ def _similar_postgresql(
 ) -> list[tuple[int, float]]:
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
-    from .search import signal_document
+    from .search import stored_document
 
     title_terms, text_terms = _postgresql_query_terms(title, text)
     words = dict(text_terms)
@@ -409,20 +420,24 @@ def _similar_postgresql(
             chosen.append(f"'{listed[0]}'")
         chosen += [f"('{a}' & '{b}')" for a, b in itertools.combinations(listed, 2)]
     tsquery = " | ".join(chosen)
-    # Ordered by date, which no index serves on its own: the planner then takes the matches
-    # from the GIN index and sorts them, instead of walking an index on date and building
-    # every signal's document until enough match.
+    # Ordered by date through an expression no index serves: the planner then takes the
+    # matches from the GIN index and sorts them. Ordered by the bare column, it may walk the
+    # venster's date index instead and test every signal until enough match — all 100,000
+    # of them for a text whose words match nothing.
     newest = (
-        queryset.annotate(document=signal_document())
+        queryset.annotate(
+            document=stored_document(),
+            newest_first=ExpressionWrapper(F("raised_on") - Value(0), output_field=DateField()),
+        )
         .filter(document=SearchQuery(tsquery, config="simple", search_type="raw"))
-        .order_by("-raised_on", "-pk")
+        .order_by("-newest_first", "-pk")
         .values("pk")[: CANDIDATES_FEW if exact else CANDIDATES]
     )
     rows = (
         Signal.objects.filter(pk__in=newest)
         .annotate(
             title_lexemes=Cast(SearchVector("title", config="dutch"), TextField()),
-            lexemes=Cast(signal_document(), TextField()),
+            lexemes=Cast(stored_document(), TextField()),
         )
         .values_list("pk", "title_lexemes", "lexemes")
     )

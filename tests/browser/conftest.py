@@ -28,11 +28,16 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/browser is a browser test, even if a module forgets the mark."""
+    """Everything under tests/browser is a browser test, even if a module forgets the mark.
+
+    The live server needs real transactions, so each test ends with a flush that would also
+    wipe rows data migrations put there (the work-form catalogue, questionnaire templates).
+    Serialized rollback puts them back, so no test depends on the order."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -45,15 +50,6 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The live server needs real transactions, so each test ends with a flush that would
-    also wipe rows data migrations put there (the work-form catalogue, questionnaire
-    templates). Serialized rollback puts them back, so no test depends on the order."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture

@@ -34,3 +34,21 @@ def test_it_explains_a_refusal_in_dutch(client, world):
 
 def test_the_health_check_reaches_the_database(client, db):
     assert client.get(reverse("core:health")).json() == {"status": "ok"}
+
+
+def test_a_member_finds_what_other_communities_work_on(client, world):
+    client.force_login(world.participant)
+    body = client.get(reverse("core:home")).content.decode()
+    assert reverse("dissemination:knowledge", args=[world.programme.slug]) in body
+    assert reverse("signalling:venster", args=[world.programme.slug]) not in body
+
+
+def test_a_lead_finds_the_venster_and_a_system_partner_their_inbox(client, world):
+    client.force_login(world.lead)
+    assert reverse("signalling:venster", args=[world.programme.slug]) in client.get(
+        reverse("core:home")
+    ).content.decode()
+    client.force_login(world.system_partner)
+    assert reverse("signalling:system_inbox", args=[world.programme.slug]) in client.get(
+        reverse("core:home")
+    ).content.decode()

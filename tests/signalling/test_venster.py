@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -312,11 +313,17 @@ def test_linking_without_ticked_signals_says_so(client, world):
 # --- Query count -------------------------------------------------------------------------
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
+def _queries(client, url) -> tuple[int, int]:
+    """Queries of the page with its cached figures cold, then warm. The cache is cleared
+    first: signals made by factories bypass the lifecycle that makes those figures stale."""
+    cache.clear()
+    counts = []
+    for _attempt in range(2):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(context))
+    return counts[0], counts[1]
 
 
 @pytest.mark.parametrize("query", ["", "?view=themes", "?q=taalschool&waiting=on&sort=level"])
@@ -361,3 +368,129 @@ def test_an_htmx_filter_request_gets_only_the_results(client, world):
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="venster-results"')
     assert "Taalschool vol" in response.text
+
+
+# --- Paging by segments and the cached figures --------------------------------------------
+
+
+def _paged(world, page_size: int, **options) -> list[str]:
+    """Every row of the venster as the page reads it: in pages cut from the segments."""
+    counts = selectors.venster_counts(programme=world.programme, **options.get("filters", {}))
+    groups = selectors.venster_theme_groups(
+        programme=world.programme, now=counts["as_of"], **options.get("filters", {})
+    )
+    rows = selectors.venster_rows(
+        programme=world.programme,
+        counts=counts,
+        groups=groups,
+        sort=options.get("sort", ""),
+        group_by_theme=options.get("group_by_theme", False),
+        **options.get("filters", {}),
+    )
+    assert isinstance(rows, selectors.SegmentedRows)
+    titles = []
+    for start in range(0, len(rows), page_size):
+        titles += [s.title for s in rows[start : start + page_size]]
+    return titles
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"filters": {"state": State.NEW}},
+        {"group_by_theme": True},
+        {"group_by_theme": True, "sort": "-date"},
+        {"group_by_theme": True, "filters": {"waiting": True}},
+    ],
+)
+def test_pages_cut_from_segments_follow_the_venster_order(world, options):
+    themes = [SignalThemeFactory(programme=world.programme, title=t) for t in ("Bé", "Aa")]
+    for i in range(17):
+        make = _waiting if i % 3 == 0 else _signal
+        make(
+            world,
+            title=f"S{i:02}",
+            theme=themes[i % 2] if i % 5 else None,
+            raised_on=timezone.localdate() - datetime.timedelta(days=i % 7),
+            state=State.IN_PROGRESS if i % 4 == 0 else State.NEW,
+        )
+    expected = [
+        s.title
+        for s in selectors.venster_signals(
+            programme=world.programme,
+            sort=options.get("sort", ""),
+            group_by_theme=options.get("group_by_theme", False),
+            **options.get("filters", {}),
+        )
+    ]
+    assert expected
+    for page_size in (1, 4, 50):
+        assert _paged(world, page_size, **options) == expected
+
+
+def test_a_lifecycle_change_shows_in_the_counts_at_once(client, world):
+    from leerkring.signalling import lifecycle
+
+    signal = _signal(world, title="Nieuw")
+    client.force_login(world.coordinator)
+    before = selectors.venster_counts(programme=world.programme)
+    assert {i["state"]: i["count"] for i in before["states"]}[State.NEW] == 1
+    lifecycle.signal_triage(signal=signal, by=world.coordinator)
+    after = selectors.venster_counts(programme=world.programme)
+    by_state = {i["state"]: i["count"] for i in after["states"]}
+    assert (by_state[State.NEW], by_state[State.IN_PROGRESS]) == (0, 1)
+    response = client.get(_url(world, "?state=in_progress"))
+    assert "Nieuw" in response.text
+
+
+def test_the_counts_are_cached_until_a_signal_changes(world, django_assert_num_queries):
+    _signal(world)
+    selectors.venster_counts(programme=world.programme)
+    with django_assert_num_queries(2):  # the version and the cached figures
+        selectors.venster_counts(programme=world.programme)
+    selectors.venster_changed()
+    SignalFactory(community=world.community, passed=True)
+    assert selectors.venster_counts(programme=world.programme)["total"] == 2
+
+
+def test_a_committed_change_makes_the_cached_counts_stale(
+    world, django_capture_on_commit_callbacks
+):
+    from leerkring.signalling import lifecycle
+
+    signal = _signal(world)
+    version = selectors.venster_cache_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        lifecycle.signal_triage(signal=signal, by=world.coordinator)
+    assert callbacks
+    assert selectors.venster_cache_version() == version + 2  # during and after the commit
+
+
+@pytest.mark.django_db
+def test_signals_keep_a_stored_search_document_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("The stored search document exists on PostgreSQL only.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT is_generated, data_type FROM information_schema.columns "
+            "WHERE table_name = 'signalling_signal' AND column_name = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("ALWAYS", "tsvector")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'signalling_signal' "
+            "AND indexname = 'signal_search_vector'"
+        )
+        assert "gin (search_vector)" in cursor.fetchone()[0]
+
+
+def test_a_search_reads_the_stored_document(world):
+    _signal(world, title="Taalscholen vol", description="Wachttijden lopen op.")
+    _signal(world, title="Kinderopvang", description="Geen plek.")
+    rows = list(selectors.venster_signals(programme=world.programme, q="wachttijden"))
+    assert [s.title for s in rows] == ["Taalscholen vol"]
+    if connection.vendor == "postgresql":
+        rows = list(selectors.venster_signals(programme=world.programme, q="wachttijd"))
+        assert [s.title for s in rows] == ["Taalscholen vol"]  # the Dutch stemmer
+        sql = str(selectors.venster_signals(programme=world.programme, q="wachttijd").query)
+        assert "search_vector" in sql and "to_tsvector" not in sql

@@ -47,8 +47,8 @@ def _sort_columns(sort: str) -> dict[str, dict]:
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count: the state counts above the table already hold it, so the
-    table does not scan the signals a second time to count them."""
+    """A paginator told its count: the (cached) state counts above the table already hold it,
+    so the table does not scan the signals a second time to count them."""
 
     def __init__(self, *args, count: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,12 +57,6 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
-
-
-def _matching(counts: dict, state: str | None) -> int:
-    if not state:
-        return counts["total"]
-    return next((item["count"] for item in counts["states"] if item["state"] == state), 0)
 
 
 @login_required
@@ -84,14 +78,26 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.filters()
     sort = filters.pop("sort", "")
     by_theme = filters.pop("view", "") == "themes"
-    # The table does not show the description; search snippets fetch it for their page.
-    signals = selectors.venster_signals(
-        programme=programme, sort=sort, group_by_theme=by_theme, **filters
-    ).defer("description")
     counts = selectors.venster_counts(programme=programme, **filters)
-    page = CountedPaginator(
-        signals, SIGNALS_PER_PAGE, count=_matching(counts, filters.get("state"))
-    ).get_page(request.GET.get("page"))
+    groups = (
+        selectors.venster_theme_groups(programme=programme, now=counts["as_of"], **filters)
+        if by_theme
+        else None
+    )
+    # The table does not show the description; search snippets fetch it for their page.
+    signals = selectors.venster_rows(
+        programme=programme,
+        counts=counts,
+        sort=sort,
+        group_by_theme=by_theme,
+        groups=groups,
+        defer=("description",),
+        **filters,
+    )
+    count = len(signals) if isinstance(signals, selectors.SegmentedRows) else counts["matching"]
+    page = CountedPaginator(signals, SIGNALS_PER_PAGE, count=count).get_page(
+        request.GET.get("page")
+    )
     q = filters.get("q", "")
     search.attach_snippets(page.object_list, q)
     context = {
@@ -100,9 +106,7 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "counts": counts,
-        "groups": (
-            selectors.venster_theme_groups(programme=programme, **filters) if by_theme else None
-        ),
+        "groups": groups,
         "by_theme": by_theme,
         "columns": _sort_columns(sort),
         "filtered": bool(filters),

@@ -1,0 +1,204 @@
+"""Forms of products, the catalogue and the knowledge view: input checks and Dutch messages.
+The rules themselves (life cycle, file checks, who stands behind a product) live in
+`services` and `uploads`; these forms only shape the input."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from leerkring.communities.models import Community, Organisation, Programme
+from leerkring.core.forms import Form
+from leerkring.meetings.topics import TopicCategory
+
+from .models import Dissemination, Product
+from .uploads import MAX_UPLOAD_BYTES, allowed_types_text
+
+
+class ProductForm(Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    kind = forms.ChoiceField(label=_("Soort product"), choices=Product.Kind.choices)
+    summary = forms.CharField(
+        label=_("Samenvatting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Waar gaat het over en voor wie is het? Je kunt Markdown gebruiken."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in Product.Status.choices if c[0] != Product.Status.DISSEMINATED],
+        initial=Product.Status.IDEA,
+        help_text=_("‘Verspreid’ kies je later, als je vastlegt waar het product gedeeld is."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Reikwijdte"), choices=Product.Scope.choices, widget=forms.RadioSelect
+    )
+    topic_category = forms.ChoiceField(
+        label=_("Onderwerpcategorie"),
+        required=False,
+        choices=[("", _("Geen"))] + list(TopicCategory.choices),
+    )
+    communities = forms.ModelMultipleChoiceField(
+        label=_("Gemeenschappen achter dit product"),
+        queryset=Community.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Alleen gemeenschappen uit hetzelfde programma. Kies er meer met Ctrl of ⌘."),
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisaties achter dit product"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("De organisaties van de leden. Kies er meer met Ctrl of ⌘."),
+    )
+    shareable = forms.BooleanField(
+        label=_("Zichtbaar voor het hele programma"),
+        required=False,
+        help_text=_(
+            "Dan zien de leden van alle gemeenschappen van het programma dit product in de "
+            "catalogus en het kennisoverzicht. Anders blijft het binnen de gemeenschappen "
+            "hierboven."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args,
+        programme: Programme,
+        organisations: QuerySet[Organisation],
+        with_status: bool = True,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["communities"].queryset = programme.communities.order_by("name")
+        self.fields["organisations"].queryset = organisations.order_by("name")
+        if not with_status:
+            # An existing product changes status one step at a time on its own page.
+            del self.fields["status"]
+
+    @classmethod
+    def initial_for(cls, product: Product) -> dict:
+        return {
+            "title": product.title,
+            "kind": product.kind,
+            "summary": product.summary,
+            "scope": product.scope,
+            "topic_category": product.topic_category,
+            "communities": list(product.communities.all()),
+            "organisations": list(product.organisations.all()),
+            "shareable": product.shareable,
+        }
+
+
+class ProductStatusForm(Form):
+    status = forms.ChoiceField(label=_("Nieuwe status"), choices=Product.Status.choices)
+
+
+class ProductFileForm(Form):
+    file = forms.FileField(
+        label=_("Bestand"),
+        help_text=_("%(types)s; hoogstens %(mb)s MB.")
+        % {"types": allowed_types_text(), "mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        error_messages={
+            "required": _("Kies een bestand."),
+            "empty": _("Het bestand is leeg."),
+            "invalid": _("Er is geen bestand ontvangen. Probeer het nog eens."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.odt"
+
+
+class ProductLinkForm(Form):
+    url = forms.URLField(
+        label=_("Webadres"),
+        assume_scheme="https",
+        error_messages={"invalid": _("Geef een geldig webadres, bijvoorbeeld https://...")},
+    )
+    title = forms.CharField(label=_("Omschrijving"), max_length=200, required=False)
+
+
+class DisseminationForm(Form):
+    channel = forms.ChoiceField(label=_("Waar gedeeld"), choices=Dissemination.Channel.choices)
+    shared_on = forms.DateField(
+        label=_("Wanneer"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Geef een datum, bijvoorbeeld 15-03-2025.")},
+    )
+    description = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
+    beyond_community = forms.BooleanField(
+        label=_("Gebruikt buiten de gemeenschap"),
+        required=False,
+        initial=True,
+        help_text=_("Telt mee als impact in de rapportage."),
+    )
+
+
+class CatalogueFilterForm(Form):
+    """GET filters; an unknown value is ignored rather than shown as an error."""
+
+    q = forms.CharField(label=_("Zoek op titel"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Soort"), required=False, choices=[("", _("Alle"))] + list(Product.Kind.choices)
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alle"))] + list(Product.Status.choices),
+    )
+    scope = forms.ChoiceField(
+        label=_("Reikwijdte"),
+        required=False,
+        choices=[("", _("Alle"))] + list(Product.Scope.choices),
+    )
+    topic = forms.ChoiceField(
+        label=_("Onderwerpcategorie"),
+        required=False,
+        choices=[("", _("Alle"))] + list(TopicCategory.choices),
+    )
+    community = forms.ModelChoiceField(
+        label=_("Gemeenschap"),
+        required=False,
+        queryset=Community.objects.none(),
+        empty_label=_("Alle"),
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Not `programme.communities`: the related manager sets each row's programme, which
+        # reads the deferred programme_id and costs a query per community.
+        self.fields["community"].queryset = (
+            Community.objects.filter(programme=programme).only("pk", "name").order_by("name")
+        )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {
+                name: value
+                for name, value in self.cleaned_data.items()
+                if name not in self.errors and value
+            }
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class KnowledgeFilterForm(Form):
+    topic = forms.ChoiceField(
+        label=_("Onderwerpcategorie"),
+        required=False,
+        choices=[("", _("Alle"))] + list(TopicCategory.choices),
+        help_text=_("Gemeenschappen die dit het afgelopen halfjaar op de agenda hadden."),
+    )
+    community = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if name not in self.errors and value
+        }

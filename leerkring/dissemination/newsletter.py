@@ -1,0 +1,555 @@
+"""The newsletter's machinery: what an issue can be made of, how it looks, and how it is sent.
+
+- *Candidates* (issue "Dissemination" §2): what the newsletter's communities shared since the
+  last issue went out — shareable lessons, ready products marked shareable, change stories the
+  evaluator selected and marked shareable, and signals that got an answer. Nothing else can be
+  picked: `candidates_by_key` checks every pick against the same rules, so a posted id of a
+  lesson that was never shared is refused (DESIGN.md §2).
+- *Rendering*: one template pair for the e-mail (HTML with its CSS inlined for mail clients that
+  drop `<style>`, plus plain text) that the preview and the web archive reuse, rendered once per
+  issue; only the unsubscribe link differs per subscriber.
+- *Sending* (`issue_deliver`, run by the task in `tasks.py`): one `Delivery` row per confirmed
+  subscriber, created in bulk against a unique constraint, then sent in batches over one
+  connection each. A row that is sent is never sent again, however often the task runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import css_inline
+from django.conf import settings
+from django.core import mail, signing
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from leerkring.communities.models import Community
+from leerkring.core.audit import audit
+from leerkring.meetings.models import Lesson
+from leerkring.signalling.models import Signal, SignalResponse
+
+from .models import Delivery, IssueItem, Newsletter, NewsletterIssue, Product, Subscriber
+
+logger = logging.getLogger(__name__)
+
+# The first issue looks back this far; later ones look back to the previous issue.
+FIRST_ISSUE_LOOKBACK = datetime.timedelta(days=91)
+# E-mails per SMTP connection: large enough to be quick, small enough that one broken
+# connection costs little and that the row locks of a batch are held briefly.
+SEND_BATCH_SIZE = 200
+DELIVERY_CREATE_BATCH = 2000
+# A worker that died leaves its lock behind; after this long another may take over.
+SEND_LOCK_SECONDS = 60 * 30
+CONFIRM_MAX_AGE = 60 * 60 * 24 * 7
+UNSUBSCRIBE_SALT = "leerkring.dissemination.unsubscribe"
+CONFIRM_SALT = "leerkring.dissemination.confirm"
+# Stands in for the personal unsubscribe address while an issue is rendered once for everyone.
+UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/__LEERKRING_UNSUBSCRIBE__/"
+
+PUBLISHED = (NewsletterIssue.Status.SENDING, NewsletterIssue.Status.SENT)
+PRODUCT_READY = (Product.Status.READY, Product.Status.DISSEMINATED)
+
+
+# --- Candidates ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    source_id: int
+    title: str
+    body: str
+    context: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.source_id}"
+
+
+CANDIDATE_KINDS = (
+    IssueItem.Kind.LESSON,
+    IssueItem.Kind.PRODUCT,
+    IssueItem.Kind.STORY,
+    IssueItem.Kind.SIGNAL,
+)
+
+
+def period_start(
+    *, newsletter: Newsletter, now: datetime.datetime | None = None
+) -> datetime.datetime:
+    """Since when to gather: the moment the previous issue was published, or three months
+    back for a newsletter's first issue."""
+    last = (
+        NewsletterIssue.objects.filter(newsletter=newsletter, status__in=PUBLISHED)
+        .exclude(published_at=None)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return last or (now or timezone.now()) - FIRST_ISSUE_LOOKBACK
+
+
+def _community_scope(newsletter: Newsletter, field: str = "community") -> Q:
+    """A community newsletter draws on its own community; a programme newsletter on all of the
+    programme's communities."""
+    if newsletter.community_id:
+        return Q(**{f"{field}_id": newsletter.community_id})
+    return Q(**{f"{field}__programme_id": newsletter.programme_id})
+
+
+def _used_keys(newsletter: Newsletter) -> set[str]:
+    """What an earlier published issue of this newsletter already carried."""
+    rows = IssueItem.objects.filter(
+        issue__newsletter=newsletter, issue__status__in=PUBLISHED, source_id__isnull=False
+    ).values_list("kind", "source_id")
+    return {f"{kind}:{source_id}" for kind, source_id in rows}
+
+
+def _first_line(text: str, chars: int = 120) -> str:
+    line = next((part.strip() for part in (text or "").splitlines() if part.strip()), "")
+    return Truncator(line.lstrip("#*-> ").strip()).chars(chars)
+
+
+def _lessons(newsletter: Newsletter, since, ids) -> list[Candidate]:
+    lessons = Lesson.objects.filter(_community_scope(newsletter), shareable=True).select_related(
+        "community", "meeting"
+    )
+    if since is not None:
+        lessons = lessons.filter(created_at__gte=since)
+    if ids is not None:
+        lessons = lessons.filter(pk__in=ids)
+    return [
+        Candidate(
+            kind=IssueItem.Kind.LESSON,
+            source_id=lesson.pk,
+            title=_first_line(lesson.text),
+            body=f"{lesson.text.strip()}\n\n_{_('Uit %(community)s') % {'community': lesson.community.name}}_",
+            context=_("%(community)s, bijeenkomst van %(date)s")
+            % {
+                "community": lesson.community.name,
+                "date": date_format(timezone.localtime(lesson.meeting.starts_at), "j F Y"),
+            },
+        )
+        for lesson in lessons.order_by("-created_at", "-pk")
+    ]
+
+
+def _products(newsletter: Newsletter, since, ids) -> list[Candidate]:
+    products = Product.objects.filter(
+        programme_id=newsletter.programme_id, shareable=True, status__in=PRODUCT_READY
+    ).prefetch_related(Prefetch("communities", queryset=Community.objects.order_by("name")))
+    if newsletter.community_id:
+        products = products.filter(communities=newsletter.community_id)
+    if since is not None:
+        products = products.filter(updated_at__gte=since)
+    if ids is not None:
+        products = products.filter(pk__in=ids)
+    candidates = []
+    for product in products.distinct().order_by("-updated_at", "-pk"):
+        names = ", ".join(community.name for community in product.communities.all())
+        byline = f"{product.get_kind_display()}" + (f" · {names}" if names else "")
+        candidates.append(
+            Candidate(
+                kind=IssueItem.Kind.PRODUCT,
+                source_id=product.pk,
+                title=product.title,
+                body=f"{product.summary.strip()}\n\n_{byline}_".strip(),
+                context=f"{byline} · {product.get_status_display()}",
+            )
+        )
+    return candidates
+
+
+def _stories(newsletter: Newsletter, ids) -> list[Candidate]:
+    """Stories have no date of selection, so every selected, shareable story that no earlier
+    issue carried stays a candidate until it is used."""
+    from leerkring.evaluation import selectors as evaluation_selectors
+
+    stories = evaluation_selectors.stories_for_newsletter(programme=newsletter.programme)
+    if newsletter.community_id:
+        stories = stories.filter(community_id=newsletter.community_id)
+    if ids is not None:
+        stories = stories.filter(pk__in=ids)
+    candidates = []
+    for story in stories:
+        body = story.story.strip()
+        if story.why_significant:
+            body += "\n\n" + _("**Waarom deze verandering telt:** %(why)s") % {
+                "why": story.why_significant.strip()
+            }
+        candidates.append(
+            Candidate(
+                kind=IssueItem.Kind.STORY,
+                source_id=story.pk,
+                title=story.title or _first_line(story.story),
+                body=body,
+                context=story.get_teller_display()
+                + (f" · {story.community.name}" if story.community_id else ""),
+            )
+        )
+    return candidates
+
+
+def _signals(newsletter: Newsletter, since, ids) -> list[Candidate]:
+    """Signals passed on by the newsletter's communities that got an answer in the period:
+    their title and the answer, never the description (it may name people, DESIGN.md §2)."""
+    answers = SignalResponse.objects.order_by("-created_at", "-pk")
+    if since is not None:
+        answers = answers.filter(created_at__gte=since)
+    signals = Signal.objects.filter(_community_scope(newsletter)).exclude(state=Signal.State.DRAFT)
+    signals = signals.filter(pk__in=answers.filter(signal__isnull=False).values("signal_id"))
+    if ids is not None:
+        signals = signals.filter(pk__in=ids)
+    signals = signals.select_related("community").prefetch_related(
+        Prefetch("responses", queryset=answers, to_attr="period_answers")
+    )
+    candidates = []
+    for signal in signals.order_by("-pk"):
+        answer = signal.period_answers[0] if signal.period_answers else None
+        if answer is None:
+            continue
+        candidates.append(
+            Candidate(
+                kind=IssueItem.Kind.SIGNAL,
+                source_id=signal.pk,
+                title=signal.title,
+                body=_("**Antwoord (%(source)s):** %(text)s")
+                % {"source": answer.get_source_display(), "text": answer.text.strip()},
+                context=_("%(community)s, beantwoord op %(date)s")
+                % {
+                    "community": signal.community.name,
+                    "date": date_format(timezone.localtime(answer.created_at), "j F Y"),
+                },
+            )
+        )
+    return candidates
+
+
+def gather_candidates(*, newsletter: Newsletter) -> dict[str, list[Candidate]]:
+    """Per kind, what the editor may pick for the next issue (a fixed number of queries)."""
+    since = period_start(newsletter=newsletter)
+    used = _used_keys(newsletter)
+    found = {
+        IssueItem.Kind.LESSON: _lessons(newsletter, since, None),
+        IssueItem.Kind.PRODUCT: _products(newsletter, since, None),
+        IssueItem.Kind.STORY: _stories(newsletter, None),
+        IssueItem.Kind.SIGNAL: _signals(newsletter, since, None),
+    }
+    return {
+        kind: [candidate for candidate in candidates if candidate.key not in used]
+        for kind, candidates in found.items()
+    }
+
+
+def candidates_by_key(*, newsletter: Newsletter, keys: list[str]) -> dict[str, Candidate]:
+    """The picked sources that may go into this newsletter, looked up by "kind:id". Checks
+    scope and sharing (not the period: a draft may take a while to finish)."""
+    wanted: dict[str, list[int]] = {kind: [] for kind in CANDIDATE_KINDS}
+    for key in keys:
+        kind, _sep, raw_id = key.partition(":")
+        if kind in wanted and raw_id.isdigit():
+            wanted[kind].append(int(raw_id))
+    found: list[Candidate] = []
+    if wanted[IssueItem.Kind.LESSON]:
+        found += _lessons(newsletter, None, wanted[IssueItem.Kind.LESSON])
+    if wanted[IssueItem.Kind.PRODUCT]:
+        found += _products(newsletter, None, wanted[IssueItem.Kind.PRODUCT])
+    if wanted[IssueItem.Kind.STORY]:
+        found += _stories(newsletter, wanted[IssueItem.Kind.STORY])
+    if wanted[IssueItem.Kind.SIGNAL]:
+        found += _signals(newsletter, None, wanted[IssueItem.Kind.SIGNAL])
+    return {candidate.key: candidate for candidate in found}
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+def unsubscribe_token(subscriber: Subscriber | int) -> str:
+    """Signed, so it cannot be guessed or changed to another subscriber's; without an expiry,
+    because an unsubscribe link in an old e-mail must keep working."""
+    pk = subscriber if isinstance(subscriber, int) else subscriber.pk
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(pk))
+
+
+def subscriber_id_from_unsubscribe_token(token: str) -> int | None:
+    try:
+        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return int(value) if value.isdigit() else None
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    """The double opt-in link. Carries the address too, so a link sent before the subscriber
+    changed cannot confirm anything else."""
+    return signing.dumps([subscriber.pk, subscriber.email], salt=CONFIRM_SALT, compress=False)
+
+
+def subscriber_id_from_confirm_token(token: str) -> tuple[int, str] | None:
+    try:
+        value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], int)
+        and isinstance(value[1], str)
+    ):
+        return value[0], value[1]
+    return None
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_url(subscriber: Subscriber | int) -> str:
+    return absolute(
+        reverse("dissemination:newsletter_unsubscribe", args=[unsubscribe_token(subscriber)])
+    )
+
+
+_LINK_SLOT = "__subscriber__"
+
+
+def unsubscribe_url_pattern() -> str:
+    return absolute(reverse("dissemination:newsletter_unsubscribe", args=[_LINK_SLOT]))
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    subject: str
+    html: str
+    text: str
+
+
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def issue_items(issue: NewsletterIssue) -> list[IssueItem]:
+    return list(issue.items.order_by("position", "pk"))
+
+
+def render_issue(
+    *, issue: NewsletterIssue, items: list[IssueItem] | None = None, preview: bool = False
+) -> RenderedIssue:
+    """The e-mail as every subscriber gets it, with `UNSUBSCRIBE_PLACEHOLDER` where the personal
+    unsubscribe address goes (see `personalise`). CSS is inlined once here, not per e-mail."""
+    newsletter = issue.newsletter
+    context = {
+        "issue": issue,
+        "newsletter": newsletter,
+        "items": items if items is not None else issue_items(issue),
+        "web_url": absolute(reverse("dissemination:issue", args=[issue.pk])),
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "preview": preview,
+    }
+    html = _INLINER.inline(render_to_string("dissemination/email/newsletter.html", context))
+    text = render_to_string("dissemination/email/newsletter.txt", context)
+    subject = " ".join(f"{newsletter.title} – {issue.title}".split())
+    return RenderedIssue(subject=subject, html=html, text=text)
+
+
+def personalise(
+    rendered: RenderedIssue, *, subscriber_id: int, email: str, url_pattern: str | None = None
+) -> EmailMultiAlternatives:
+    """One subscriber's e-mail: their own unsubscribe link in the text, in the HTML and in the
+    List-Unsubscribe headers (RFC 2369, one-click per RFC 8058). `url_pattern` (from
+    `unsubscribe_url_pattern`) saves resolving the URL once per e-mail."""
+    if url_pattern:
+        url = url_pattern.replace(_LINK_SLOT, unsubscribe_token(subscriber_id))
+    else:
+        url = unsubscribe_url(subscriber_id)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
+        to=[email],
+        headers={
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(rendered.html.replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
+    return message
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+def _recipients(issue: NewsletterIssue) -> QuerySet[Subscriber]:
+    """Confirmed and not unsubscribed: an unconfirmed sign-up gets nothing."""
+    return Subscriber.objects.filter(
+        newsletter_id=issue.newsletter_id, confirmed_at__isnull=False, unsubscribed_at__isnull=True
+    )
+
+
+def deliveries_create(*, issue: NewsletterIssue) -> int:
+    """One pending row per recipient. The unique (issue, subscriber) constraint makes this safe
+    to run again: rows that exist — sent or not — are left as they are."""
+    ids = _recipients(issue).order_by("pk").values_list("pk", flat=True)
+    batch: list[Delivery] = []
+    for subscriber_id in ids.iterator(chunk_size=DELIVERY_CREATE_BATCH):
+        batch.append(Delivery(issue_id=issue.pk, subscriber_id=subscriber_id))
+        if len(batch) >= DELIVERY_CREATE_BATCH:
+            Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    if batch:
+        Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+    return Delivery.objects.filter(issue=issue).count()
+
+
+def _send_batch(rendered: RenderedIssue, batch: list[tuple[int, int, str]]) -> dict[int, str]:
+    """Send one batch over one connection; returns the error per failed delivery id."""
+    failures: dict[int, str] = {}
+    try:
+        connection = mail.get_connection(fail_silently=False)
+        connection.open()
+    except Exception as error:  # the mail server is unreachable: the whole batch failed
+        return {delivery_id: _error_text(error) for delivery_id, _s, _e in batch}
+    pattern = unsubscribe_url_pattern()
+    try:
+        for delivery_id, subscriber_id, email in batch:
+            message = personalise(
+                rendered, subscriber_id=subscriber_id, email=email, url_pattern=pattern
+            )
+            message.connection = connection
+            try:
+                if not connection.send_messages([message]):
+                    failures[delivery_id] = _("De mailserver nam het bericht niet aan.")
+            except Exception as error:
+                failures[delivery_id] = _error_text(error)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a broken connection must not undo the record of what went
+            logger.warning("Closing the mail connection failed", exc_info=True)
+    return failures
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def issue_deliver(*, issue_id: int, batch_size: int = SEND_BATCH_SIZE) -> dict[str, int]:
+    """Send a published issue to its subscribers (the send task calls this).
+
+    Safe to run twice or side by side: one cache lock per issue keeps a second worker out, and
+    each batch is claimed with row locks (`skip_locked` on PostgreSQL) and marked in the same
+    transaction, so a delivery that is marked sent is never picked up again."""
+    issue = NewsletterIssue.objects.select_related("newsletter").filter(pk=issue_id).first()
+    if issue is None or issue.status != NewsletterIssue.Status.SENDING:
+        return {"sent": 0, "failed": 0}
+    lock = f"dissemination:issue-send:{issue_id}"
+    if not cache.add(lock, "1", timeout=SEND_LOCK_SECONDS):
+        logger.info("Issue %s is already being sent by another worker", issue_id)
+        return {"sent": 0, "failed": 0}
+    totals = {"sent": 0, "failed": 0}
+    try:
+        deliveries_create(issue=issue)
+        rendered = render_issue(issue=issue)
+        while True:
+            with transaction.atomic():
+                rows = list(
+                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(issue_id=issue_id, status=Delivery.Status.PENDING)
+                    .order_by("pk")
+                    .values_list(
+                        "pk", "subscriber_id", "subscriber__email", "subscriber__unsubscribed_at"
+                    )[:batch_size]
+                )
+                if not rows:
+                    break
+                # Someone who unsubscribed after the rows were made gets nothing.
+                gone = [pk for pk, _s, _e, unsubscribed in rows if unsubscribed]
+                if gone:
+                    Delivery.objects.filter(pk__in=gone).delete()
+                batch = [
+                    (pk, sid, email) for pk, sid, email, unsubscribed in rows if not unsubscribed
+                ]
+                failures = _send_batch(rendered, batch)
+                now = timezone.now()
+                sent_ids = [pk for pk, _s, _e in batch if pk not in failures]
+                Delivery.objects.filter(pk__in=sent_ids).update(
+                    status=Delivery.Status.SENT, sent_at=now, error=""
+                )
+                failed = [
+                    Delivery(pk=pk, status=Delivery.Status.FAILED, error=error)
+                    for pk, error in failures.items()
+                ]
+                Delivery.objects.bulk_update(failed, ["status", "error"])
+                totals["sent"] += len(sent_ids)
+                totals["failed"] += len(failed)
+        issue_mark_sent(issue=issue)
+    finally:
+        cache.delete(lock)
+    return totals
+
+
+def issue_mark_sent(*, issue: NewsletterIssue) -> bool:
+    """Close the send once nothing is pending; the products in it get a line in their
+    dissemination log (channel "newsletter")."""
+    from . import services
+
+    with transaction.atomic():
+        if Delivery.objects.filter(issue=issue, status=Delivery.Status.PENDING).exists():
+            return False
+        now = timezone.now()
+        changed = NewsletterIssue.objects.filter(
+            pk=issue.pk, status=NewsletterIssue.Status.SENDING
+        ).update(status=NewsletterIssue.Status.SENT, sent_at=now)
+        if not changed:
+            return False
+        issue.status, issue.sent_at = NewsletterIssue.Status.SENT, now
+        counts = delivery_counts(issue=issue)
+        audit(
+            actor=None,
+            verb="newsletter.issue_sent",
+            obj=issue,
+            community_id=issue.newsletter.community_id,
+            **counts,
+        )
+        product_ids = issue.items.filter(kind=IssueItem.Kind.PRODUCT).values_list(
+            "source_id", flat=True
+        )
+        for product in Product.objects.filter(pk__in=list(product_ids)):
+            services.dissemination_add(
+                product=product,
+                channel="newsletter",
+                shared_on=timezone.localdate(),
+                description=str(issue)[:300],
+                beyond_community=True,
+                by=issue.created_by,
+            )
+    return True
+
+
+def delivery_counts(*, issue: NewsletterIssue) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = Delivery.objects.filter(issue=issue).values("status").annotate(n=Count("pk"))
+    counts = {status: 0 for status in Delivery.Status.values}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def message_build(*, template: str, context: dict[str, Any], subject: str, to: str):
+    """A single message (confirmation) through the shared e-mail helper."""
+    from leerkring.meetings.emails import email_build
+
+    return email_build(template=template, context=context, subject=subject, to=[to])

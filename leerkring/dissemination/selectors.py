@@ -1,0 +1,363 @@
+"""Reads of the dissemination app: querysets with their joins, so pages keep a fixed number of
+queries (STYLE.md). Each block belongs to one part."""
+
+from __future__ import annotations
+
+# --- Products and knowledge view -----------------------------------------------------------
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from leerkring.communities.models import Community, Membership, Organisation, Programme
+from leerkring.communities.permissions import access_for
+from leerkring.meetings.models import AgendaItem, Lesson, Meeting
+from leerkring.meetings.topics import TopicCategory
+from leerkring.signalling.models import Signal
+
+from .models import Dissemination, Product, ProductFile
+
+# "Current" topics: what agendas of the last half year were about (issue §3).
+KNOWLEDGE_TOPIC_DAYS = 183
+# Shared lessons and passed-on signals: the most recent few per community, of the last year.
+KNOWLEDGE_RECENT_DAYS = 365
+KNOWLEDGE_ITEMS_PER_COMMUNITY = 5
+# Communities working on the same topic: the closest few (most shared subtopics), and how many
+# more. In a national programme a common subtopic links a community to hundreds of others, and
+# listing them all made the page slow to build and long to read.
+KNOWLEDGE_RELATED_PER_COMMUNITY = 10
+PANEL_PRODUCTS = 10
+
+_ProductCommunity = Product.communities.through
+
+
+def _community_names() -> Prefetch:
+    return Prefetch("communities", queryset=Community.objects.only("pk", "name").order_by("name"))
+
+
+def products_visible_q(*, user: Any) -> Q:
+    """A product is visible in lists when it is shared, or when it is one of the visitor's
+    own communities' (DESIGN.md §2: only what a community shares leaves it)."""
+    own = list(access_for(user).community_roles)
+    visible = Q(shareable=True)
+    if own:
+        visible |= Q(
+            pk__in=_ProductCommunity.objects.filter(community_id__in=own).values("product_id")
+        )
+    return visible
+
+
+def catalogue_products(
+    *,
+    programme: Programme,
+    user: Any,
+    kind: str = "",
+    status: str = "",
+    scope: str = "",
+    topic: str = "",
+    community: Community | None = None,
+    q: str = "",
+) -> QuerySet[Product]:
+    """The programme's catalogue as this visitor may see it, filtered; newest change first."""
+    products = Product.objects.filter(programme=programme).filter(products_visible_q(user=user))
+    if kind:
+        products = products.filter(kind=kind)
+    if status:
+        products = products.filter(status=status)
+    if scope:
+        products = products.filter(scope=scope)
+    if topic:
+        products = products.filter(topic_category=topic)
+    if community is not None:
+        products = products.filter(
+            pk__in=_ProductCommunity.objects.filter(community=community).values("product_id")
+        )
+    if q.strip():
+        products = products.filter(title__icontains=q.strip())
+    return products.prefetch_related(_community_names()).order_by("-updated_at", "-pk")
+
+
+def products_of_community(*, community: Community, user: Any) -> dict[str, Any]:
+    """The community page's products: all of them for its members, the shared ones for the
+    programme's coordinators and evaluators."""
+    products = Product.objects.filter(
+        pk__in=_ProductCommunity.objects.filter(community=community).values("product_id")
+    )
+    if community.pk not in access_for(user).community_roles:
+        products = products.filter(shareable=True)
+    rows = list(products.order_by("-updated_at", "-pk")[: PANEL_PRODUCTS + 1])
+    return {"products": rows[:PANEL_PRODUCTS], "more": len(rows) > PANEL_PRODUCTS}
+
+
+def organisations_behind(
+    *, community_ids: list[int], selected_ids: list[int] = ()
+) -> QuerySet[Organisation]:
+    """Organisations a product can name: those of the current members of its communities, and
+    any it already names (a member may have left since)."""
+    return Organisation.objects.filter(
+        Q(
+            pk__in=Membership.objects.active()
+            .filter(community_id__in=community_ids)
+            .values("organisation_id")
+        )
+        | Q(pk__in=list(selected_ids))
+    ).only("pk", "name")
+
+
+def product_for_page(*, pk: int) -> Product:
+    """A product with everything its page shows, in a fixed number of queries."""
+    return (
+        Product.objects.select_related("programme")
+        .prefetch_related(
+            _community_names(),
+            "organisations",
+            Prefetch(
+                "files",
+                queryset=ProductFile.objects.select_related("uploaded_by").order_by("uploaded_at"),
+            ),
+            "links",
+            Prefetch("disseminations", queryset=Dissemination.objects.select_related("shared_by")),
+        )
+        .get(pk=pk)
+    )
+
+
+def _since(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def _top_per_community(queryset: QuerySet, *, order_by: list, limit: int) -> QuerySet:
+    """The first `limit` rows per community, in one query (a window function)."""
+    return queryset.annotate(
+        rank=Window(RowNumber(), partition_by=[F("community_id")], order_by=order_by)
+    ).filter(rank__lte=limit)
+
+
+def knowledge_communities(
+    *, programme: Programme, topic: str = "", community_id: int | None = None
+) -> QuerySet[Community]:
+    """The communities the knowledge view lists (not ended ones), optionally those that had a
+    topic category on a recent agenda, or one community."""
+    communities = programme.communities.exclude(status=Community.Status.ENDED).order_by("name")
+    if community_id:
+        communities = communities.filter(pk=community_id)
+    if topic:
+        communities = communities.filter(
+            pk__in=_recent_agenda_items(programme=programme)
+            .filter(topic_category=topic)
+            .values("meeting__community_id")
+        )
+    return communities.only("pk", "name", "theme", "region", "scope", "programme_id")
+
+
+def _recent_agenda_items(*, programme: Programme) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(
+        meeting__community__programme=programme,
+        meeting__starts_at__gte=_since(KNOWLEDGE_TOPIC_DAYS),
+        meeting__starts_at__lte=timezone.now(),
+        is_lookback=False,
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+
+
+def knowledge_entries(*, programme: Programme, communities: list[Community]) -> list[dict]:
+    """What each listed community works on and chose to share (issue §3), in five queries
+    whatever the number of communities.
+
+    Shape is shared, content only when marked shareable (DESIGN.md §2): topic categories and
+    subtopics of recent agendas (never agenda item titles or descriptions), shareable lessons,
+    shareable products, and the titles of signals the community passed on. "Working on the
+    same topic" means a subtopic on both communities' agendas in the last half year.
+    """
+    ids = [community.pk for community in communities]
+    if not ids:
+        return []
+
+    # 1. Topics of the whole programme, counted per community, category and subtopic.
+    topics: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    communities_by_subtopic: dict[str, set[int]] = defaultdict(set)
+    rows = (
+        _recent_agenda_items(programme=programme)
+        .exclude(topic_category="")
+        .values_list("meeting__community_id", "topic_category", "subtopic")
+    )
+    counts: dict[tuple[int, str, str], int] = defaultdict(int)
+    for community_id, category, subtopic in rows:
+        counts[(community_id, category, subtopic.strip())] += 1
+    for (community_id, category, subtopic), count in counts.items():
+        topics[community_id][category][subtopic] = count
+        if subtopic:
+            communities_by_subtopic[subtopic.casefold()].add(community_id)
+
+    related: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for community_id in ids:
+        for category in topics.get(community_id, {}).values():
+            for subtopic in category:
+                if not subtopic:
+                    continue
+                for other in communities_by_subtopic[subtopic.casefold()]:
+                    if other != community_id:
+                        related[community_id][other].add(subtopic)
+    related_ids = {other for others in related.values() for other in others}
+    # 2. Names of the related communities (they need not be on this page).
+    names = dict(
+        Community.objects.filter(pk__in=related_ids)
+        .exclude(status=Community.Status.ENDED)
+        .values_list("pk", "name")
+    )
+
+    # 3. Shared lessons, the most recent few per community.
+    lessons: dict[int, list] = defaultdict(list)
+    lesson_rows = _top_per_community(
+        Lesson.objects.filter(
+            community_id__in=ids, shareable=True, created_at__gte=_since(KNOWLEDGE_RECENT_DAYS)
+        ),
+        order_by=[F("created_at").desc(), F("pk").desc()],
+        limit=KNOWLEDGE_ITEMS_PER_COMMUNITY,
+    ).values("community_id", "pk", "text", "created_at", "influence_level")
+    lesson_rows = lesson_rows.order_by("-created_at", "-pk")
+    for row in lesson_rows:
+        lessons[row["community_id"]].append(row)
+
+    # 4. Shared products of these communities.
+    products: dict[int, list] = defaultdict(list)
+    product_rows = _top_per_community(
+        _ProductCommunity.objects.filter(community_id__in=ids, product__shareable=True),
+        order_by=[F("product__updated_at").desc(), F("product_id").desc()],
+        limit=KNOWLEDGE_ITEMS_PER_COMMUNITY,
+    ).values("community_id", "product_id", "product__title", "product__kind", "product__status")
+    product_rows = product_rows.order_by("-product__updated_at", "-product_id")
+    for row in product_rows:
+        products[row["community_id"]].append(
+            {
+                "pk": row["product_id"],
+                "title": row["product__title"],
+                "kind": Product.Kind(row["product__kind"]).label,
+                "status": Product.Status(row["product__status"]).label,
+            }
+        )
+
+    # 5. Titles of signals the community passed on (a draft has not left the room).
+    signals: dict[int, list] = defaultdict(list)
+    signal_rows = _top_per_community(
+        Signal.objects.filter(
+            community_id__in=ids, passed_on_at__gte=_since(KNOWLEDGE_RECENT_DAYS)
+        ).exclude(state=Signal.State.DRAFT),
+        order_by=[F("passed_on_at").desc(), F("pk").desc()],
+        limit=KNOWLEDGE_ITEMS_PER_COMMUNITY,
+    ).values("community_id", "title", "state", "passed_on_at")
+    signal_rows = signal_rows.order_by("-passed_on_at", "-pk")
+    for row in signal_rows:
+        signals[row["community_id"]].append(
+            {"title": row["title"], "state": Signal.State(row["state"]).label}
+        )
+
+    category_labels = dict(TopicCategory.choices)
+    entries = []
+    for community in communities:
+        community_topics = topics.get(community.pk, {})
+        entries.append(
+            {
+                "community": community,
+                "topics": [
+                    {
+                        "category": category_labels.get(category, category),
+                        "count": sum(subtopics.values()),
+                        "subtopics": sorted(s for s in subtopics if s),
+                    }
+                    for category, subtopics in sorted(
+                        community_topics.items(), key=lambda item: -sum(item[1].values())
+                    )
+                ],
+                "lessons": lessons.get(community.pk, []),
+                "products": products.get(community.pk, []),
+                "signals": signals.get(community.pk, []),
+                **_closest(related.get(community.pk, {}), names),
+            }
+        )
+    return entries
+
+
+def _closest(related: dict[int, set[str]], names: dict[int, str]) -> dict[str, Any]:
+    """The related communities with most shared subtopics first, cut to the first few; the
+    subtopics are only sorted for those shown."""
+    ranked = sorted(
+        (other for other in related if other in names),
+        key=lambda other: (-len(related[other]), names[other]),
+    )
+    shown = ranked[:KNOWLEDGE_RELATED_PER_COMMUNITY]
+    return {
+        "related": [
+            {"pk": other, "name": names[other], "subtopics": sorted(related[other])}
+            for other in shown
+        ],
+        "related_more": len(ranked) - len(shown),
+    }
+
+
+# --- Newsletter ----------------------------------------------------------------------------
+from django.db.models import Count, Max  # noqa: E402
+
+from .models import IssueItem, Newsletter, NewsletterIssue, Subscriber  # noqa: E402
+
+
+def newsletters_of_programme(*, programme: Programme) -> QuerySet[Newsletter]:
+    """The programme's newsletters with their number of published issues and the latest send,
+    in one query. Callers keep the ones the visitor may read (`permissions`)."""
+    published = Q(issues__status__in=["sending", "sent"])
+    return (
+        Newsletter.objects.filter(programme=programme)
+        .select_related("community", "programme")
+        .annotate(
+            published_count=Count("issues", filter=published),
+            last_published_at=Max("issues__published_at", filter=published),
+        )
+        .order_by(F("community__name").asc(nulls_first=True), "title")
+    )
+
+
+def newsletter_for_page(*, pk: int) -> Newsletter:
+    return Newsletter.objects.select_related("programme", "community").get(pk=pk)
+
+
+def newsletter_archive(*, newsletter: Newsletter) -> QuerySet[NewsletterIssue]:
+    """Published issues, newest first."""
+    return newsletter.issues.filter(status__in=["sending", "sent"]).order_by("-number")
+
+
+def newsletter_drafts(*, newsletter: Newsletter) -> QuerySet[NewsletterIssue]:
+    return (
+        newsletter.issues.filter(status=NewsletterIssue.Status.DRAFT)
+        .annotate(item_count=Count("items"))
+        .order_by("-number")
+    )
+
+
+def issue_for_page(*, pk: int) -> NewsletterIssue:
+    return (
+        NewsletterIssue.objects.select_related("newsletter__programme", "newsletter__community")
+        .prefetch_related(Prefetch("items", queryset=IssueItem.objects.order_by("position", "pk")))
+        .get(pk=pk)
+    )
+
+
+def subscriber_counts(*, newsletter: Newsletter) -> dict[str, int]:
+    """Confirmed (and still subscribed), waiting for confirmation, and unsubscribed."""
+    return Subscriber.objects.filter(newsletter=newsletter).aggregate(
+        confirmed=Count("pk", filter=Q(confirmed_at__isnull=False, unsubscribed_at__isnull=True)),
+        pending=Count("pk", filter=Q(confirmed_at__isnull=True, unsubscribed_at__isnull=True)),
+        unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)),
+    )
+
+
+def subscribers_of(*, newsletter: Newsletter) -> QuerySet[Subscriber]:
+    return Subscriber.objects.filter(newsletter=newsletter).order_by("email")
+
+
+def member_subscription(*, newsletter: Newsletter, email: str) -> Subscriber | None:
+    return Subscriber.objects.filter(newsletter=newsletter, email=email.strip().lower()).first()
+
+
+# --- Search --------------------------------------------------------------------------------

@@ -1,0 +1,230 @@
+"""Reads of the evaluation app: querysets with their joins and counts, so pages keep a fixed
+number of queries. Each block belongs to one part."""
+
+from __future__ import annotations
+
+# --- Observations and stories -----------------------------------------------------------
+# Lists keep a fixed number of queries whatever the number of rows (select_related, annotate).
+import datetime  # noqa: E402
+
+from django.db.models import Count, F, Q, QuerySet  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from leerkring.communities.models import Community, Programme  # noqa: E402
+from leerkring.evaluation.models import (  # noqa: E402
+    ChangeStory,
+    Observation,
+    ObservationQuestion,
+    ObservationTemplate,
+    StoryInvitation,
+)
+from leerkring.meetings.models import Meeting  # noqa: E402
+
+OBSERVABLE_DAYS = 120
+OBSERVABLE_LIMIT = 40
+
+
+def _observations() -> QuerySet[Observation]:
+    return (
+        Observation.objects.select_related("meeting__community", "template", "observer__person")
+        .annotate(answer_count=Count("answers"))
+        .order_by("-meeting__starts_at", "-pk")
+    )
+
+
+def observations_of_programme(*, programme: Programme) -> QuerySet[Observation]:
+    return _observations().filter(meeting__community__programme=programme)
+
+
+def observations_of_meeting(*, meeting: Meeting) -> QuerySet[Observation]:
+    return _observations().filter(meeting=meeting)
+
+
+def observation_for_page() -> QuerySet[Observation]:
+    return Observation.objects.select_related(
+        "meeting__community__programme", "template", "observer__person"
+    ).prefetch_related("answers")
+
+
+def observable_meetings(
+    *,
+    programme: Programme,
+    community_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Meeting]:
+    """Meetings an evaluator can observe now: begun, not cancelled, recent; newest first."""
+    now = now or timezone.now()
+    meetings = (
+        Meeting.objects.filter(
+            community__programme=programme,
+            starts_at__lte=now,
+            starts_at__gte=now - datetime.timedelta(days=OBSERVABLE_DAYS),
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("community")
+        .annotate(observation_count=Count("observations"))
+        .order_by("-starts_at", "-pk")
+    )
+    if community_id:
+        meetings = meetings.filter(community_id=community_id)
+    return list(meetings[:OBSERVABLE_LIMIT])
+
+
+def observation_templates_for(*, programme: Programme) -> QuerySet[ObservationTemplate]:
+    """The built-in schema first, then the programme's own templates."""
+    return (
+        ObservationTemplate.objects.filter(Q(programme=None) | Q(programme=programme))
+        .annotate(question_count=Count("questions"))
+        .order_by(F("programme").asc(nulls_first=True), "title", "pk")
+    )
+
+
+def observation_template_default(*, programme: Programme) -> ObservationTemplate | None:
+    """The programme's newest own template, else the built-in schema."""
+    own = ObservationTemplate.objects.filter(programme=programme).order_by("-created_at", "-pk")
+    return own.first() or ObservationTemplate.objects.filter(programme=None).order_by("pk").first()
+
+
+def observation_questions(*, template: ObservationTemplate) -> list[ObservationQuestion]:
+    return list(template.questions.order_by("position", "pk"))
+
+
+def programme_communities(*, programme: Programme) -> QuerySet[Community]:
+    return Community.objects.filter(programme=programme).order_by("name")
+
+
+def story_invitation_for_token(token: str) -> StoryInvitation | None:
+    from leerkring.evaluation.services import story_token_hash
+
+    if not token or len(token) > 100:
+        return None
+    return (
+        StoryInvitation.objects.select_related("programme", "community")
+        .filter(token_hash=story_token_hash(token))
+        .first()
+    )
+
+
+def story_invitations_of_programme(*, programme: Programme) -> QuerySet[StoryInvitation]:
+    return (
+        StoryInvitation.objects.filter(programme=programme)
+        .select_related("community")
+        .annotate(story_count=Count("stories"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+STORY_TAGS = ("tag_knowledge", "tag_relations", "tag_attitude", "tag_actions")
+
+
+def stories_of_programme(
+    *,
+    programme: Programme,
+    tag: str = "",
+    level: str = "",
+    community_id: int | None = None,
+    selected: bool | None = None,
+    source: str = "",
+) -> QuerySet[ChangeStory]:
+    stories = ChangeStory.objects.filter(programme=programme).select_related(
+        "community", "invitation"
+    )
+    if tag in STORY_TAGS:
+        stories = stories.filter(**{tag: True})
+    if level:
+        stories = stories.filter(level=level)
+    if community_id:
+        stories = stories.filter(community_id=community_id)
+    if selected is not None:
+        stories = stories.filter(selected=selected)
+    if source:
+        stories = stories.filter(source=source)
+    return stories.order_by("-created_at", "-pk")
+
+
+def stories_for_newsletter(*, programme: Programme) -> QuerySet[ChangeStory]:
+    """What may leave the evaluation: stories the evaluator selected and marked shareable."""
+    return (
+        ChangeStory.objects.filter(programme=programme, selected=True, shareable=True)
+        .select_related("community")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- Monitor ----------------------------------------------------------------------------
+# The checks themselves are in `evaluation.monitor`; these pick the communities and shape the
+# outcome for the pages, in the fixed number of queries `monitor.community_facts` takes.
+from dataclasses import dataclass as _dataclass  # noqa: E402
+
+from leerkring.evaluation import monitor  # noqa: E402
+
+MONITOR_SORTS = ("reds", "name")
+
+
+@_dataclass
+class MonitorRow:
+    community: Community
+    checks: list[monitor.Check]
+    counts: dict[str, int]
+
+
+def _monitor_communities() -> QuerySet[Community]:
+    return Community.objects.select_related("programme__rule_profile")
+
+
+def programme_monitor(
+    *,
+    programme: Programme,
+    status: str = "",
+    check: str = "",
+    sort: str = "reds",
+    now: datetime.datetime | None = None,
+) -> list[MonitorRow]:
+    """The matrix: every community of the programme that has not ended, with all its checks.
+
+    `status` keeps the communities with at least one check in that status (or, with `check`,
+    the communities whose that check is in that status); `sort` "reds" puts the most "Voldoet
+    niet" first, then the most "Let op", then by name."""
+    chosen = (
+        Community.objects.filter(programme=programme)
+        .exclude(status=Community.Status.ENDED)
+        .order_by("name", "pk")
+    )
+    if now is None:
+        # The page needs only names; the checks' own facts are read when the cache misses.
+        communities = list(chosen.only("pk", "name", "programme_id"))
+        results = monitor.monitor_communities_cached(
+            programme.pk,
+            [c.pk for c in communities],
+            lambda: list(_monitor_communities().filter(pk__in=[c.pk for c in communities])),
+        )
+    else:
+        communities = list(chosen.select_related("programme__rule_profile"))
+        results = monitor.monitor_communities(communities, now=now)
+    rows = [
+        MonitorRow(
+            community=c, checks=results[c.pk], counts=monitor.status_counts(results[c.pk])
+        )
+        for c in communities
+    ]
+    if status in monitor.STATUS_LABELS:
+        if check in monitor.CHECK_KEYS:
+            index = monitor.CHECK_KEYS.index(check)
+            rows = [row for row in rows if row.checks[index].status == status]
+        else:
+            rows = [row for row in rows if row.counts[status]]
+    if sort == "reds":
+        rows.sort(key=lambda row: (-row.counts[monitor.RED], -row.counts[monitor.ORANGE]))
+    return rows
+
+
+def community_monitor(
+    *, community: Community, now: datetime.datetime | None = None
+) -> list[monitor.Check]:
+    """One community's checks, for its own monitor page and the community page's panel."""
+    community = _monitor_communities().get(pk=community.pk)
+    return monitor.monitor_communities([community], now=now)[community.pk]
+
+# --- Reports ----------------------------------------------------------------------------
+# The reports read across apps in a fixed number of queries and are built, as plain data, in
+# `evaluation.reports` (`community_report`, `programme_report`, `report_cached`).

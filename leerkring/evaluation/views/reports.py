@@ -1,0 +1,138 @@
+"""Reports of a community and of a programme: the web page, the PDF and the XLSX.
+
+A community's report is for its lead and facilitator and for the programme's coordinators and
+evaluators; a programme's report for its coordinators and evaluators
+(`permissions.can_view_…_report`). All three forms of a report come from the same data
+(`evaluation.reports`) over the same period, given in the query string.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from leerkring.communities import permissions as community_permissions
+from leerkring.communities.models import Community, Programme
+
+from .. import permissions, reports
+from ..forms_reports import ReportPeriodForm, presets
+from ..report_pdf import report_pdf
+from ..report_xlsx import XLSX_CONTENT_TYPE, report_xlsx
+
+
+def _community(request: HttpRequest, pk: int) -> Community:
+    community = get_object_or_404(Community.objects.select_related("programme"), pk=pk)
+    if not permissions.can_view_community_report(request.user, community):
+        raise PermissionDenied
+    return community
+
+
+def _programme(request: HttpRequest, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not permissions.can_view_programme_report(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
+def _page(request: HttpRequest, subject, context: dict) -> HttpResponse:
+    form = ReportPeriodForm(request.GET or None)
+    period = form.period()
+    report = reports.report_cached(subject, period) if period else None
+    return render(
+        request,
+        "evaluation/report.html",
+        {
+            **context,
+            "form": form,
+            "period": period,
+            "report": report,
+            "presets": [(key, label) for key, label, _period in presets()],
+            "preset_key": form.preset_key,
+        },
+    )
+
+
+def _download(request: HttpRequest, subject, page_url: str, fmt: str) -> HttpResponse:
+    """A bad period sends the visitor back to the page, where the error is shown by its
+    field."""
+    form = ReportPeriodForm(request.GET or None)
+    period = form.period()
+    if period is None:
+        return redirect(f"{page_url}?{request.GET.urlencode()}")
+    report = reports.report_cached(subject, period)
+    name = f"rapportage-{slugify(report.community or report.programme)}-{period.slug}"
+    if fmt == "pdf":
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    else:
+        response = HttpResponse(report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def community_report(request: HttpRequest, pk: int) -> HttpResponse:
+    community = _community(request, pk)
+    return _page(
+        request,
+        community,
+        {
+            "community": community,
+            "programme": community.programme,
+            "pdf_url": reverse("evaluation:community_report_pdf", args=[community.pk]),
+            "xlsx_url": reverse("evaluation:community_report_xlsx", args=[community.pk]),
+            "can_view_programme": community_permissions.can_view_programme(
+                request.user, community.programme
+            ),
+            "can_view_programme_report": permissions.can_view_programme_report(
+                request.user, community.programme
+            ),
+        },
+    )
+
+
+@login_required
+def community_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    community = _community(request, pk)
+    page = reverse("evaluation:community_report", args=[community.pk])
+    return _download(request, community, page, "pdf")
+
+
+@login_required
+def community_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    community = _community(request, pk)
+    page = reverse("evaluation:community_report", args=[community.pk])
+    return _download(request, community, page, "xlsx")
+
+
+@login_required
+def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    return _page(
+        request,
+        programme,
+        {
+            "programme": programme,
+            "pdf_url": reverse("evaluation:programme_report_pdf", args=[programme.slug]),
+            "xlsx_url": reverse("evaluation:programme_report_xlsx", args=[programme.slug]),
+            "nav_section": "programme",
+            "current_programme": programme,
+        },
+    )
+
+
+@login_required
+def programme_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    page = reverse("evaluation:programme_report", args=[programme.slug])
+    return _download(request, programme, page, "pdf")
+
+
+@login_required
+def programme_report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    page = reverse("evaluation:programme_report", args=[programme.slug])
+    return _download(request, programme, page, "xlsx")

@@ -1,0 +1,335 @@
+"""What each source may show one person, as a queryset (DESIGN.md §2).
+
+Each `*_visible` function is the search's form of one app's permission rule, built from
+`communities.permissions.access_for(user)` (the person's community memberships and programme
+roles, loaded once per request), so a search never costs a permission check per row.
+`tests/search/test_search_confidentiality.py` holds every function to the app's own
+`can_view_*` on a mixed dataset: what a function lets through, the app allows.
+
+The rules, in short:
+- what is said in a community (meetings and minutes, agreements, threads and messages, draft
+  signals, unshared lessons and products) is for its active members;
+- shareable lessons and products travel to the programme's readers: members of any of its
+  communities, and its coordinators and evaluators (`dissemination.permissions`); unshared
+  products are not found by coordinators either, although they may open them;
+- passed-on signals are for the venster's audience: the programme's coordinators and the
+  leads and facilitators of its communities; system partners see only signals escalated to
+  the system level (`signalling.permissions`);
+- newsletter issues, once published: those of public newsletters for everyone, the others for the
+  programme's readers (`dissemination.permissions.can_read_newsletter`);
+- communities: one's own, and for coordinators and evaluators their programme's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from leerkring.communities.models import Community
+from leerkring.communities.permissions import (
+    COORDINATOR,
+    EVALUATOR,
+    SYSTEM_PARTNER,
+    Access,
+    access_for,
+)
+from leerkring.dissemination.models import NewsletterIssue, Product
+from leerkring.meetings.models import Agreement, Lesson, Meeting, Message, Thread
+from leerkring.signalling.models import Escalation, Signal
+
+_ProductCommunity = Product.communities.through
+
+
+def _own(access: Access) -> list[int]:
+    return list(access.community_roles)
+
+
+def _programmes_of(community_ids: list[int]):
+    return Community.objects.filter(pk__in=community_ids).values("programme_id")
+
+
+def _reader_programmes_q(access: Access, field: str) -> Q:
+    """Programmes whose shared things this person reads (`dissemination.is_programme_reader`):
+    those of their own communities, and those where they coordinate or evaluate. Empty `Q()`
+    when there are none."""
+    condition = Q()
+    if access.community_roles:
+        condition |= Q(**{f"{field}__in": _programmes_of(_own(access))})
+    held = access.programmes_with(COORDINATOR, EVALUATOR)
+    if held:
+        condition |= Q(**{f"{field}__in": held})
+    return condition
+
+
+def communities_visible(*, user: Any) -> QuerySet[Community]:
+    """`communities.permissions.can_view_community`: members, and the programme's coordinators
+    and evaluators (who see its name and theme, its shape)."""
+    access = access_for(user)
+    held = access.programmes_with(COORDINATOR, EVALUATOR)
+    if not access.community_roles and not held:
+        return Community.objects.none()
+    return Community.objects.filter(Q(pk__in=_own(access)) | Q(programme_id__in=held))
+
+
+def meetings_visible(*, user: Any) -> QuerySet[Meeting]:
+    """`meetings.permissions.can_view_meeting`: agenda, outcomes and minutes are for members."""
+    access = access_for(user)
+    if not access.community_roles:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(community_id__in=_own(access))
+
+
+def agreements_visible(*, user: Any) -> QuerySet[Agreement]:
+    """`meetings.permissions.can_view_agreement`: members only."""
+    access = access_for(user)
+    if not access.community_roles:
+        return Agreement.objects.none()
+    return Agreement.objects.filter(community_id__in=_own(access))
+
+
+def threads_visible(*, user: Any) -> QuerySet[Thread]:
+    """`meetings.permissions.can_use_threads`: members only."""
+    access = access_for(user)
+    if not access.community_roles:
+        return Thread.objects.none()
+    return Thread.objects.filter(community_id__in=_own(access))
+
+
+def messages_visible(*, user: Any) -> QuerySet[Message]:
+    """The messages of the threads a person may read."""
+    access = access_for(user)
+    if not access.community_roles:
+        return Message.objects.none()
+    return Message.objects.filter(thread__community_id__in=_own(access))
+
+
+def lessons_visible(*, user: Any) -> QuerySet[Lesson]:
+    """`dissemination.permissions.can_view_lesson`: one's own communities' lessons, and the
+    shareable lessons of the programmes one reads."""
+    access = access_for(user)
+    readers = _reader_programmes_q(access, "community__programme_id")
+    if not readers:
+        return Lesson.objects.none()
+    condition = Q(shareable=True) & readers
+    if access.community_roles:
+        condition |= Q(community_id__in=_own(access))
+    return Lesson.objects.filter(condition)
+
+
+def venster_programmes(access: Access):
+    """Programmes whose venster this person consults (`signalling.can_view_venster`): as
+    coordinator, or as lead or facilitator of one of its communities. A list of ids and a
+    subquery, so no query is run here."""
+    coordinated = access.programmes_with(COORDINATOR)
+    guided = [c for c, role in access.community_roles.items() if role != "participant"]
+    return coordinated, (_programmes_of(guided) if guided else None)
+
+
+def signals_visible(*, user: Any) -> QuerySet[Signal]:
+    """`signalling.permissions.can_view_signal` or `can_view_escalated_signal`: one's own
+    communities' signals (drafts too); passed-on signals for the venster's audience; for system
+    partners only signals escalated to the system level."""
+    access = access_for(user)
+    condition = Q()
+    if access.community_roles:
+        condition |= Q(community_id__in=_own(access))
+    coordinated, guided = venster_programmes(access)
+    passed_on = ~Q(state=Signal.State.DRAFT)
+    if coordinated:
+        condition |= passed_on & Q(community__programme_id__in=coordinated)
+    if guided is not None:
+        condition |= passed_on & Q(community__programme_id__in=guided)
+    partnered = access.programmes_with(SYSTEM_PARTNER)
+    if partnered:
+        condition |= Q(community__programme_id__in=partnered) & Q(
+            pk__in=Escalation.objects.filter(level=Escalation.Level.SYSTEM).values("signal_id")
+        )
+    if not condition:
+        return Signal.objects.none()
+    return Signal.objects.filter(condition)
+
+
+def products_visible(*, user: Any) -> QuerySet[Product]:
+    """The products behind which one's own communities stand, and the shareable products of
+    the programmes one reads — what the catalogue lists (`dissemination.selectors.
+    products_visible_q`). `can_view_product` also opens every product of a programme to its
+    coordinators and evaluators, who keep the catalogue; search does not go that far: what a
+    community did not share stays out of the results (DESIGN.md §2)."""
+    access = access_for(user)
+    condition = Q()
+    if access.community_roles:
+        condition |= Q(
+            pk__in=_ProductCommunity.objects.filter(community_id__in=_own(access)).values(
+                "product_id"
+            )
+        )
+    readers = _reader_programmes_q(access, "programme_id")
+    if readers:
+        condition |= Q(shareable=True) & readers
+    if not condition:
+        return Product.objects.none()
+    return Product.objects.filter(condition)
+
+
+def issues_visible(*, user: Any) -> QuerySet[NewsletterIssue]:
+    """Published issues that `dissemination.permissions.can_view_issue` lets one read: those
+    of public newsletters, and members-only ones of the programmes one reads
+    (`is_programme_reader`: not system partners). Drafts are their editors' work, not for
+    search."""
+    condition = Q(newsletter__is_public=True)
+    readers = _reader_programmes_q(access_for(user), "newsletter__programme_id")
+    if readers:
+        condition |= readers
+    return NewsletterIssue.objects.filter(condition).exclude(status=NewsletterIssue.Status.DRAFT)
+
+
+# --- Running a search ----------------------------------------------------------------------
+# Per source two queries, whatever the size of the data: the newest matching ids this person
+# may see (at most one more than `RANK_CANDIDATES`, which also gives the count), and the page of
+# results among them with rank and highlighted snippets.
+
+# At most this many matches of one source are ranked and paged, the newest: ranking recomputes
+# each match's document, and a common word in 100,000 signals must not cost that for every
+# one. Beyond it the page says "more than 200" and asks for a sharper query, so a common word
+# is also counted in the same scan that finds the candidates.
+RANK_CANDIDATES = 200
+PREVIEW_PER_SOURCE = 5
+RESULTS_PER_PAGE = 20
+
+
+def search_matches(*, source, user: Any, q: str) -> QuerySet:
+    """The rows of one source this person may see that match `q`."""
+    from . import fulltext
+
+    words = fulltext.query_words(q)
+    rows = source.visible(user=user)
+    if not words:
+        return rows.none()
+    if fulltext.is_full_text():
+        rows = rows.annotate(search_document=source.document())
+        condition = Q(search_document=fulltext.search_query(q))
+    else:
+        condition = fulltext.fallback_q(source.fields, words)
+    if source.also_found_by is not None:
+        condition |= source.also_found_by(q, words)
+    return rows.filter(condition)
+
+
+def search_candidates(*, source, user: Any, q: str) -> list[int]:
+    """The ids of the newest matches, at most `RANK_CANDIDATES + 1` (one more tells "more")."""
+    # "pk + 0", not "pk", for a document built from the text: ordered by the bare primary key,
+    # PostgreSQL walks that index backwards and rebuilds every row's document until it has
+    # enough matches (200 ms for a common word in the lessons); this way it takes the GIN
+    # index's matches and sorts them. A stored document (the signals') costs nothing to test
+    # per row, so there the bare key lets the planner choose: walk back from the newest for a
+    # common word (the newest 200 of 15,000 passed-on signals with "gemeente" in a fraction of
+    # the time of fetching them all), the GIN index for a rare one.
+    matches = search_matches(source=source, user=user, q=q)
+    if source.stored_document is not None:
+        newest = matches.order_by("-pk")
+    else:
+        newest = matches.annotate(search_newest=F("pk") + 0).order_by("-search_newest")
+    return list(newest.values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
+
+
+def search_hits(*, source, seeker, q: str, ids: list[int], start: int, stop: int) -> list:
+    """Results `start` to `stop` among the candidate `ids`, best first, as `providers.Hit`s."""
+    from . import fulltext
+
+    if not ids:
+        return []
+    model = source.visible(user=seeker.user).model
+    rows = model.objects.filter(pk__in=ids[:RANK_CANDIDATES])
+    full_text = fulltext.is_full_text()
+    if full_text:
+        from django.contrib.postgres.search import SearchRank
+
+        rows = rows.annotate(search_rank=SearchRank(source.document(), fulltext.search_query(q)))
+        if source.title_field:
+            rows = rows.annotate(search_title=fulltext.headline(source.title_field, q, whole=True))
+        if source.snippet_field:
+            rows = rows.annotate(search_snippet=fulltext.headline(source.snippet_field, q))
+        rows = rows.order_by("-search_rank", "-pk")
+    else:
+        words = fulltext.query_words(q)
+        rows = rows.order_by("-pk")
+    if source.related:
+        rows = rows.select_related(*source.related)
+    hits = []
+    for row in rows[start:stop]:
+        if full_text:
+            title = getattr(row, "search_title", "")
+            snippet = getattr(row, "search_snippet", "")
+        else:
+            title = (
+                fulltext.fallback_headline(getattr(row, source.title_field), words, whole=True)
+                if source.title_field
+                else ""
+            )
+            snippet = (
+                fulltext.fallback_headline(getattr(row, source.snippet_field), words)
+                if source.snippet_field
+                else ""
+            )
+        hits.append(source.hit(row, fulltext.marked(title), fulltext.marked(snippet), seeker))
+    return hits
+
+
+class RankedResults:
+    """One source's results as a `Paginator` reads them: a count and slices."""
+
+    def __init__(self, *, source, seeker, q: str, ids: list[int]) -> None:
+        self.source, self.seeker, self.q, self.ids = source, seeker, q, ids
+
+    def count(self) -> int:
+        return min(len(self.ids), RANK_CANDIDATES)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        return search_hits(
+            source=self.source,
+            seeker=self.seeker,
+            q=self.q,
+            ids=self.ids,
+            start=index.start or 0,
+            stop=index.stop,
+        )
+
+
+def search_results(*, user: Any, q: str, kind: str = "", page: Any = None) -> dict[str, Any]:
+    """Everything the search page shows: per source its count (or "more than 200"), and its
+    first results (all sources) or one page of results (one source, `kind`)."""
+    from django.core.paginator import Paginator
+
+    from .providers import SOURCES, Seeker
+
+    seeker = Seeker(user)
+    groups = []
+    for source in SOURCES.values():
+        ids = search_candidates(source=source, user=user, q=q)
+        group = {
+            "source": source,
+            "key": source.key,
+            "label": source.label,
+            "count": min(len(ids), RANK_CANDIDATES),
+            "capped": len(ids) > RANK_CANDIDATES,
+        }
+        if kind == source.key:
+            ranked = RankedResults(source=source, seeker=seeker, q=q, ids=ids)
+            group["page"] = Paginator(ranked, RESULTS_PER_PAGE).get_page(page)
+            group["hits"] = group["page"].object_list
+        elif not kind and ids:
+            group["hits"] = search_hits(
+                source=source, seeker=seeker, q=q, ids=ids, start=0, stop=PREVIEW_PER_SOURCE
+            )
+            group["more"] = len(ids) > PREVIEW_PER_SOURCE
+        groups.append(group)
+    return {
+        "groups": groups,
+        "total": sum(g["count"] for g in groups),
+        "total_capped": any(g["capped"] for g in groups),
+        "shown": [g for g in groups if g.get("hits")],
+    }
