@@ -257,6 +257,11 @@ class TypeCount:
     organisations: int
     percent: int = 0
 
+    @property
+    def value(self) -> int:
+        """The number `partials/bar_chart.html` shows next to the bar."""
+        return self.members
+
 
 def organisation_type_mix(*, community_ids: list[int]) -> dict[int, list[TypeCount]]:
     """Per community, its active members and organisations counted by organisation type: ONE

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 import reportlab
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -60,7 +61,8 @@ def _facts(context: dict) -> list[tuple[str, str]]:
 def _agenda_lines(context: dict) -> list[str]:
     lines = []
     for item in context["agenda_items"]:
-        details = [_("%(minutes)d minuten") % {"minutes": item.minutes}]
+        details = [ngettext("%(minutes)d minuut", "%(minutes)d minuten", item.minutes)
+            % {"minutes": item.minutes}]
         if item.work_form_id:
             details.append(item.work_form.name)
         if item.subtopic:

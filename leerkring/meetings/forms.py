@@ -253,7 +253,7 @@ class SeriesForm(ServiceErrorsMixin, Form):
                 "first_date",
                 _(
                     "Deze datum ligt in het verleden. Een reeks plan je vooruit; een gehouden "
-                    "bijeenkomst leg je vast via \u201cBijeenkomst plannen\u201d."
+                    "bijeenkomst leg je vast via “Bijeenkomst plannen”."
                 ),
             )
         if count is None and until is None and "count" not in self.errors:
@@ -423,7 +423,7 @@ class AgendaItemForm(Form):
             if chosen and chosen != category:
                 self.add_error(
                     "subtopic",
-                    _("Dit onderwerp hoort bij de categorie \u201c%(category)s\u201d.")
+                    _("Dit onderwerp hoort bij de categorie “%(category)s”.")
                     % {"category": TopicCategory(category).label},
                 )
             cleaned["topic_category"] = category

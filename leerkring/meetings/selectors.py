@@ -586,6 +586,11 @@ class TopicCount:
     count: int
     percent: int = 0
 
+    @property
+    def value(self) -> int:
+        """The number `partials/bar_chart.html` shows next to the bar."""
+        return self.count
+
 
 def topics_covered(*, community: Community, now: datetime.datetime | None = None) -> dict:
     """Agenda items per topic category (report §3.2.2) over the last twelve months, counted

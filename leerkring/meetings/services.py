@@ -579,6 +579,22 @@ def _reminder_schedule(meeting: Meeting) -> bool:
     return True
 
 
+def _members_mail(meeting: Meeting, *, kind: str, by: Any, verb: str) -> int:
+    """Mail one version of the event (invitation, update, cancellation) to the members once
+    the transaction commits, and audit how many went out for which SEQUENCE."""
+    messages = _meeting_messages(meeting, kind=kind)
+    meeting_emails.emails_send_on_commit(messages)
+    audit(
+        actor=by,
+        verb=verb,
+        obj=meeting,
+        community_id=meeting.community_id,
+        recipients=len(messages),
+        sequence=meeting.ical_sequence,
+    )
+    return len(messages)
+
+
 @transaction.atomic
 def meeting_publish(*, meeting: Meeting, by: Any) -> int:
     """Send the invitation with its calendar event to every current member and queue the
@@ -595,18 +611,9 @@ def meeting_publish(*, meeting: Meeting, by: Any) -> int:
     meeting.published_at = timezone.now()
     meeting.ical_sequence = current.ical_sequence
     Meeting.objects.filter(pk=meeting.pk).update(published_at=meeting.published_at)
-    messages = _meeting_messages(meeting, kind=INVITATION)
-    meeting_emails.emails_send_on_commit(messages)
+    sent = _members_mail(meeting, kind=INVITATION, by=by, verb="meeting.published")
     _reminder_schedule(meeting)
-    audit(
-        actor=by,
-        verb="meeting.published",
-        obj=meeting,
-        community_id=meeting.community_id,
-        recipients=len(messages),
-        sequence=meeting.ical_sequence,
-    )
-    return len(messages)
+    return sent
 
 
 @transaction.atomic
@@ -623,17 +630,7 @@ def meeting_changed_notify(*, meeting: Meeting, by: Any) -> int:
         meeting.reminder_sent_at = None
         Meeting.objects.filter(pk=meeting.pk).update(reminder_sent_at=None)
     _reminder_schedule(meeting)
-    messages = _meeting_messages(meeting, kind=UPDATE)
-    meeting_emails.emails_send_on_commit(messages)
-    audit(
-        actor=by,
-        verb="meeting.update_sent",
-        obj=meeting,
-        community_id=meeting.community_id,
-        recipients=len(messages),
-        sequence=meeting.ical_sequence,
-    )
-    return len(messages)
+    return _members_mail(meeting, kind=UPDATE, by=by, verb="meeting.update_sent")
 
 
 @transaction.atomic
@@ -644,17 +641,7 @@ def meeting_cancel_notify(*, meeting: Meeting, by: Any) -> int:
     if meeting.published_at is None:
         return 0
     _sequence_bump(meeting)
-    messages = _meeting_messages(meeting, kind=CANCELLATION)
-    meeting_emails.emails_send_on_commit(messages)
-    audit(
-        actor=by,
-        verb="meeting.cancellation_sent",
-        obj=meeting,
-        community_id=meeting.community_id,
-        recipients=len(messages),
-        sequence=meeting.ical_sequence,
-    )
-    return len(messages)
+    return _members_mail(meeting, kind=CANCELLATION, by=by, verb="meeting.cancellation_sent")
 
 
 def meeting_reminder_send(

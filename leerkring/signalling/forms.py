@@ -86,7 +86,7 @@ class PassOnForm(Form):
         label=_("Omschrijving"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Haal hier persoonsgegevens weg voordat u het signaal doorgeeft."),
+        help_text=_("Haal hier persoonsgegevens weg voordat je het signaal doorgeeft."),
     )
     confirmed = forms.BooleanField(
         label=_("Ik heb dit gecontroleerd; er staan geen persoonsgegevens van inburgeraars in"),
@@ -227,7 +227,7 @@ class EscalateForm(Form):
         label=_("Vraag"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Welke vraag legt u voor?"),
+        help_text=_("Welke vraag leg je voor?"),
     )
 
     def __init__(self, *args, levels: list[str] | None = None, **kwargs):

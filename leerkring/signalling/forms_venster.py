@@ -204,7 +204,7 @@ class ThemeRespondForm(Form):
 
 class RankingForm(Form):
     action = forms.ChoiceField(
-        label=_("Wat wilt u doen?"),
+        label=_("Wat wil je doen?"),
         choices=[
             ("pin", _("Altijd in de top vijf (vastzetten)")),
             ("exclude", _("Nooit in de top vijf (uitsluiten)")),

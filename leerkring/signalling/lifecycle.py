@@ -653,6 +653,41 @@ def signal_close_no_follow_up(
     return _sync(signal, locked)
 
 
+def _escalation_record(
+    locked: Signal,
+    *,
+    by,
+    level: str,
+    text: str,
+    coordination_meeting: CoordinationMeeting | None,
+) -> Escalation:
+    """The escalation step itself, whether asked for on the signal or decided by the LCC: its
+    own record, the state change, the history line and (system level) the mail to the
+    system partners. The caller has checked the transition."""
+    from_state = locked.state
+    to_state = State.ESCALATED_LCC if level == Escalation.Level.LCC else State.ESCALATED_SYSTEM
+    escalation = Escalation.objects.create(
+        signal=locked,
+        level=level,
+        question=text,
+        coordination_meeting=coordination_meeting,
+        escalated_by=_actor(by),
+    )
+    _transition(locked, to_state=to_state, by=by, data={"escalation": escalation.pk})
+    _event(
+        locked,
+        kind=Kind.ESCALATION,
+        by=by,
+        from_state=from_state,
+        to_state=to_state,
+        note=text,
+        data={"escalation": escalation.pk, "level": level},
+    )
+    if level == Escalation.Level.SYSTEM:
+        _notify_escalated_system(locked, escalation)
+    return escalation
+
+
 @transaction.atomic
 def signal_escalate(
     *,
@@ -681,27 +716,10 @@ def signal_escalate(
                 {"coordination_meeting": _("Dit overleg hoort bij een ander programma.")}
             )
     to_state = State.ESCALATED_LCC if level == Escalation.Level.LCC else State.ESCALATED_SYSTEM
-    from_state = locked.state
     _check_transition(locked, to_state)
-    escalation = Escalation.objects.create(
-        signal=locked,
-        level=level,
-        question=text,
-        coordination_meeting=coordination_meeting,
-        escalated_by=_actor(by),
+    escalation = _escalation_record(
+        locked, by=by, level=level, text=text, coordination_meeting=coordination_meeting
     )
-    _transition(locked, to_state=to_state, by=by, data={"escalation": escalation.pk})
-    _event(
-        locked,
-        kind=Kind.ESCALATION,
-        by=by,
-        from_state=from_state,
-        to_state=to_state,
-        note=text,
-        data={"escalation": escalation.pk, "level": level},
-    )
-    if level == Escalation.Level.SYSTEM:
-        _notify_escalated_system(locked, escalation)
     _sync(signal, locked)
     return escalation
 
@@ -930,24 +948,13 @@ def coordination_decide(
     if resulting_state == from_state:
         pass
     elif resulting_state == State.ESCALATED_SYSTEM:
-        escalation = Escalation.objects.create(
-            signal=locked,
-            level=Escalation.Level.SYSTEM,
-            question=text,
-            coordination_meeting=coordination_meeting,
-            escalated_by=_actor(by),
-        )
-        _transition(locked, to_state=resulting_state, by=by, data={"escalation": escalation.pk})
-        _event(
+        _escalation_record(
             locked,
-            kind=Kind.ESCALATION,
             by=by,
-            from_state=from_state,
-            to_state=resulting_state,
-            note=text,
-            data={"escalation": escalation.pk, "level": Escalation.Level.SYSTEM},
+            level=Escalation.Level.SYSTEM,
+            text=text,
+            coordination_meeting=coordination_meeting,
         )
-        _notify_escalated_system(locked, escalation)
     elif resulting_state == State.ESCALATED_LCC:
         escalation = Escalation.objects.create(
             signal=locked,

@@ -14,7 +14,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import Community, Programme
@@ -71,7 +71,11 @@ def signal_digests_send(*, now: datetime.datetime | None = None) -> int:
                     "signals": [(signal, _url(signal)) for signal in waiting],
                     "deadline_days": selectors.feedback_deadline_days(programme),
                 },
-                subject=_("%(count)s signalen wachten op terugkoppeling (%(programme)s)")
+                subject=ngettext(
+                    "%(count)s signaal wacht op terugkoppeling (%(programme)s)",
+                    "%(count)s signalen wachten op terugkoppeling (%(programme)s)",
+                    len(waiting),
+                )
                 % {"count": len(waiting), "programme": programme.name},
                 to=to,
             )

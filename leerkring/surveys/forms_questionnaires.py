@@ -52,7 +52,7 @@ class QuestionForm(Form):
     kind = forms.ChoiceField(label=_("Soort vraag"), choices=Question.Kind.choices)
     required = forms.BooleanField(label=_("Verplicht"), required=False)
     allow_other = forms.BooleanField(
-        label=_("Met het antwoord \u201canders, namelijk…\u201d en een tekstvak"),
+        label=_("Met het antwoord “anders, namelijk…” en een tekstvak"),
         required=False,
         help_text=_("Alleen bij vragen met één of meerdere antwoorden."),
     )

@@ -123,7 +123,7 @@ def agenda_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     item = _item_of(meeting, item_pk)
     services.agenda_item_delete(item=item, by=request.user)
     messages.success(
-        request, _("\u201c%(title)s\u201d is van de agenda gehaald.") % {"title": item.title}
+        request, _("“%(title)s” is van de agenda gehaald.") % {"title": item.title}
     )
     return _back(meeting, "#agenda-heading")
 
@@ -195,7 +195,7 @@ def work_form_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("De werkvorm \u201c%(name)s\u201d staat nu in de lijst.")
+                _("De werkvorm “%(name)s” staat nu in de lijst.")
                 % {"name": work_form.name},
             )
             return _back(meeting, "#new-item-heading")

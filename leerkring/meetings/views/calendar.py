@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities import permissions as community_permissions
@@ -54,7 +55,12 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("De uitnodiging is verstuurd naar %(count)s leden.") % {"count": sent},
+            ngettext(
+                "De uitnodiging is verstuurd naar %(count)s lid.",
+                "De uitnodiging is verstuurd naar %(count)s leden.",
+                sent,
+            )
+            % {"count": sent},
         )
     return _to_meeting(meeting, "#uitnodiging")
 

@@ -62,6 +62,16 @@ def _refused(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _direction(request: HttpRequest) -> str | None:
+    """The "up"/"down" of a move button; anything else gets a message and None, so the
+    section, question and item moves refuse a forged post the same way."""
+    direction = request.POST.get("direction")
+    if direction in ("up", "down"):
+        return direction
+    messages.error(request, _("Kies omhoog of omlaag."))
+    return None
+
+
 # Index --------------------------------------------------------------------------------------
 
 
@@ -118,7 +128,7 @@ def questionnaire_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     copy = services.questionnaire_copy(questionnaire=source, programme=programme, by=request.user)
     messages.success(
         request,
-        _("\u201c%(title)s\u201d staat nu in %(programme)s. Pas de vragen aan waar nodig.")
+        _("“%(title)s” staat nu in %(programme)s. Pas de vragen aan waar nodig.")
         % {"title": copy.title, "programme": programme.name},
     )
     return _back(copy)
@@ -278,9 +288,8 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
 def section_move(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     questionnaire = _questionnaire(request, pk, edit=True)
     section = _section_of(questionnaire, section_pk)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        messages.error(request, _("Kies omhoog of omlaag."))
+    direction = _direction(request)
+    if direction is None:
         return _back(questionnaire)
     try:
         services.section_move(section=section, by=request.user, direction=direction)
@@ -412,9 +421,8 @@ def _render_question(
 def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     questionnaire = _questionnaire(request, pk, edit=True)
     question = _question_of(questionnaire, question_pk)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        messages.error(request, _("Kies omhoog of omlaag."))
+    direction = _direction(request)
+    if direction is None:
         return _back(questionnaire)
     try:
         services.question_move(question=question, by=request.user, direction=direction)
@@ -557,9 +565,8 @@ def item_move(
     question = _question_of(questionnaire, question_pk)
     spec = _part_of(question, part)
     item = _item_of(question, part, item_pk)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        messages.error(request, _("Kies omhoog of omlaag."))
+    direction = _direction(request)
+    if direction is None:
         return _back_to_question(question)
     try:
         spec["move"](**{spec["arg"]: item}, by=request.user, direction=direction)
