@@ -5,7 +5,8 @@ from __future__ import annotations
 
 # --- Products and knowledge view -----------------------------------------------------------
 import datetime
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
@@ -181,6 +182,7 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
     rows = (
         _recent_agenda_items(programme=programme)
         .exclude(topic_category="")
+        .order_by()  # counted, not listed: no sort of the programme's agenda items
         .values_list("meeting__community_id", "topic_category", "subtopic")
     )
     counts: dict[tuple[int, str, str], int] = defaultdict(int)
@@ -191,16 +193,18 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
         if subtopic:
             communities_by_subtopic[subtopic.casefold()].add(community_id)
 
-    related: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # Per community on the page: its subtopics, and for every other community how many of
+    # them it shares (counted in C by Counter; the subtopics are listed only for those shown).
+    own_subtopics: dict[int, set[str]] = {}
+    related: dict[int, Counter] = {}
     for community_id in ids:
-        for category in topics.get(community_id, {}).values():
-            for subtopic in category:
-                if not subtopic:
-                    continue
-                for other in communities_by_subtopic[subtopic.casefold()]:
-                    if other != community_id:
-                        related[community_id][other].add(subtopic)
-    related_ids = {other for others in related.values() for other in others}
+        mine = {s for category in topics.get(community_id, {}).values() for s in category if s}
+        shared: Counter = Counter()
+        for subtopic in mine:
+            shared.update(communities_by_subtopic[subtopic.casefold()])
+        shared.pop(community_id, None)
+        own_subtopics[community_id], related[community_id] = mine, shared
+    related_ids = set().union(*related.values())
     # 2. Names of the related communities (they need not be on this page).
     names = dict(
         Community.objects.filter(pk__in=related_ids)
@@ -274,26 +278,43 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
                 "lessons": lessons.get(community.pk, []),
                 "products": products.get(community.pk, []),
                 "signals": signals.get(community.pk, []),
-                **_closest(related.get(community.pk, {}), names),
+                **_closest(
+                    related.get(community.pk, Counter()),
+                    names,
+                    own_subtopics.get(community.pk, set()),
+                    communities_by_subtopic,
+                ),
             }
         )
     return entries
 
 
-def _closest(related: dict[int, set[str]], names: dict[int, str]) -> dict[str, Any]:
+def _closest(
+    shared: Counter,
+    names: dict[int, str],
+    mine: set[str],
+    communities_by_subtopic: dict[str, set[int]],
+) -> dict[str, Any]:
     """The related communities with most shared subtopics first, cut to the first few; the
-    subtopics are only sorted for those shown."""
-    ranked = sorted(
-        (other for other in related if other in names),
-        key=lambda other: (-len(related[other]), names[other]),
+    shared subtopics are only worked out for those shown."""
+    candidates = [other for other in shared if other in names]
+    shown = heapq.nsmallest(
+        KNOWLEDGE_RELATED_PER_COMMUNITY,
+        candidates,
+        key=lambda other: (-shared[other], names[other]),
     )
-    shown = ranked[:KNOWLEDGE_RELATED_PER_COMMUNITY]
     return {
         "related": [
-            {"pk": other, "name": names[other], "subtopics": sorted(related[other])}
+            {
+                "pk": other,
+                "name": names[other],
+                "subtopics": sorted(
+                    s for s in mine if other in communities_by_subtopic[s.casefold()]
+                ),
+            }
             for other in shown
         ],
-        "related_more": len(ranked) - len(shown),
+        "related_more": len(candidates) - len(shown),
     }
 
 

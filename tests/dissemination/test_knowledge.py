@@ -188,9 +188,7 @@ def test_the_query_count_does_not_grow_with_communities(client, world):
     assert small == large
 
 
-def test_it_lists_the_closest_few_communities_on_the_same_topic_and_counts_the_rest(
-    client, world
-):
+def test_it_lists_the_closest_few_communities_on_the_same_topic_and_counts_the_rest(client, world):
     others = [
         factories.CommunityFactory(programme=world.programme, name=f"CoP Buur {number:02}")
         for number in range(selectors.KNOWLEDGE_RELATED_PER_COMMUNITY + 3)

@@ -539,7 +539,6 @@ def test_the_catalogue_query_count_does_not_grow_with_products(client, world):
     assert small == large
 
 
-
 def _catalogue_queries_in_network(client, world, visitor: str, communities: int) -> int:
     """A catalogue page whose products each belong to several communities, in a programme of
     `communities` communities (the filter form lists them all)."""
@@ -565,6 +564,7 @@ def test_the_catalogue_query_count_does_not_grow_with_the_programmes_communities
     small = _catalogue_queries_in_network(client, world, visitor, 2)
     large = _catalogue_queries_in_network(client, world, visitor, 12)
     assert small == large
+
 
 # --- The community page panel ---------------------------------------------------------------
 
