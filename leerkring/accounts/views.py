@@ -22,7 +22,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities import permissions
-from leerkring.communities.models import Community, Membership, Programme
+from leerkring.communities.models import Membership, Programme
+from leerkring.communities.views.members import community_to_manage
 
 from . import selectors, services
 from .forms import (
@@ -170,19 +171,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # --- Members -----------------------------------------------------------------------------
 
 
-def _managed_community(request: HttpRequest, pk: int) -> Community:
-    community = get_object_or_404(
-        Community.objects.select_related("programme__rule_profile"), pk=pk
-    )
-    if not permissions.can_manage_members(request.user, community):
-        raise PermissionDenied
-    return community
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    community = _managed_community(request, pk)
+    community = community_to_manage(request, pk)
     form = MemberInviteForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +209,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_reinvite(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    community = _managed_community(request, pk)
+    community = community_to_manage(request, pk)
     membership = get_object_or_404(
         Membership.objects.select_related("person__user"), pk=membership_pk, community=community
     )

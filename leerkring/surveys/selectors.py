@@ -301,8 +301,9 @@ def questionnaire_problems(questionnaire: Questionnaire) -> list[str]:
 # them answered, nothing about what anyone said. A group with fewer than
 # `RATE_MIN_INVITEES` invitees shows only its number of invitees — with one or two people
 # the rate would tell whether a named colleague took part. When exactly one group is hidden,
-# the next smallest is hidden too, so the overall figure minus the others gives nothing away
-# (the same reasoning as small-group suppression of results, docs/privacy.md).
+# the next smallest is hidden too (and so on while the hidden groups together have fewer than
+# `RATE_MIN_INVITEES`), so the overall figure minus the others gives nothing away (the same
+# rule as small-group suppression of results, `results.groups_to_hide`, docs/privacy.md).
 
 import hashlib as _s2_hashlib  # noqa: E402
 from dataclasses import dataclass as _s2_dataclass  # noqa: E402
@@ -311,6 +312,7 @@ from django.db.models import Q as _s2_Q  # noqa: E402
 
 from .models import Invitation as _s2_Invitation  # noqa: E402
 from .models import Wave as _s2_Wave  # noqa: E402
+from .results import groups_to_hide as _s2_groups_to_hide  # noqa: E402
 
 RATE_MIN_INVITEES = 3
 
@@ -441,13 +443,11 @@ def wave_response_rates(wave: _s2_Wave) -> WaveRates:
 
 
 def _rates_suppress(rows: list[RateRow]) -> None:
-    invited_rows = [r for r in rows if r.invited]
-    for row in invited_rows:
-        row.hidden = row.invited < RATE_MIN_INVITEES
-    hidden = [r for r in invited_rows if r.hidden]
-    shown = [r for r in invited_rows if not r.hidden]
-    if len(hidden) == 1 and shown:
-        min(shown, key=lambda r: (r.invited, r.label)).hidden = True
+    """The same rule as small-group suppression of results (`results.groups_to_hide`), with
+    invitees as the group size, so both pages hide a group and its cover alike."""
+    hide = _s2_groups_to_hide({i: row.invited for i, row in enumerate(rows)}, RATE_MIN_INVITEES)
+    for i, row in enumerate(rows):
+        row.hidden = i in hide
 
 
 # --- Results and exports ----------------------------------------------------------------

@@ -91,6 +91,8 @@ def test_it_shows_the_composition_by_organisation_type_as_chart_and_table(client
     assert "<caption" in body
     assert '<th class="utrecht-table__header-cell" scope="row">COA</th>' in body
     assert 'class="lk-barchart"' in body
+    assert '<span class="lk-barchart__value">3</span>' in body
+    assert '<rect width="100" height="10">' in body
 
 
 def test_it_shows_shared_seats_and_handovers_to_members(client, world):

@@ -157,6 +157,23 @@ def test_response_rates_are_exact_per_community_and_overall(world):
     assert rates.open_link_responses == 4
 
 
+def test_two_single_invitee_groups_also_hide_the_next_smallest_rate(world):
+    # 1 + 1 invitees together are still fewer than 3: the total minus the others would tell
+    # whether both named colleagues answered.
+    s = survey(world.programme)
+    wave = factories.WaveFactory(questionnaire=s.questionnaire, programme=world.programme)
+    third = factories.CommunityFactory(programme=world.programme, name="CoP Zwolle")
+    wave.communities.set([world.community, world.sibling, third])
+    _invite(wave, world.community, 20, 13)
+    _invite(wave, world.sibling, 1, 1)
+    _invite(wave, third, 5, 2)
+    _invite(wave, None, 1, 1)
+    rows = {r.label: r for r in selectors.wave_response_rates(wave).rows}
+    assert rows["CoP Zeeland"].hidden
+    assert rows["CoP Zwolle"].hidden and rows["CoP Zwolle"].percent is None
+    assert not rows["CoP Achterhoek"].hidden
+
+
 def test_the_wave_page_shows_rates_to_the_coordinator(client, world):
     s = survey(world.programme)
     wave = factories.WaveFactory(questionnaire=s.questionnaire, programme=world.programme)

@@ -25,7 +25,9 @@ from ..forms_members import (
 from ..models import Community, Membership
 
 
-def _community_to_manage(request: HttpRequest, pk: int) -> Community:
+def community_to_manage(request: HttpRequest, pk: int) -> Community:
+    """The community whose members the signed-in user may manage, else 403. Shared with the
+    invitation views in `accounts`, so both ask `can_manage_members` the same way."""
     community = get_object_or_404(
         Community.objects.select_related("programme__rule_profile"), pk=pk
     )
@@ -89,14 +91,14 @@ def _render_members(
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def member_list(request: HttpRequest, pk: int) -> HttpResponse:
-    community = _community_to_manage(request, pk)
+    community = community_to_manage(request, pk)
     return _render_members(request, community)
 
 
 @login_required
 @require_POST
 def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    community = _community_to_manage(request, pk)
+    community = community_to_manage(request, pk)
     membership = _membership_in(community, membership_pk)
     form = MembershipRoleForm(request.POST)
     if form.is_valid():
@@ -123,7 +125,7 @@ def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    community = _community_to_manage(request, pk)
+    community = community_to_manage(request, pk)
     membership = _membership_in(community, membership_pk)
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -159,7 +161,7 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def membership_handover(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    community = _community_to_manage(request, pk)
+    community = community_to_manage(request, pk)
     membership = _membership_in(community, membership_pk)
     form = MembershipHandoverForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +216,7 @@ def membership_handover(request: HttpRequest, pk: int, membership_pk: int) -> Ht
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def membership_seat(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    community = _community_to_manage(request, pk)
+    community = community_to_manage(request, pk)
     membership = _membership_in(community, membership_pk)
     colleagues = selectors.seat_colleagues(membership=membership)
     form = MembershipSeatForm(request.POST or None, colleagues=colleagues, current=membership)
