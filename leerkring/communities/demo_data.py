@@ -536,6 +536,15 @@ def demo_reset() -> None:
                 verb="organisation.created", actor__email=LOGINS["admin"]
             ).values_list("object_id", flat=True)
         )
+        # Survey answers protect their questions and waves their questionnaire: remove those
+        # first (by model label, so this app does not import the surveys app).
+        # A question that picks from an earlier one protects it too.
+        for label, lookup, extra in (
+            ("surveys.Answer", "response__wave__programme__slug__in", {}),
+            ("surveys.Wave", "programme__slug__in", {}),
+            ("surveys.Question", "questionnaire__programme__slug__in", {"source_question__isnull": False}),
+        ):  # fmt: skip
+            apps.get_model(label).objects.filter(**{lookup: DEMO_PROGRAMME_SLUGS}, **extra).delete()
         Community.objects.filter(programme__slug__in=DEMO_PROGRAMME_SLUGS).delete()
         Programme.objects.filter(slug__in=DEMO_PROGRAMME_SLUGS).delete()
         Organisation.objects.filter(pk__in=made).delete()

@@ -1,0 +1,103 @@
+"""The demo network fills every page the demo logins open: venster, survey results,
+monitor, knowledge page, products and newsletter — and builds the same way every time."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from leerkring.accounts.models import User
+from leerkring.communities.demo_data import INBURGERING_SLUG, LOGINS, demo_build, demo_reset
+from leerkring.dissemination.models import NewsletterIssue, Product
+from leerkring.evaluation.models import ChangeStory, Observation
+from leerkring.signalling.models import Signal, SignalEvent, SignalResponse, SignalTheme
+from leerkring.surveys.models import Answer, Invitation, Response, Wave
+
+
+def _counts() -> dict:
+    return {
+        "passed on": Signal.objects.exclude(state=Signal.State.DRAFT).count(),
+        "states": sorted(Signal.objects.values_list("state", flat=True).distinct()),
+        "themes": SignalTheme.objects.count(),
+        "events": SignalEvent.objects.count(),
+        "answers": SignalResponse.objects.count(),
+        "responses": Response.objects.count(),
+        "survey answers": Answer.objects.count(),
+        "answered": Invitation.objects.filter(answered=True).count(),
+        "observations": Observation.objects.count(),
+        "stories": ChangeStory.objects.count(),
+        "products": Product.objects.count(),
+    }
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", stdout=io.StringIO())
+
+
+def test_the_venster_of_inburgering_has_passed_on_signals_and_themes(demo, client):
+    inburgering = Signal.objects.filter(community__programme__slug=INBURGERING_SLUG)
+    assert inburgering.exclude(state=Signal.State.DRAFT).count() > 200
+    assert inburgering.filter(theme__isnull=False).count() > 50
+    assert SignalTheme.objects.filter(programme__slug=INBURGERING_SLUG).count() == 8
+    assert len(set(inburgering.values_list("state", flat=True))) == len(Signal.State.choices)
+    client.force_login(User.objects.get(email=LOGINS["coordinator"]))
+    response = client.get(reverse("signalling:venster", args=[INBURGERING_SLUG]))
+    assert response.status_code == 200
+    assert "PIP-termijn" in response.content.decode()
+
+
+def test_every_passed_on_signal_has_its_history(demo):
+    passed_on = Signal.objects.exclude(state=Signal.State.DRAFT)
+    for kind in (SignalEvent.Kind.CREATED, SignalEvent.Kind.PASSED_ON):
+        with_kind = passed_on.filter(events__kind=kind).distinct().count()
+        assert with_kind == passed_on.count()
+    changed = passed_on.exclude(state=Signal.State.NEW)
+    assert changed.filter(events__kind=SignalEvent.Kind.STATE).distinct().count() == changed.count()
+
+
+def test_the_survey_waves_have_the_reports_response_counts(demo, client):
+    waves = {w.title: w for w in Wave.objects.filter(programme__slug=INBURGERING_SLUG)}
+    counts = [waves[t].responses.count() for t in ("Meting mei 2023", "Meting oktober 2023",
+                                                   "Meting januari 2024")]  # fmt: skip
+    assert counts == [147, 146, 74]
+    january = waves["Meting januari 2024"]
+    assert january.communities.count() == 12
+    assert january.invitations.filter(answered=True).count() == 74
+    client.force_login(User.objects.get(email=LOGINS["evaluator"]))
+    response = client.get(reverse("surveys:results", args=[january.pk]))
+    assert response.status_code == 200
+
+
+def test_picks_from_an_earlier_question_come_from_its_answers(demo):
+    for answer in Answer.objects.filter(question__kind="pick_from").select_related("question")[
+        :200
+    ]:
+        assert Answer.objects.filter(
+            response_id=answer.response_id,
+            question_id=answer.question.source_question_id,
+            option_id=answer.option_id,
+        ).exists()
+
+
+def test_the_monitor_knowledge_page_products_and_newsletter_are_filled(demo, client):
+    client.force_login(User.objects.get(email=LOGINS["coordinator"]))
+    for name in ("evaluation:programme_monitor", "dissemination:knowledge"):
+        assert client.get(reverse(name, args=[INBURGERING_SLUG])).status_code == 200
+    assert Product.objects.filter(shareable=True).exists()
+    assert NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENT).exists()
+    assert Observation.objects.exclude(prefill={}).count() >= 3
+    assert ChangeStory.objects.filter(selected=True, shareable=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_is_the_same_every_time():
+    today = datetime.date(2024, 3, 1)
+    demo_build(today=today)
+    first = _counts()
+    demo_reset()
+    demo_build(today=today)
+    assert _counts() == first
+    demo_reset()
