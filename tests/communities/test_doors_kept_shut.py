@@ -1,4 +1,4 @@
-"""Doors found ajar in review, kept shut."""
+"""Doors that were once found ajar, kept shut."""
 
 import pytest
 from django.core.exceptions import ValidationError
