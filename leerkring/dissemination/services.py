@@ -38,6 +38,11 @@ def _community_of(product: Product) -> int | None:
     return ids[0] if ids else None
 
 
+def _audit_product(*, product: Product, by: Any, verb: str, **data: Any) -> None:
+    """Every product change is audited on the product, filed under its first community."""
+    audit(actor=by, verb=verb, obj=product, community_id=_community_of(product), **data)
+
+
 def product_status_steps(*, product: Product) -> list[str]:
     """The statuses the product may move to now: one step back, one step forward."""
     index = PRODUCT_STATUS_ORDER.index(product.status)
@@ -202,11 +207,10 @@ def product_status_change(*, product: Product, status: str, by: Any) -> Product:
     old = product.status
     product.status = status
     product.save(update_fields=["status", "updated_at"])
-    audit(
-        actor=by,
+    _audit_product(
+        product=product,
+        by=by,
         verb="product.status_changed",
-        obj=product,
-        community_id=_community_of(product),
         old=old,
         new=status,
     )
@@ -232,11 +236,10 @@ def product_file_add(*, product: Product, upload: UploadedFile, by: Any) -> Prod
         # A file on disk without its row could never be reached or removed.
         product_file.file.delete(save=False)
         raise
-    audit(
-        actor=by,
+    _audit_product(
+        product=product,
+        by=by,
         verb="product.file_added",
-        obj=product,
-        community_id=_community_of(product),
         file=product_file.pk,
         name=product_file.original_name,
         content_type=product_file.content_type,
@@ -251,11 +254,10 @@ def product_file_remove(*, product_file: ProductFile, by: Any) -> None:
     name, pk, stored = product_file.original_name, product_file.pk, product_file.file.name
     storage = product_file.file.storage
     product_file.delete()
-    audit(
-        actor=by,
+    _audit_product(
+        product=product,
+        by=by,
         verb="product.file_removed",
-        obj=product,
-        community_id=_community_of(product),
         file=pk,
         name=name,
     )
@@ -271,11 +273,10 @@ def product_link_add(*, product: Product, url: str, title: str, by: Any) -> Prod
     link = ProductLink(product=product, url=url, title=clean_text(title).strip())
     link.full_clean()
     link.save()
-    audit(
-        actor=by,
+    _audit_product(
+        product=product,
+        by=by,
         verb="product.link_added",
-        obj=product,
-        community_id=_community_of(product),
         link=link.pk,
         url=link.url,
     )
@@ -287,11 +288,10 @@ def product_link_remove(*, link: ProductLink, by: Any) -> None:
     product = link.product
     pk, url = link.pk, link.url
     link.delete()
-    audit(
-        actor=by,
+    _audit_product(
+        product=product,
+        by=by,
         verb="product.link_removed",
-        obj=product,
-        community_id=_community_of(product),
         link=pk,
         url=url,
     )
@@ -321,11 +321,10 @@ def dissemination_add(
     )
     entry.full_clean()
     entry.save()
-    audit(
-        actor=by,
+    _audit_product(
+        product=product,
+        by=by,
         verb="product.dissemination_added",
-        obj=product,
-        community_id=_community_of(product),
         entry=entry.pk,
         channel=channel,
         shared_on=str(shared_on),
@@ -351,11 +350,10 @@ def dissemination_remove(*, entry: Dissemination, by: Any) -> None:
         )
     pk, channel = entry.pk, entry.channel
     entry.delete()
-    audit(
-        actor=by,
+    _audit_product(
+        product=product,
+        by=by,
         verb="product.dissemination_removed",
-        obj=product,
-        community_id=_community_of(product),
         entry=pk,
         channel=channel,
     )
