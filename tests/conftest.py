@@ -41,8 +41,12 @@ def world(db):
     w.programme = factories.ProgrammeFactory(name="CoP's Inburgering", slug="inburgering")
     w.other_programme = factories.ProgrammeFactory(name="Sociaal Werk in de Wijk", slug="sww")
     w.community = factories.CommunityFactory(programme=w.programme, name="CoP Achterhoek")
-    w.sibling = factories.CommunityFactory(programme=w.programme, name="CoP Zeeland", region="Zeeland")
-    w.foreign = factories.CommunityFactory(programme=w.other_programme, name="SWW Utrecht", region="Utrecht")
+    w.sibling = factories.CommunityFactory(
+        programme=w.programme, name="CoP Zeeland", region="Zeeland"
+    )
+    w.foreign = factories.CommunityFactory(
+        programme=w.other_programme, name="SWW Utrecht", region="Utrecht"
+    )
 
     def member(community, role=Membership.Role.PARTICIPANT, **kwargs):
         membership = factories.MembershipFactory(community=community, role=role, **kwargs)

@@ -44,7 +44,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def rule_profile(obj, create, extracted, **kwargs):
         if create:
-            RuleProfile.objects.create(programme=obj, preset="inburgering", **preset_values("inburgering"))
+            RuleProfile.objects.create(
+                programme=obj, preset="inburgering", **preset_values("inburgering")
+            )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -726,9 +726,7 @@ def _e1_link(w):
 def _e1_link_token(w):
     from leerkring.evaluation import services
 
-    return [
-        services.story_invitation_create(programme=w.programme, title="Verhalen", by=None)[1]
-    ]
+    return [services.story_invitation_create(programme=w.programme, title="Verhalen", by=None)[1]]
 
 
 MATRIX.update(

@@ -176,13 +176,17 @@ class RuleProfile(models.Model):
         _("termijn voor terugkoppeling op signalen (dagen)"),
         default=42,
         validators=[MinValueValidator(7), MaxValueValidator(365)],
-        help_text=_("Een signaal zonder antwoord aan de gemeenschap na deze termijn valt op in het venster."),
+        help_text=_(
+            "Een signaal zonder antwoord aan de gemeenschap na deze termijn valt op in het venster."
+        ),
     )
     survey_min_group_size = models.PositiveSmallIntegerField(
         _("kleinste groep waarvan enquêteresultaten getoond worden"),
         default=5,
         validators=[MinValueValidator(3), MaxValueValidator(50)],
-        help_text=_("Resultaten van kleinere groepen blijven verborgen, zodat niemand herkenbaar is."),
+        help_text=_(
+            "Resultaten van kleinere groepen blijven verborgen, zodat niemand herkenbaar is."
+        ),
     )
     # --- CoP monitor thresholds (evaluation.monitor) --------------------------------------
     # Where a check turns from "Voldoet" to "Let op" and from "Let op" to "Voldoet niet".

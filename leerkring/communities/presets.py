@@ -112,14 +112,18 @@ def preset_values(key: str) -> dict:
     """The field values of a preset, with lazy texts made concrete for saving."""
     values = dict(RULE_PROFILE_PRESETS[key]["values"])
     values["notes"] = str(values.get("notes", ""))
-    values["required_organisation_types"] = [str(t) for t in values.get("required_organisation_types", [])]
+    values["required_organisation_types"] = [
+        str(t) for t in values.get("required_organisation_types", [])
+    ]
     return values
 
 
 # Report §6.3: what each scenario recommends. Shown in the new-community wizard.
 SCENARIO_RECOMMENDATIONS: dict[str, dict[str, str]] = {
     "A": {
-        "goal": _("Elkaar lokaal leren kennen: korte lijnen tussen gemeente en uitvoerders in de regio."),
+        "goal": _(
+            "Elkaar lokaal leren kennen: korte lijnen tussen gemeente en uitvoerders in de regio."
+        ),
         "composition": _(
             "Uitvoerende professionals uit de regio: gemeente, COA, taalaanbieders en "
             "maatschappelijke begeleiding. Een kleinere groep volstaat."
@@ -129,7 +133,9 @@ SCENARIO_RECOMMENDATIONS: dict[str, dict[str, str]] = {
             "ruimte voor actuele vragen."
         ),
         "guidance": _("Een communitytrekker uit de regio; lichte procesbegeleiding."),
-        "results": _("Een sociale kaart en contactlijst; leerpunten delen binnen de eigen organisaties."),
+        "results": _(
+            "Een sociale kaart en contactlijst; leerpunten delen binnen de eigen organisaties."
+        ),
     },
     "B": {
         "goal": _("Samen lokale knelpunten oplossen en de eigen werkwijze verbeteren."),
@@ -141,7 +147,9 @@ SCENARIO_RECOMMENDATIONS: dict[str, dict[str, str]] = {
             "Thematisch, met casusbesprekingen en intervisie; afspraken van de vorige keer "
             "komen terug op de agenda."
         ),
-        "guidance": _("Een communitytrekker én een onafhankelijke procesbegeleider, rollen gescheiden."),
+        "guidance": _(
+            "Een communitytrekker én een onafhankelijke procesbegeleider, rollen gescheiden."
+        ),
         "results": _(
             "Leerpunten en afspraken aan het eind van elke bijeenkomst expliciet benoemen; "
             "producten zoals een routekaart of factsheet."

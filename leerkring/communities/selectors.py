@@ -34,7 +34,9 @@ from .models import (
 def programmes_for_navigation(user) -> dict:
     access = permissions.access_for(user)
     ids = access.programmes_with(permissions.COORDINATOR, permissions.EVALUATOR)
-    programmes = list(Programme.objects.filter(pk__in=ids).only("pk", "name", "slug")) if ids else []
+    programmes = (
+        list(Programme.objects.filter(pk__in=ids).only("pk", "name", "slug")) if ids else []
+    )
     return {
         "programmes": programmes,
         "can_view_organisations": bool(access.programmes_with(permissions.COORDINATOR)),
@@ -53,16 +55,24 @@ def home_overview(user) -> dict:
     for their attention: guidance missing, a community below its minimum size, invitations not
     yet accepted."""
     access = permissions.access_for(user)
-    memberships = list(
-        Membership.objects.active()
-        .filter(person=access.person)
-        .select_related("community__programme", "organisation")
-        .order_by("community__name")
-    ) if access.person else []
+    memberships = (
+        list(
+            Membership.objects.active()
+            .filter(person=access.person)
+            .select_related("community__programme", "organisation")
+            .order_by("community__name")
+        )
+        if access.person
+        else []
+    )
     programme_ids = set(access.programme_roles)
-    programmes = {p.pk: p for p in Programme.objects.filter(pk__in=programme_ids)} if programme_ids else {}
+    programmes = (
+        {p.pk: p for p in Programme.objects.filter(pk__in=programme_ids)} if programme_ids else {}
+    )
     programme_roles = [
-        (programmes[pid], sorted(roles)) for pid, roles in access.programme_roles.items() if pid in programmes
+        (programmes[pid], sorted(roles))
+        for pid, roles in access.programme_roles.items()
+        if pid in programmes
     ]
 
     managed_ids = {m.community_id for m in memberships if m.role in LEAD_ROLES}
@@ -142,7 +152,9 @@ def home_overview(user) -> dict:
     member_programmes: dict[int, dict] = {}
     for membership in memberships:
         programme = membership.community.programme
-        entry = member_programmes.setdefault(programme.pk, {"programme": programme, "guides": False})
+        entry = member_programmes.setdefault(
+            programme.pk, {"programme": programme, "guides": False}
+        )
         if membership.role != Membership.Role.PARTICIPANT:
             entry["guides"] = True
     return {
@@ -169,9 +181,7 @@ def programmes_for_overview(user) -> list[ProgrammeEntry]:
     ids = access.programmes_with(permissions.COORDINATOR, permissions.EVALUATOR)
     if not ids:
         return []
-    programmes = Programme.objects.filter(pk__in=ids).annotate(
-        community_count=Count("communities")
-    )
+    programmes = Programme.objects.filter(pk__in=ids).annotate(community_count=Count("communities"))
     return [
         ProgrammeEntry(programme, sorted(access.programme_roles[programme.pk]))
         for programme in programmes.order_by("name")
@@ -336,9 +346,7 @@ def community_members_by_organisation(*, community: Community) -> list[Organisat
     memberships = (
         Membership.objects.active()
         .filter(community=community)
-        .select_related(
-            "person", "organisation", "predecessor__person", "shares_seat_with__person"
-        )
+        .select_related("person", "organisation", "predecessor__person", "shares_seat_with__person")
         .order_by(F("organisation__name").asc(nulls_last=True), "person__full_name")
     )
     groups: list[OrganisationGroup] = []
@@ -653,7 +661,9 @@ def rule_profile_summary(*, rule_profile: RuleProfile | None) -> list[tuple[str,
             _("communitytrekker en procesbegeleider zijn verschillende personen")
             if p.lead_facilitator_separate
             else "",
-            _("vanuit verschillende perspectieven") if p.facilitators_different_perspectives else "",
+            _("vanuit verschillende perspectieven")
+            if p.facilitators_different_perspectives
+            else "",
             _("elke bijeenkomst een casus, om de beurt") if p.case_rotation else "",
             _("gedeeld theoretisch kader") if p.shared_framework else "",
         ]

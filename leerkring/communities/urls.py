@@ -37,7 +37,5 @@ urlpatterns = [
     ),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
-    path(
-        "organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"
-    ),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
 ]

@@ -38,9 +38,9 @@ def can_view_product(user, product: Product) -> bool:
 
 
 def can_create_product(user, community: Community) -> bool:
-    return community_permissions.is_member(user, community) or access_for(
-        user
-    ).has_programme_role(community.programme_id, COORDINATOR)
+    return community_permissions.is_member(user, community) or access_for(user).has_programme_role(
+        community.programme_id, COORDINATOR
+    )
 
 
 def can_edit_product(user, product: Product) -> bool:

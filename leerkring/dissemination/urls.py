@@ -10,9 +10,7 @@ from .views import knowledge as knowledge_views  # noqa: E402
 from .views import products as product_views  # noqa: E402
 
 urlpatterns += [
-    path(
-        "communities/<int:pk>/products/new/", product_views.product_create, name="product_create"
-    ),
+    path("communities/<int:pk>/products/new/", product_views.product_create, name="product_create"),
     path("products/<int:pk>/", product_views.product_detail, name="product"),
     path("products/<int:pk>/edit/", product_views.product_edit, name="product_edit"),
     path("products/<int:pk>/status/", product_views.product_status, name="product_status"),

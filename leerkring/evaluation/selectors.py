@@ -202,9 +202,7 @@ def programme_monitor(
         communities = list(chosen.select_related("programme__rule_profile"))
         results = monitor.monitor_communities(communities, now=now)
     rows = [
-        MonitorRow(
-            community=c, checks=results[c.pk], counts=monitor.status_counts(results[c.pk])
-        )
+        MonitorRow(community=c, checks=results[c.pk], counts=monitor.status_counts(results[c.pk]))
         for c in communities
     ]
     if status in monitor.STATUS_LABELS:
@@ -224,6 +222,7 @@ def community_monitor(
     """One community's checks, for its own monitor page and the community page's panel."""
     community = _monitor_communities().get(pk=community.pk)
     return monitor.monitor_communities([community], now=now)[community.pk]
+
 
 # --- Reports ----------------------------------------------------------------------------
 # The reports read across apps in a fixed number of queries and are built, as plain data, in

@@ -61,8 +61,10 @@ def _facts(context: dict) -> list[tuple[str, str]]:
 def _agenda_lines(context: dict) -> list[str]:
     lines = []
     for item in context["agenda_items"]:
-        details = [ngettext("%(minutes)d minuut", "%(minutes)d minuten", item.minutes)
-            % {"minutes": item.minutes}]
+        details = [
+            ngettext("%(minutes)d minuut", "%(minutes)d minuten", item.minutes)
+            % {"minutes": item.minutes}
+        ]
         if item.work_form_id:
             details.append(item.work_form.name)
         if item.subtopic:

@@ -96,9 +96,7 @@ urlpatterns += [
     path("meetings/<int:pk>/minutes.pdf", minutes_views.minutes_pdf, name="minutes_pdf"),
     path("agreements/", agreement_views.my_agreements, name="my_agreements"),
     path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement"),
-    path(
-        "agreements/<int:pk>/status/", agreement_views.agreement_status, name="agreement_status"
-    ),
+    path("agreements/<int:pk>/status/", agreement_views.agreement_status, name="agreement_status"),
     path("communities/<int:pk>/threads/", thread_views.thread_list, name="threads"),
     path("communities/<int:pk>/threads/new/", thread_views.thread_start, name="thread_start"),
     path(

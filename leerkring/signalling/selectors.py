@@ -81,9 +81,7 @@ def venster_waiting_q(programme: Programme, *, now: datetime.datetime | None = N
 
 def venster_base(*, programme: Programme) -> QuerySet[Signal]:
     """Every passed-on signal of the programme (drafts never leave the community)."""
-    return Signal.objects.filter(community__programme=programme).exclude(
-        state=Signal.State.DRAFT
-    )
+    return Signal.objects.filter(community__programme=programme).exclude(state=Signal.State.DRAFT)
 
 
 def venster_filter(
@@ -602,9 +600,8 @@ def waiting_for_feedback_q(*, days: int, now: datetime.datetime | None = None) -
     writes an answer, so those never wait; a progress update ends the wait too."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=days)
-    return (
-        Q(passed_on_at__lt=cutoff, last_feedback_at__isnull=True)
-        & ~Q(state__in=(Signal.State.DRAFT, *VENSTER_CLOSED_STATES))
+    return Q(passed_on_at__lt=cutoff, last_feedback_at__isnull=True) & ~Q(
+        state__in=(Signal.State.DRAFT, *VENSTER_CLOSED_STATES)
     )
 
 
@@ -612,9 +609,7 @@ def filter_waiting_for_feedback(
     queryset: QuerySet[Signal], *, programme: Programme, now: datetime.datetime | None = None
 ) -> QuerySet[Signal]:
     """Narrow any signal queryset to those past the programme's feedback deadline."""
-    return queryset.filter(
-        waiting_for_feedback_q(days=feedback_deadline_days(programme), now=now)
-    )
+    return queryset.filter(waiting_for_feedback_q(days=feedback_deadline_days(programme), now=now))
 
 
 def signals_waiting_for_feedback(

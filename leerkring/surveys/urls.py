@@ -100,7 +100,5 @@ urlpatterns += [
     path("waves/<int:pk>/export.csv", results_views.wave_export_csv, name="export_csv"),
     path("waves/<int:pk>/export.xlsx", results_views.wave_export_xlsx, name="export_xlsx"),
     path("waves/<int:pk>/codebook.csv", results_views.wave_codebook_csv, name="codebook_csv"),
-    path(
-        "programmes/<slug:slug>/surveys/compare/", results_views.wave_compare, name="compare"
-    ),
+    path("programmes/<slug:slug>/surveys/compare/", results_views.wave_compare, name="compare"),
 ]

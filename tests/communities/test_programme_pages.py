@@ -351,13 +351,17 @@ def test_it_refuses_a_survey_threshold_below_three(client, world):
 
 def test_the_overview_leads_coordinators_to_every_part_of_the_programme(client, world):
     client.force_login(world.coordinator)
-    body = client.get(reverse("communities:programme", args=[world.programme.slug])).content.decode()
+    body = client.get(
+        reverse("communities:programme", args=[world.programme.slug])
+    ).content.decode()
     for name in ("signalling:venster", "evaluation:programme_monitor", "dissemination:knowledge"):
         assert reverse(name, args=[world.programme.slug]) in body
 
 
 def test_evaluators_are_not_shown_the_venster(client, world):
     client.force_login(world.evaluator)
-    body = client.get(reverse("communities:programme", args=[world.programme.slug])).content.decode()
+    body = client.get(
+        reverse("communities:programme", args=[world.programme.slug])
+    ).content.decode()
     assert reverse("signalling:venster", args=[world.programme.slug]) not in body
     assert reverse("evaluation:programme_monitor", args=[world.programme.slug]) in body

@@ -45,10 +45,12 @@ def test_a_member_finds_what_other_communities_work_on(client, world):
 
 def test_a_lead_finds_the_venster_and_a_system_partner_their_inbox(client, world):
     client.force_login(world.lead)
-    assert reverse("signalling:venster", args=[world.programme.slug]) in client.get(
-        reverse("core:home")
-    ).content.decode()
+    assert (
+        reverse("signalling:venster", args=[world.programme.slug])
+        in client.get(reverse("core:home")).content.decode()
+    )
     client.force_login(world.system_partner)
-    assert reverse("signalling:system_inbox", args=[world.programme.slug]) in client.get(
-        reverse("core:home")
-    ).content.decode()
+    assert (
+        reverse("signalling:system_inbox", args=[world.programme.slug])
+        in client.get(reverse("core:home")).content.decode()
+    )

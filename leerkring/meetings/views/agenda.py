@@ -122,9 +122,7 @@ def agenda_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     meeting = _meeting_to_edit(request, pk)
     item = _item_of(meeting, item_pk)
     services.agenda_item_delete(item=item, by=request.user)
-    messages.success(
-        request, _("“%(title)s” is van de agenda gehaald.") % {"title": item.title}
-    )
+    messages.success(request, _("“%(title)s” is van de agenda gehaald.") % {"title": item.title})
     return _back(meeting, "#agenda-heading")
 
 
@@ -195,8 +193,7 @@ def work_form_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("De werkvorm “%(name)s” staat nu in de lijst.")
-                % {"name": work_form.name},
+                _("De werkvorm “%(name)s” staat nu in de lijst.") % {"name": work_form.name},
             )
             return _back(meeting, "#new-item-heading")
     return _render_builder(request, meeting, work_form_form=form)
