@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community
 from leerkring.core.audit import audit
+from leerkring.core.emails import email_build
 from leerkring.meetings.models import Lesson
 from leerkring.signalling.models import Signal, SignalResponse
 
@@ -550,6 +551,4 @@ def delivery_counts(*, issue: NewsletterIssue) -> dict[str, int]:
 
 def message_build(*, template: str, context: dict[str, Any], subject: str, to: str):
     """A single message (confirmation) through the shared e-mail helper."""
-    from leerkring.meetings.emails import email_build
-
     return email_build(template=template, context=context, subject=subject, to=[to])

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Organisation
 from leerkring.core.audit import audit
-from leerkring.meetings.markdown import clean_text
+from leerkring.core.markdown import clean_text
 
 from .models import Dissemination, Product, ProductFile, ProductLink
 from .uploads import check_upload
@@ -366,7 +366,7 @@ from django.db.models import Max  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from leerkring.communities.models import Programme  # noqa: E402
-from leerkring.meetings.emails import emails_send_on_commit  # noqa: E402
+from leerkring.core.emails import emails_send_on_commit  # noqa: E402
 
 from . import newsletter as newsletter_machinery  # noqa: E402
 from .models import (  # noqa: E402

@@ -38,7 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from leerkring.meetings.markdown import clean_text
+from leerkring.core.markdown import clean_text
 
 from . import monitor
 from .reports import Report, Row

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from leerkring.surveys.exports import cell_safe
+from leerkring.core.spreadsheets import cell_safe
 
 from .reports import Report, Row
 

@@ -26,7 +26,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from .markdown import clean_text, markdown_to_blocks
+from leerkring.core.markdown import clean_text, markdown_to_blocks
+
 from .models import Agreement, Meeting
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme
 from leerkring.core.audit import audit
-from leerkring.meetings.markdown import clean_text
+from leerkring.core.markdown import clean_text
 from leerkring.meetings.models import AgendaItem, Guest, Meeting, WorkForm
 
 # What a calendar invitation carries (the event's SUMMARY, time and place): a change to one of
@@ -410,7 +410,7 @@ from django.db.models import F  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from leerkring.communities.models import Membership, Person  # noqa: E402
-from leerkring.meetings import emails as meeting_emails  # noqa: E402
+from leerkring.core import emails as meeting_emails  # noqa: E402
 from leerkring.meetings import ical  # noqa: E402
 from leerkring.meetings import selectors as meeting_selectors  # noqa: E402
 from leerkring.meetings.models import Attendance, CalendarFeed, Rsvp  # noqa: E402
@@ -812,9 +812,9 @@ from django.utils.translation import gettext as _gettext  # noqa: E402
 from leerkring.communities.models import Community as _Community  # noqa: E402
 from leerkring.communities.models import Membership as _Membership  # noqa: E402
 from leerkring.communities.models import Person as _Person  # noqa: E402
+from leerkring.core import emails as _emails  # noqa: E402
 from leerkring.core.audit import audit as _audit  # noqa: E402
 
-from . import emails as _emails  # noqa: E402
 from .models import Agreement as _Agreement  # noqa: E402
 from .models import AgreementStatusChange as _AgreementStatusChange  # noqa: E402
 from .models import Lesson as _Lesson  # noqa: E402

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from leerkring.communities.models import Community, Programme
+from leerkring.core.spreadsheets import FORMULA_STARTS, cell_safe
 from leerkring.meetings.topics import SolutionLevel, TopicCategory
 
 from . import coordination, lifecycle
@@ -56,7 +57,6 @@ MAX_AGE_SECONDS = 24 * 3600
 PREVIEW_ROWS = 5
 EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
 _TOKEN = re.compile(r"^[a-f0-9]{32}$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: The fields a column can be mapped to, in the order the page shows them, with the Dutch
 #: heading the export writes (and the import recognises).
@@ -106,17 +106,9 @@ def _key(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-def escape_formula(value):
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
-    injection); numbers and dates stay as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _unescape(value: str) -> str:
     """The export's apostrophe taken off again, so a round trip keeps the text."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
 
@@ -599,5 +591,5 @@ def export_workbook(signals: Iterable[Signal], answers: dict[int, str], target) 
         heading_cells.append(cell)
     sheet.append(heading_cells)
     for row in export_rows(signals, answers):
-        sheet.append([escape_formula(value) for value in row])
+        sheet.append([cell_safe(value) for value in row])
     workbook.save(target)

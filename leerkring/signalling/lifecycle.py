@@ -38,7 +38,7 @@ from leerkring.communities.models import (
     Membership,
     Programme,
 )
-from leerkring.meetings.emails import email_build, emails_send_on_commit
+from leerkring.core.emails import email_build, emails_send_on_commit
 from leerkring.meetings.models import Meeting
 from leerkring.meetings.topics import SUBTOPICS, InfluenceLevel, SolutionLevel, TopicCategory
 

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import Community, Programme
-from leerkring.meetings.emails import email_build, emails_send
+from leerkring.core.emails import email_build, emails_send
 from leerkring.meetings.models import Meeting
 
 from . import lifecycle, selectors

@@ -37,19 +37,13 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from leerkring.core.spreadsheets import cell_safe
+
 from .models import AgreementScale, Answer, Question, Response, Wave
 from .results import group_threshold, groups_to_hide
 
 CHUNK = 1000
 HIDDEN = "(verborgen)"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass

@@ -662,8 +662,8 @@ from django.utils.translation import gettext as _gettext  # noqa: E402
 from leerkring.communities.models import Membership as _Membership  # noqa: E402
 from leerkring.communities.models import Programme as _Programme  # noqa: E402
 from leerkring.core.audit import audit as _audit  # noqa: E402
-from leerkring.meetings.emails import email_build as _email_build  # noqa: E402
-from leerkring.meetings.emails import emails_send_on_commit as _emails_send_on_commit  # noqa: E402
+from leerkring.core.emails import email_build as _email_build  # noqa: E402
+from leerkring.core.emails import emails_send_on_commit as _emails_send_on_commit  # noqa: E402
 
 from .models import Answer as _Answer  # noqa: E402
 from .models import Invitation as _Invitation  # noqa: E402

@@ -477,7 +477,7 @@ def test_members_only_get_mail_while_they_are_members(world, meeting, capture):
 
 
 def test_a_mail_server_failure_does_not_break_the_publish(world, meeting, capture, monkeypatch):
-    from leerkring.meetings import emails
+    from leerkring.core import emails
 
     def broken(messages):
         raise ConnectionRefusedError("smtp down")

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from leerkring.meetings import emails, services
-from leerkring.meetings.markdown import clean_text, render_markdown
+from leerkring.core import emails
+from leerkring.core.markdown import clean_text, render_markdown
+from leerkring.meetings import services
 from leerkring.meetings.models import Agreement, Lesson
 from tests import factories
 

@@ -232,7 +232,7 @@ def test_thread_mails_are_written_in_the_site_language(
     from django.conf import settings
     from django.utils import translation
 
-    from leerkring.meetings import emails
+    from leerkring.core import emails
 
     languages = []
     build = emails.email_build

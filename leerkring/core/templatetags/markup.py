@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from leerkring.meetings.markdown import render_markdown
+from leerkring.core.markdown import render_markdown
 
 register = template.Library()
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leerkring.core.markdown import render_markdown
+
 from .. import exports, permissions, selectors, services
 from ..forms_outcomes import MinutesForm
-from ..markdown import render_markdown
 from ..models import Meeting
 
 

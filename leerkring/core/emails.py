@@ -1,8 +1,12 @@
-"""E-mail to members: one HTML and one plain-text template per message, optional attachments.
+"""Outgoing e-mail for every app: one HTML and one plain-text template per message, optional
+attachments.
 
 Every message is rendered from a pair of templates (``<name>.txt`` and ``<name>.html``) with the
 same context, so the plain-text part never drifts from the HTML part. Messages are sent after
 the surrounding transaction commits: a rolled-back change must not have told anyone anything.
+
+This module is the one way the apps build and send mail (`email_build`, `emails_send`,
+`emails_send_on_commit`); how a message travels to the mail server is decided here only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Markdown written by members (minutes, thread messages), rendered to safe HTML.
+"""Text written by members (minutes, messages, signal answers, products, newsletters), rendered
+to safe HTML, and cleaned of invisible control characters when stored or exported.
 
 Members type Markdown; what reaches another member's browser is sanitised with nh3 on
 output (STYLE.md "Text"), so raw HTML in the source cannot run script, carry event handlers
