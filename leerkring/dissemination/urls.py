@@ -1,15 +1,16 @@
-"""URLs of the dissemination app. Each block belongs to one part."""
+"""URLs of the dissemination app, in sections that follow its parts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import knowledge as knowledge_views
+from .views import newsletters as newsletter_views
+from .views import products as product_views
+from .views import subscribe as subscribe_views
 
 app_name = "dissemination"
-urlpatterns: list = []
 
-# --- Products and knowledge view -----------------------------------------------------------
-from .views import knowledge as knowledge_views  # noqa: E402
-from .views import products as product_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # --- Products and knowledge view -----------------------------------------------------------
     path("communities/<int:pk>/products/new/", product_views.product_create, name="product_create"),
     path("products/<int:pk>/", product_views.product_detail, name="product"),
     path("products/<int:pk>/edit/", product_views.product_edit, name="product_edit"),
@@ -43,13 +44,7 @@ urlpatterns += [
     ),
     path("programmes/<slug:slug>/products/", product_views.catalogue, name="catalogue"),
     path("programmes/<slug:slug>/knowledge/", knowledge_views.knowledge, name="knowledge"),
-]
-
-# --- Newsletter ----------------------------------------------------------------------------
-from .views import newsletters as newsletter_views  # noqa: E402
-from .views import subscribe as subscribe_views  # noqa: E402
-
-urlpatterns += [
+    # --- Newsletter ----------------------------------------------------------------------------
     path(
         "programmes/<slug:slug>/newsletters/",
         newsletter_views.newsletter_list,

@@ -1,17 +1,18 @@
-"""URLs of the evaluation app. Each block belongs to one part."""
+"""URLs of the evaluation app, in sections that follow its parts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import monitor as monitor_views
+from .views import observations as observation_views
+from .views import reports as report_views
+from .views import stories as story_views
 
 app_name = "evaluation"
-urlpatterns: list = []
 
-# --- Observations and stories -----------------------------------------------------------
-# The story form is opened without an account: the token is the key (views/stories.py).
-# `verhaal/bedankt/` comes before `verhaal/<token>/` so it is never read as a token.
-from .views import observations as observation_views  # noqa: E402
-from .views import stories as story_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # --- Observations and stories -----------------------------------------------------------
+    # The story form is opened without an account: the token is the key (views/stories.py).
+    # `verhaal/bedankt/` comes before `verhaal/<token>/` so it is never read as a token.
     path(
         "programmes/<slug:slug>/observations/",
         observation_views.observation_list,
@@ -58,12 +59,7 @@ urlpatterns += [
     path("stories/<int:pk>/delete/", story_views.story_delete, name="story_delete"),
     path("verhaal/bedankt/", story_views.story_thanks, name="story_thanks"),
     path("verhaal/<str:token>/", story_views.story_submit, name="story_submit"),
-]
-
-# --- Monitor ----------------------------------------------------------------------------
-from .views import monitor as monitor_views  # noqa: E402
-
-urlpatterns += [
+    # --- Monitor ----------------------------------------------------------------------------
     path(
         "programmes/<slug:slug>/monitor/",
         monitor_views.programme_monitor,
@@ -74,12 +70,7 @@ urlpatterns += [
         monitor_views.community_monitor,
         name="community_monitor",
     ),
-]
-
-# --- Reports ----------------------------------------------------------------------------
-from .views import reports as report_views  # noqa: E402
-
-urlpatterns += [
+    # --- Reports ----------------------------------------------------------------------------
     path("communities/<int:pk>/report/", report_views.community_report, name="community_report"),
     path(
         "communities/<int:pk>/report.pdf",

@@ -5,27 +5,15 @@ again in the services; the forms give the Dutch message next to the field."""
 from __future__ import annotations
 
 from django import forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Membership
 from leerkring.core.forms import Form, ModelForm
 
 from .models import Agreement, Lesson, ThreadNotificationPreference
-from .topics import SUBTOPICS, SolutionLevel, TopicCategory
+from .topics import SolutionLevel, TopicCategory, subtopic_choices
 
 OWNER_NOT_MEMBER = _("Kies iemand die nu lid is van deze gemeenschap.")
-
-
-def subtopic_choices() -> list:
-    """Subtopics grouped by topic category. The stored value is the Dutch name, so counts do
-    not depend on the language of the one who typed it in."""
-    choices: list = [("", _("Geen of ander onderwerp"))]
-    for category, subtopics in SUBTOPICS.items():
-        with translation.override("nl"):
-            values = [str(subtopic) for subtopic in subtopics]
-        choices.append((TopicCategory(category).label, list(zip(values, subtopics, strict=True))))
-    return choices
 
 
 class DateInput(forms.DateInput):

@@ -5,6 +5,7 @@ about" is counted the same way everywhere.
 """
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,3 +61,15 @@ class InfluenceLevel(models.TextChoices):
     OWN_PRACTICE = "own_practice", _("Eigen praktijk")
     LOCAL_POLICY = "local_policy", _("Lokaal beleid")
     SYSTEM = "system", _("Stelsel")
+
+
+def subtopic_choices() -> list:
+    """Choices for the subtopic of a lesson, agreement or signal, grouped by topic category.
+    The stored value is the Dutch name, so counts do not depend on the language of the one who
+    typed it in."""
+    choices: list = [("", _("Geen of ander onderwerp"))]
+    for category, subtopics in SUBTOPICS.items():
+        with translation.override("nl"):
+            values = [str(subtopic) for subtopic in subtopics]
+        choices.append((TopicCategory(category).label, list(zip(values, subtopics, strict=True))))
+    return choices

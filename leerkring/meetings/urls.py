@@ -1,15 +1,20 @@
-"""URLs of the meetings app. Each block belongs to one part of the meeting cycle."""
+"""URLs of the meetings app, in sections that follow the meeting cycle."""
 
 from django.urls import path
 
+from .views import agenda as agenda_views
+from .views import agreements as agreement_views
+from .views import attendance as attendance_views
+from .views import calendar as calendar_views
+from .views import minutes as minutes_views
+from .views import outcomes as outcome_views
+from .views import planning as planning_views
+from .views import threads as thread_views
+
 app_name = "meetings"
-urlpatterns: list = []
 
-# --- Planning and agenda ---------------------------------------------------------------
-from .views import agenda as agenda_views  # noqa: E402
-from .views import planning as planning_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # --- Planning and agenda ---------------------------------------------------------------
     path("communities/<int:pk>/meetings/", planning_views.meeting_list, name="meeting_list"),
     path(
         "communities/<int:pk>/meetings/new/", planning_views.meeting_create, name="meeting_create"
@@ -52,14 +57,7 @@ urlpatterns += [
         agenda_views.work_form_create,
         name="work_form_create",
     ),
-]
-
-
-# --- Invitations, calendar and attendance ----------------------------------------------
-from .views import attendance as attendance_views  # noqa: E402
-from .views import calendar as calendar_views  # noqa: E402
-
-urlpatterns += [
+    # --- Invitations, calendar and attendance ----------------------------------------------
     path("meetings/<int:pk>/publish/", calendar_views.meeting_publish, name="meeting_publish"),
     path("meetings/<int:pk>/rsvp/", calendar_views.meeting_rsvp, name="meeting_rsvp"),
     path("meetings/<int:pk>/rsvp/<str:token>/", calendar_views.rsvp_token, name="rsvp_token"),
@@ -69,15 +67,7 @@ urlpatterns += [
     path("calendar/new/", calendar_views.calendar_feed_create, name="calendar_feed_create"),
     path("calendar/revoke/", calendar_views.calendar_feed_revoke, name="calendar_feed_revoke"),
     path("calendar/<slug:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
-]
-
-# --- Outcomes, minutes, agreements and threads -----------------------------------------
-from .views import agreements as agreement_views  # noqa: E402
-from .views import minutes as minutes_views  # noqa: E402
-from .views import outcomes as outcome_views  # noqa: E402
-from .views import threads as thread_views  # noqa: E402
-
-urlpatterns += [
+    # --- Outcomes, minutes, agreements and threads -----------------------------------------
     path("meetings/<int:pk>/wrapup/", outcome_views.wrapup, name="wrapup"),
     path("meetings/<int:pk>/wrapup/<str:kind>/add/", outcome_views.wrapup_add, name="wrapup_add"),
     path(

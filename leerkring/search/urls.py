@@ -1,13 +1,11 @@
-"""URLs of the search app. Each block belongs to one part."""
+"""URLs of the search app."""
 
 from django.urls import path
 
+from .views import search as search_views
+
 app_name = "search"
-urlpatterns: list = []
 
-# --- Search ---------------------------------------------------------------------------------
-from .views import search as search_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
     path("search/", search_views.search, name="search"),
 ]

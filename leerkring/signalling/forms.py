@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.core.forms import Form
-from leerkring.meetings.forms_outcomes import subtopic_choices
 from leerkring.meetings.models import Meeting
-from leerkring.meetings.topics import InfluenceLevel, SolutionLevel, TopicCategory
+from leerkring.meetings.topics import InfluenceLevel, SolutionLevel, TopicCategory, subtopic_choices
 
 from .lifecycle import TEXT_MAX, TITLE_MAX
 from .models import Escalation, Signal, SignalTheme

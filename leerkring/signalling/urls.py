@@ -1,15 +1,20 @@
-"""URLs of the signalling app (signals and the venster). Each block belongs to one part."""
+"""URLs of the signalling app, in sections that follow its parts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import community as community_views
+from .views import lcc as lcc_views
+from .views import signal as signal_views
+from .views import similar as similar_views
+from .views import system as system_views
+from .views import themes as theme_views
+from .views import transfer as transfer_views
+from .views import venster as venster_views
 
 app_name = "signalling"
-urlpatterns: list = []
 
-# --- Raising, passing on, lifecycle and feedback ---------------------------------------
-from .views import community as community_views  # noqa: E402
-from .views import signal as signal_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # --- Raising, passing on, lifecycle and feedback ---------------------------------------
     path(
         "communities/<int:pk>/signals/new/",
         community_views.signal_raise,
@@ -24,15 +29,7 @@ urlpatterns += [
         signal_views.signal_action,
         name="signal_action",
     ),
-]
-
-# --- The venster, themes, top five, LCC and system level --------------------------------
-from .views import lcc as lcc_views  # noqa: E402
-from .views import system as system_views  # noqa: E402
-from .views import themes as theme_views  # noqa: E402
-from .views import venster as venster_views  # noqa: E402
-
-urlpatterns += [
+    # --- The venster, themes, top five, LCC and system level --------------------------------
     path("programmes/<slug:slug>/venster/", venster_views.venster, name="venster"),
     path("programmes/<slug:slug>/themes/", theme_views.theme_list, name="theme_list"),
     path("programmes/<slug:slug>/themes/link/", theme_views.theme_link, name="theme_link"),
@@ -47,13 +44,7 @@ urlpatterns += [
     path("lcc/<int:pk>/signals/<int:signal_pk>/decide/", lcc_views.lcc_decide, name="lcc_decide"),
     path("programmes/<slug:slug>/system/", system_views.system_inbox, name="system_inbox"),
     path("system/signals/<int:pk>/", system_views.system_signal, name="system_signal"),
-]
-
-# --- Similar signals and Excel import/export --------------------------------------------
-from .views import similar as similar_views  # noqa: E402
-from .views import transfer as transfer_views  # noqa: E402
-
-urlpatterns += [
+    # --- Similar signals and Excel import/export --------------------------------------------
     path(
         "programmes/<slug:slug>/signals/similar/",
         similar_views.similar_signals,

@@ -1,17 +1,20 @@
-"""URLs of the surveys app. Each block belongs to one part."""
+"""URLs of the surveys app, in sections that follow its parts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import questionnaires as questionnaire_views
+from .views import respond as respond_views
+from .views import results as results_views
+from .views import waves as wave_views
 
 app_name = "surveys"
-urlpatterns: list = []
 
-# --- Questionnaires and the thermometer template ----------------------------------------
-from .views import questionnaires as questionnaire_views  # noqa: E402
+# Path prefixes of a questionnaire and of one part (option, statement) of its questions.
+QUESTIONNAIRE = "questionnaires/<int:pk>/"
+QUESTION_PART = QUESTIONNAIRE + "questions/<int:question_pk>/<str:part>/"
 
-_Q = "questionnaires/<int:pk>/"
-_ITEM = _Q + "questions/<int:question_pk>/<str:part>/"
-
-urlpatterns += [
+urlpatterns = [
+    # --- Questionnaires and the thermometer template ----------------------------------------
     path("programmes/<slug:slug>/surveys/", questionnaire_views.survey_index, name="index"),
     path(
         "programmes/<slug:slug>/surveys/new/",
@@ -23,63 +26,68 @@ urlpatterns += [
         questionnaire_views.questionnaire_copy,
         name="questionnaire_copy",
     ),
-    path(_Q, questionnaire_views.questionnaire_detail, name="questionnaire"),
-    path(_Q + "preview/", questionnaire_views.questionnaire_preview, name="questionnaire_preview"),
+    path(QUESTIONNAIRE, questionnaire_views.questionnaire_detail, name="questionnaire"),
     path(
-        _Q + "new-version/",
+        QUESTIONNAIRE + "preview/",
+        questionnaire_views.questionnaire_preview,
+        name="questionnaire_preview",
+    ),
+    path(
+        QUESTIONNAIRE + "new-version/",
         questionnaire_views.questionnaire_new_version,
         name="questionnaire_new_version",
     ),
-    path(_Q + "sections/add/", questionnaire_views.section_add, name="section_add"),
+    path(QUESTIONNAIRE + "sections/add/", questionnaire_views.section_add, name="section_add"),
     path(
-        _Q + "sections/<int:section_pk>/edit/",
+        QUESTIONNAIRE + "sections/<int:section_pk>/edit/",
         questionnaire_views.section_edit,
         name="section_edit",
     ),
     path(
-        _Q + "sections/<int:section_pk>/move/",
+        QUESTIONNAIRE + "sections/<int:section_pk>/move/",
         questionnaire_views.section_move,
         name="section_move",
     ),
     path(
-        _Q + "sections/<int:section_pk>/delete/",
+        QUESTIONNAIRE + "sections/<int:section_pk>/delete/",
         questionnaire_views.section_delete,
         name="section_delete",
     ),
-    path(_Q + "questions/add/", questionnaire_views.question_add, name="question_add"),
+    path(QUESTIONNAIRE + "questions/add/", questionnaire_views.question_add, name="question_add"),
     path(
-        _Q + "questions/<int:question_pk>/",
+        QUESTIONNAIRE + "questions/<int:question_pk>/",
         questionnaire_views.question_edit,
         name="question_edit",
     ),
     path(
-        _Q + "questions/<int:question_pk>/move/",
+        QUESTIONNAIRE + "questions/<int:question_pk>/move/",
         questionnaire_views.question_move,
         name="question_move",
     ),
     path(
-        _Q + "questions/<int:question_pk>/delete/",
+        QUESTIONNAIRE + "questions/<int:question_pk>/delete/",
         questionnaire_views.question_delete,
         name="question_delete",
     ),
-    path(_ITEM + "add/", questionnaire_views.item_add, name="question_item_add"),
-    path(_ITEM + "<int:item_pk>/edit/", questionnaire_views.item_edit, name="question_item_edit"),
-    path(_ITEM + "<int:item_pk>/move/", questionnaire_views.item_move, name="question_item_move"),
+    path(QUESTION_PART + "add/", questionnaire_views.item_add, name="question_item_add"),
     path(
-        _ITEM + "<int:item_pk>/delete/",
+        QUESTION_PART + "<int:item_pk>/edit/",
+        questionnaire_views.item_edit,
+        name="question_item_edit",
+    ),
+    path(
+        QUESTION_PART + "<int:item_pk>/move/",
+        questionnaire_views.item_move,
+        name="question_item_move",
+    ),
+    path(
+        QUESTION_PART + "<int:item_pk>/delete/",
         questionnaire_views.item_delete,
         name="question_item_delete",
     ),
-]
-
-
-# --- Waves, invitations and answering ---------------------------------------------------
-# Respondents' links come without an account: the token is the key (views/respond.py).
-# `s/bedankt/` comes before `s/<token>/` so it is never read as a token.
-from .views import respond as respond_views  # noqa: E402
-from .views import waves as wave_views  # noqa: E402
-
-urlpatterns += [
+    # --- Waves, invitations and answering ---------------------------------------------------
+    # Respondents' links come without an account: the token is the key (views/respond.py).
+    # `s/bedankt/` comes before `s/<token>/` so it is never read as a token.
     path("programmes/<slug:slug>/waves/new/", wave_views.wave_create, name="wave_create"),
     path("waves/<int:pk>/", wave_views.wave_detail, name="wave_detail"),
     path("waves/<int:pk>/edit/", wave_views.wave_edit, name="wave_edit"),
@@ -90,12 +98,7 @@ urlpatterns += [
     path("s/bedankt/", respond_views.respond_done, name="respond_done"),
     path("s/open/<str:token>/", respond_views.respond_open, name="respond_open"),
     path("s/<str:token>/", respond_views.respond, name="respond"),
-]
-
-# --- Results and exports ----------------------------------------------------------------
-from .views import results as results_views  # noqa: E402
-
-urlpatterns += [
+    # --- Results and exports ----------------------------------------------------------------
     path("waves/<int:pk>/results/", results_views.wave_results, name="results"),
     path("waves/<int:pk>/export.csv", results_views.wave_export_csv, name="export_csv"),
     path("waves/<int:pk>/export.xlsx", results_views.wave_export_xlsx, name="export_xlsx"),
