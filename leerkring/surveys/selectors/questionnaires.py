@@ -1,20 +1,19 @@
-"""Reads for questionnaires, waves and results. Each block belongs to one part."""
+"""Reads for questionnaires and the thermometer template.
+
+The respondent's form and the preview are drawn from one layout (`questionnaire_form`), so
+what the evaluator previews is exactly what respondents get. Field names, the contract for
+reading a POST: `q<question pk>` (option pk, community pk or text), `q<pk>-other` (the
+"anders, namelijk" text) and `q<pk>-s<statement pk>` (1-5 on the agreement scale)."""
 
 from __future__ import annotations
 
-# --- Questionnaires and the thermometer template ----------------------------------------
-# The respondent's form and the preview are drawn from one layout (`questionnaire_form`), so
-# what the evaluator previews is exactly what respondents get. Field names, the contract for
-# reading a POST: `q<question pk>` (option pk, community pk or text), `q<pk>-other` (the
-# "anders, namelijk" text) and `q<pk>-s<statement pk>` (1-5 on the agreement scale).
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from leerkring.communities.models import Community, Programme  # noqa: E402
-
-from .models import (  # noqa: E402
+from leerkring.communities.models import Community, Programme
+from leerkring.surveys.models import (
     AgreementScale,
     Option,
     Question,
@@ -294,179 +293,3 @@ def questionnaire_problems(questionnaire: Questionnaire) -> list[str]:
                 % {"code": question.code}
             )
     return problems
-
-
-# --- Waves, invitations and answering ---------------------------------------------------
-# Response rates count invitations, never answers: they say who was asked and how many of
-# them answered, nothing about what anyone said. A group with fewer than
-# `RATE_MIN_INVITEES` invitees shows only its number of invitees — with one or two people
-# the rate would tell whether a named colleague took part. When exactly one group is hidden,
-# the next smallest is hidden too (and so on while the hidden groups together have fewer than
-# `RATE_MIN_INVITEES`), so the overall figure minus the others gives nothing away (the same
-# rule as small-group suppression of results, `results.groups_to_hide`, docs/privacy.md).
-
-import hashlib as _s2_hashlib  # noqa: E402
-from dataclasses import dataclass as _s2_dataclass  # noqa: E402
-
-from django.db.models import Q as _s2_Q  # noqa: E402
-
-from .models import Invitation as _s2_Invitation  # noqa: E402
-from .models import Wave as _s2_Wave  # noqa: E402
-from .results import groups_to_hide as _s2_groups_to_hide  # noqa: E402
-
-RATE_MIN_INVITEES = 3
-
-
-def _s2_hash(token: str) -> str:
-    return _s2_hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_for_token(token: str) -> _s2_Invitation | None:
-    """The sent invitation a respondent's link belongs to, with its wave (None if unknown)."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        _s2_Invitation.objects.select_related("wave__programme", "community")
-        .filter(token_hash=_s2_hash(token), sent_at__isnull=False)
-        .first()
-    )
-
-
-def wave_for_open_token(token: str) -> _s2_Wave | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        _s2_Wave.objects.select_related("programme")
-        .filter(open_link_token_hash=_s2_hash(token))
-        .exclude(open_link_token_hash="")
-        .first()
-    )
-
-
-def wave_communities(wave: _s2_Wave) -> list[Community]:
-    """Whom the "which community" question offers: the wave's communities, or (a wave for
-    stakeholders only) the programme's current ones."""
-    chosen = list(wave.communities.order_by("name").only("pk", "name"))
-    if chosen:
-        return chosen
-    return list(
-        Community.objects.filter(programme_id=wave.programme_id)
-        .exclude(status=Community.Status.ENDED)
-        .only("pk", "name")
-        .order_by("name")
-    )
-
-
-def programme_waves(programme: Programme) -> QuerySet[_s2_Wave]:
-    """The programme's waves for the survey index, each with its invited and answered
-    counts and number of responses, in a fixed number of queries."""
-    return (
-        _s2_Wave.objects.filter(programme=programme)
-        .select_related("questionnaire")
-        .annotate(
-            invited=Count("invitations", filter=_s2_Q(invitations__sent_at__isnull=False)),
-            answered=Count(
-                "invitations",
-                filter=_s2_Q(invitations__sent_at__isnull=False, invitations__answered=True),
-            ),
-        )
-        .order_by("-opens_on", "-pk")
-    )
-
-
-@_s2_dataclass
-class RateRow:
-    label: str
-    invited: int
-    answered: int
-    hidden: bool = False
-
-    @property
-    def percent(self) -> int | None:
-        """Whole percent, rounded half up (49.5 → 50)."""
-        if self.hidden or not self.invited:
-            return None
-        return (200 * self.answered + self.invited) // (2 * self.invited)
-
-
-@_s2_dataclass
-class WaveRates:
-    rows: list[RateRow]
-    overall: RateRow
-    not_sent: int
-    open_link_responses: int
-    responses: int
-
-
-def wave_response_rates(wave: _s2_Wave) -> WaveRates:
-    """Invited / answered per community and overall, from the invitations (three queries)."""
-    counts = list(
-        _s2_Invitation.objects.filter(wave=wave)
-        .values("community_id")
-        .annotate(
-            invited=Count("pk", filter=_s2_Q(sent_at__isnull=False)),
-            answered=Count("pk", filter=_s2_Q(sent_at__isnull=False, answered=True)),
-            not_sent=Count("pk", filter=_s2_Q(sent_at__isnull=True)),
-        )
-    )
-    names = dict(
-        Community.objects.filter(
-            _s2_Q(pk__in=[c["community_id"] for c in counts if c["community_id"]])
-            | _s2_Q(waves=wave)
-        ).values_list("pk", "name")
-    )
-    by_community = {c["community_id"]: c for c in counts}
-    rows = []
-    for pk, name in sorted(names.items(), key=lambda item: item[1]):
-        row = by_community.get(pk, {"invited": 0, "answered": 0})
-        rows.append(RateRow(label=name, invited=row["invited"], answered=row["answered"]))
-    if by_community.get(None, {}).get("invited"):
-        row = by_community[None]
-        rows.append(
-            RateRow(
-                label=_("Zonder gemeenschap (adressenlijst of lid van meer gemeenschappen)"),
-                invited=row["invited"],
-                answered=row["answered"],
-            )
-        )
-    _rates_suppress(rows)
-    invited = sum(r.invited for r in rows)
-    answered = sum(r.answered for r in rows)
-    responses = Response.objects.filter(wave=wave).count()
-    return WaveRates(
-        rows=rows,
-        overall=RateRow(label=_("Totaal"), invited=invited, answered=answered),
-        not_sent=sum(c["not_sent"] for c in counts),
-        open_link_responses=max(responses - answered, 0),
-        responses=responses,
-    )
-
-
-def _rates_suppress(rows: list[RateRow]) -> None:
-    """The same rule as small-group suppression of results (`results.groups_to_hide`), with
-    invitees as the group size, so both pages hide a group and its cover alike."""
-    hide = _s2_groups_to_hide({i: row.invited for i, row in enumerate(rows)}, RATE_MIN_INVITEES)
-    for i, row in enumerate(rows):
-        row.hidden = i in hide
-
-
-# --- Results and exports ----------------------------------------------------------------
-# The numbers themselves are computed in `results.py` (aggregation, rounding, suppression,
-# cache) and `exports.py`; these are the reads the results views start from.
-
-from .models import Wave as _s3_Wave  # noqa: E402
-
-
-def wave_for_results() -> QuerySet[_s3_Wave]:
-    """Waves with what the results page shows beside them (programme, threshold, questionnaire)
-    in one query."""
-    return _s3_Wave.objects.select_related("programme__rule_profile", "questionnaire")
-
-
-def waves_for_comparison(programme: Programme) -> list[_s3_Wave]:
-    """The programme's waves, oldest first: comparisons read from left to right in time."""
-    return list(
-        _s3_Wave.objects.filter(programme=programme)
-        .select_related("programme__rule_profile", "questionnaire")
-        .order_by("opens_on", "pk")
-    )
