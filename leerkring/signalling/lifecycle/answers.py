@@ -1,0 +1,121 @@
+"""Answers to the community: on one signal, or on a main issue (theme) for every signal
+linked to it. Every answer sets `last_feedback_at` and reaches the community by e-mail."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from leerkring.signalling.models import Escalation, Signal, SignalEvent, SignalResponse, SignalTheme
+from leerkring.signalling.selectors import venster_changed
+
+from .notifications import notify_answer
+from .transitions import (
+    Kind,
+    State,
+    actor_or_none,
+    event_add,
+    required_text,
+    signal_lock,
+    signal_sync,
+    theme_final,
+)
+
+
+def response_add(
+    signal: Signal,
+    *,
+    by,
+    text: str,
+    source: str,
+    escalation: Escalation | None = None,
+    notify: bool = True,
+) -> SignalResponse:
+    response = SignalResponse.objects.create(
+        signal=signal, escalation=escalation, source=source, text=text, author=actor_or_none(by)
+    )
+    signal.last_feedback_at = response.created_at
+    signal.save(update_fields=["last_feedback_at"])
+    event_add(
+        signal,
+        kind=Kind.RESPONSE,
+        by=by,
+        note=text,
+        data={"response": response.pk, "source": source},
+    )
+    if notify:
+        notify_answer([signal], response)
+    return response
+
+
+# --- Answers -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signal_respond(
+    *,
+    signal: Signal,
+    by,
+    text: str,
+    source: str,
+    escalation: Escalation | None = None,
+    notify: bool = True,
+) -> SignalResponse:
+    """An answer or progress update for the community; it does not change the state.
+    `notify=False` is for answers carried over from an imported sheet, which the community
+    received long ago."""
+    if source not in SignalResponse.Source.values:
+        raise ValidationError({"source": _("Onbekende afzender van het antwoord.")})
+    locked = signal_lock(signal)
+    if locked.state == State.DRAFT:
+        raise ValidationError(
+            _("Een concept is nog niet doorgegeven en kan geen antwoord krijgen.")
+        )
+    if escalation is not None and escalation.signal_id != locked.pk:
+        raise ValidationError({"escalation": _("Deze opschaling hoort bij een ander signaal.")})
+    body = required_text(text, field="text", message=_("Schrijf het antwoord."))
+    response = response_add(
+        locked, by=by, text=body, source=source, escalation=escalation, notify=notify
+    )
+    signal_sync(signal, locked)
+    return response
+
+
+@transaction.atomic
+def theme_respond(*, theme: SignalTheme, by, text: str, source: str) -> SignalResponse:
+    """One answer on a main issue reaches every community whose signals are linked to it
+    (also through themes merged into it)."""
+    if source not in SignalResponse.Source.values:
+        raise ValidationError({"source": _("Onbekende afzender van het antwoord.")})
+    body = required_text(text, field="text", message=_("Schrijf het antwoord."))
+    theme = theme_final(theme)
+    response = SignalResponse.objects.create(
+        theme=theme, source=source, text=body, author=actor_or_none(by)
+    )
+    signals = list(
+        Signal.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .filter(Q(theme=theme) | Q(theme__merged_into=theme))
+        .exclude(state=State.DRAFT)
+        .order_by("pk")
+    )
+    Signal.objects.filter(pk__in=[s.pk for s in signals]).update(
+        last_feedback_at=response.created_at
+    )
+    venster_changed()
+    SignalEvent.objects.bulk_create(
+        [
+            SignalEvent(
+                signal=s,
+                kind=Kind.RESPONSE,
+                note=body,
+                data={"response": response.pk, "source": source, "theme": theme.pk},
+                actor=actor_or_none(by),
+            )
+            for s in signals
+        ]
+    )
+    notify_answer(signals, response)
+    return response

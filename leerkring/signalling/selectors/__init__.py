@@ -1,0 +1,104 @@
+"""Reads of the signalling app, one module per page family. Every list is a fixed number of
+queries.
+
+- `venster`: the coordinator's overview, its filters, sorting, cached counts and theme groups,
+  and the feedback deadline every page shares
+- `themes`: main issues, their signals and answers
+- `lcc`: coordination meetings, their agenda and decisions
+- `system`: the system partners' inbox
+- `signals`: the signal page, its history, the community's panel, signals waiting for feedback
+- `similar`: similar signals and the answers written into the Excel export
+
+Callers use `from leerkring.signalling import selectors`; the names below are the public ones."""
+
+from .lcc import (
+    LCC_AGENDA_LIMIT,
+    coordination_meetings,
+    lcc_agenda_signals,
+    lcc_decisions,
+    previous_coordination_meeting,
+)
+from .signals import (
+    COMMUNITY_PANEL_LIMIT,
+    community_signals,
+    filter_waiting_for_feedback,
+    signal_for_page,
+    signal_history,
+    signal_is_waiting_for_feedback,
+    signals_waiting_for_feedback,
+)
+from .similar import export_answers, similar_scope, similar_signals_for
+from .system import signal_answers, system_inbox, system_signal
+from .themes import (
+    community_theme_responses,
+    merged_themes,
+    programme_themes,
+    theme_link_candidates,
+    theme_responses,
+    theme_signals,
+)
+from .venster import (
+    NO_THEME,
+    VENSTER_CACHE_SECONDS,
+    VENSTER_CLOSED_STATES,
+    VENSTER_SORTS,
+    VENSTER_STATES,
+    SegmentedRows,
+    feedback_deadline_days,
+    venster_base,
+    venster_cache_version,
+    venster_changed,
+    venster_communities,
+    venster_counts,
+    venster_filter,
+    venster_rows,
+    venster_signals,
+    venster_theme_groups,
+    venster_waiting_q,
+    waiting_for_feedback_q,
+)
+
+__all__ = [
+    "COMMUNITY_PANEL_LIMIT",
+    "LCC_AGENDA_LIMIT",
+    "NO_THEME",
+    "SegmentedRows",
+    "VENSTER_CACHE_SECONDS",
+    "VENSTER_CLOSED_STATES",
+    "VENSTER_SORTS",
+    "VENSTER_STATES",
+    "community_signals",
+    "community_theme_responses",
+    "coordination_meetings",
+    "export_answers",
+    "feedback_deadline_days",
+    "filter_waiting_for_feedback",
+    "lcc_agenda_signals",
+    "lcc_decisions",
+    "merged_themes",
+    "previous_coordination_meeting",
+    "programme_themes",
+    "signal_answers",
+    "signal_for_page",
+    "signal_history",
+    "signal_is_waiting_for_feedback",
+    "signals_waiting_for_feedback",
+    "similar_scope",
+    "similar_signals_for",
+    "system_inbox",
+    "system_signal",
+    "theme_link_candidates",
+    "theme_responses",
+    "theme_signals",
+    "venster_base",
+    "venster_cache_version",
+    "venster_changed",
+    "venster_communities",
+    "venster_counts",
+    "venster_filter",
+    "venster_rows",
+    "venster_signals",
+    "venster_theme_groups",
+    "venster_waiting_q",
+    "waiting_for_feedback_q",
+]

@@ -1,0 +1,103 @@
+"""Reads behind the signal page, the community's "Onze signalen" panel and the feedback
+deadline."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
+from django.utils import timezone
+
+from leerkring.communities.models import Community, Programme
+from leerkring.signalling.models import Signal, SignalEvent, SignalResponse
+
+from .venster import VENSTER_CLOSED_STATES, feedback_deadline_days, waiting_for_feedback_q
+
+
+def signal_for_page() -> QuerySet[Signal]:
+    """A signal with what its page shows beside it, in one query."""
+    return Signal.objects.select_related(
+        "community",
+        "community__programme",
+        "community__programme__rule_profile",
+        "meeting",
+        "theme",
+        "known_as",
+        "owner__person",
+        "passed_on_by__person",
+        "created_by__person",
+    )
+
+
+def signal_history(*, signal: Signal):
+    """The audit history ("Geschiedenis"), oldest first, with who acted."""
+    return SignalEvent.objects.filter(signal=signal).select_related("actor__person")
+
+
+def filter_waiting_for_feedback(
+    queryset: QuerySet[Signal], *, programme: Programme, now: datetime.datetime | None = None
+) -> QuerySet[Signal]:
+    """Narrow any signal queryset to those past the programme's feedback deadline."""
+    return queryset.filter(waiting_for_feedback_q(days=feedback_deadline_days(programme), now=now))
+
+
+def signals_waiting_for_feedback(
+    programme: Programme, *, now: datetime.datetime | None = None
+) -> QuerySet[Signal]:
+    """The programme's signals waiting for an answer past the deadline, longest waiting first."""
+    return filter_waiting_for_feedback(
+        Signal.objects.filter(community__programme=programme).select_related("community"),
+        programme=programme,
+        now=now,
+    ).order_by("passed_on_at", "pk")
+
+
+def signal_is_waiting_for_feedback(*, signal: Signal, now: datetime.datetime | None = None) -> bool:
+    if signal.state == Signal.State.DRAFT or signal.state in VENSTER_CLOSED_STATES:
+        return False
+    if signal.last_feedback_at is not None or signal.passed_on_at is None:
+        return False
+    days = feedback_deadline_days(signal.community.programme)
+    return signal.passed_on_at < (now or timezone.now()) - datetime.timedelta(days=days)
+
+
+COMMUNITY_PANEL_LIMIT = 50
+
+
+def community_signals(*, community: Community, limit: int = COMMUNITY_PANEL_LIMIT) -> dict:
+    """The community's own signals for "Onze signalen": each with its state and every answer
+    it got — on the signal, and on the theme it is linked to. Three queries, whatever the
+    number of signals or answers."""
+    days = feedback_deadline_days(community.programme)
+    signals = list(
+        Signal.objects.filter(community=community)
+        .select_related("theme")
+        .annotate(
+            waiting=Case(
+                When(waiting_for_feedback_q(days=days), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=SignalResponse.objects.order_by("created_at", "pk"),
+                to_attr="own_answers",
+            )
+        )
+        .order_by("-raised_on", "-pk")[: limit + 1]
+    )
+    more = len(signals) > limit
+    signals = signals[:limit]
+    theme_ids = {s.theme_id for s in signals if s.theme_id}
+    by_theme: dict[int, list[SignalResponse]] = {}
+    if theme_ids:
+        for response in SignalResponse.objects.filter(theme_id__in=theme_ids).order_by(
+            "created_at", "pk"
+        ):
+            by_theme.setdefault(response.theme_id, []).append(response)
+    for signal in signals:
+        answers = list(signal.own_answers) + by_theme.get(signal.theme_id, [])
+        signal.answers = sorted(answers, key=lambda r: (r.created_at, r.pk))
+    return {"signals": signals, "more": more, "deadline_days": days}

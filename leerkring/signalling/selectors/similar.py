@@ -1,0 +1,59 @@
+"""Reads for similar signals and the answers written into the Excel export."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from leerkring.communities.models import Community, Programme
+from leerkring.communities.permissions import access_for
+from leerkring.signalling import permissions, similarity
+from leerkring.signalling.models import Signal, SignalResponse
+
+
+def similar_scope(user, programme: Programme, community: Community | None = None) -> Q | None:
+    """The signals this visitor may be shown as look-alikes (`permissions.can_suggest_similar`
+    says whether they may ask at all).
+
+    Coordinators, and the leads and facilitators who consult the venster, see the programme's
+    passed-on signals; a plain member sees only their own communities' signals. A member also
+    sees the drafts of their community: a colleague may have raised the same thing already.
+    """
+    if not permissions.can_suggest_similar(user, programme, community):
+        return None
+    member_of = {
+        pk for pk in access_for(user).community_roles if community is None or pk == community.pk
+    }
+    own = Q(community_id__in=member_of, community__programme=programme)
+    if permissions.can_view_venster(user, programme):
+        passed_on = Q(community__programme=programme) & ~Q(state=Signal.State.DRAFT)
+        return passed_on | own if member_of else passed_on
+    return own
+
+
+def similar_signals_for(
+    *,
+    user,
+    programme: Programme,
+    text: str,
+    title: str = "",
+    community: Community | None = None,
+    exclude_pk: int | None = None,
+) -> list[Signal]:
+    scope = similar_scope(user, programme, community)
+    if scope is None:
+        return []
+    return similarity.similar_signals(title=title, text=text, scope=scope, exclude_pk=exclude_pk)
+
+
+def export_answers(*, signals: QuerySet[Signal]) -> dict[int, str]:
+    """The latest answer given on each of these signals, in one query: the export's "Antwoord"
+    column (what the community was told last)."""
+    answers: dict[int, str] = {}
+    rows = (
+        SignalResponse.objects.filter(signal__in=signals.order_by().values("pk"))
+        .order_by("signal_id", "created_at", "pk")
+        .values_list("signal_id", "text")
+    )
+    for signal_id, text in rows.iterator(chunk_size=5000):
+        answers[signal_id] = text
+    return answers

@@ -1,0 +1,379 @@
+"""Reads behind the venster, the coordinator's overview of a programme's signals. Every list
+is a fixed number of queries: related rows come with select_related, counts come from one
+grouped aggregate.
+
+The counts per state and the theme groups read every signal under the filters (~50-80 ms at
+national scale). They are overview figures, so they are cached for a minute, keyed on the
+programme, the filters and a version that every change to a signal bumps
+(`venster_changed`, called by the lifecycle): a change shows at once, the passing of time
+(a signal crossing its feedback deadline) within a minute."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from leerkring.communities.models import Community, Programme
+from leerkring.meetings.topics import SolutionLevel
+from leerkring.signalling import search as signal_search
+from leerkring.signalling.models import Signal
+
+VENSTER_CLOSED_STATES = (Signal.State.RESOLVED, Signal.State.NO_FOLLOW_UP)
+VENSTER_STATES = [s for s in Signal.State if s != Signal.State.DRAFT]
+NO_THEME = "none"
+
+_LEVEL_ORDER = Case(
+    *[When(solution_level=level, then=Value(i)) for i, level in enumerate(SolutionLevel.values)],
+    default=Value(len(SolutionLevel.values)),
+    output_field=IntegerField(),
+)
+_STATE_ORDER = Case(
+    *[When(state=state, then=Value(i)) for i, state in enumerate(Signal.State.values)],
+    default=Value(len(Signal.State.values)),
+    output_field=IntegerField(),
+)
+#: Sort keys of the venster (``?sort=level`` or ``?sort=-level``) and what they order by.
+VENSTER_SORTS: dict[str, list] = {
+    "date": ["raised_on"],
+    "subject": ["title"],
+    "level": [_LEVEL_ORDER],
+    "state": [_STATE_ORDER],
+    "community": ["community__name"],
+}
+
+
+def feedback_deadline_days(programme: Programme) -> int:
+    try:
+        return programme.rule_profile.signal_feedback_days
+    except Programme.rule_profile.RelatedObjectDoesNotExist:
+        return 42
+
+
+def venster_waiting_q(programme: Programme, *, now: datetime.datetime | None = None) -> Q:
+    """Waiting for feedback past the programme's deadline (`waiting_for_feedback_q`, below,
+    is the one definition the venster, the panel and the digest share)."""
+    return waiting_for_feedback_q(days=feedback_deadline_days(programme), now=now)
+
+
+def venster_base(*, programme: Programme) -> QuerySet[Signal]:
+    """Every passed-on signal of the programme (drafts never leave the community)."""
+    return Signal.objects.filter(community__programme=programme).exclude(state=Signal.State.DRAFT)
+
+
+def venster_filter(
+    queryset: QuerySet[Signal],
+    *,
+    programme: Programme,
+    state: str = "",
+    theme: str = "",
+    topic_category: str = "",
+    solution_level: str = "",
+    community: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    waiting: bool = False,
+    q: str = "",
+    now: datetime.datetime | None = None,
+    **_ignored,
+) -> QuerySet[Signal]:
+    if state:
+        queryset = queryset.filter(state=state)
+    if theme == NO_THEME:
+        queryset = queryset.filter(theme__isnull=True)
+    elif theme:
+        queryset = queryset.filter(theme_id=int(theme))
+    if topic_category:
+        queryset = queryset.filter(topic_category=topic_category)
+    if solution_level:
+        queryset = queryset.filter(solution_level=solution_level)
+    if community:
+        queryset = queryset.filter(community_id=community)
+    if date_from:
+        queryset = queryset.filter(raised_on__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(raised_on__lte=date_to)
+    if waiting:
+        queryset = queryset.filter(venster_waiting_q(programme, now=now))
+    if q:
+        queryset = signal_search.signals_search(queryset, q)
+    return queryset
+
+
+def venster_signals(
+    *,
+    programme: Programme,
+    sort: str = "",
+    group_by_theme: bool = False,
+    now: datetime.datetime | None = None,
+    **filters,
+) -> QuerySet[Signal]:
+    """The venster's rows. Without a chosen sort, signals waiting for feedback come first
+    (issue §4), then the best search match, then the newest."""
+    queryset = venster_filter(
+        venster_base(programme=programme), programme=programme, now=now, **filters
+    )
+    queryset = queryset.select_related("community", "theme").annotate(
+        waiting=Case(
+            When(venster_waiting_q(programme, now=now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    head, tail = _venster_order(sort=sort, group_by_theme=group_by_theme, q=filters.get("q", ""))
+    return queryset.order_by(*head, *tail)
+
+
+def _venster_order(*, sort: str, group_by_theme: bool, q: str) -> tuple[list, list]:
+    """The venster's order in two parts: the grouping head (theme, then waiting first when no
+    sort is chosen) and the tail that orders the rows within one group."""
+    key = sort.lstrip("-")
+    head: list = []
+    tail: list = []
+    if group_by_theme:
+        head += [_nulls_last("theme__title"), "theme_id"]
+    if key in VENSTER_SORTS:
+        descending = sort.startswith("-")
+        tail += [
+            (f"-{e}" if isinstance(e, str) else e.desc())
+            if descending
+            else (e if isinstance(e, str) else e.asc())
+            for e in VENSTER_SORTS[key]
+        ]
+    else:
+        head.append("-waiting")
+        if q and signal_search.query_words(q):
+            tail.append("-search_rank")
+        tail.append("-raised_on")
+    return head, [*tail, "-pk"]
+
+
+def _nulls_last(field: str):
+    return F(field).asc(nulls_last=True)
+
+
+class SegmentedRows:
+    """The venster's rows for the paginator, cut from segments.
+
+    Waiting-first (and grouped by theme) is an order no index can serve: PostgreSQL would sort
+    every matching signal — ~73,000 at national scale — to show 50. The cached counts already
+    say how many rows each segment (a theme, waiting or not) holds, so a page is cut from the
+    segments it overlaps, each in an order an index serves (newest first): the first and the
+    last segment by OFFSET/LIMIT, the ones wholly inside the page in full. One query a page,
+    wherever its bounds fall: the pieces' ids in one UNION ALL subquery, and the rows for those
+    ids (at most a page) sorted in the venster's full order."""
+
+    def __init__(self, queryset: QuerySet[Signal], segments: list[tuple[Q, int]], tail: list):
+        self.queryset = queryset
+        self.segments = [(condition, size) for condition, size in segments if size > 0]
+        self.tail = tail
+
+    def count(self) -> int:
+        return sum(size for _condition, size in self.segments)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Signal]:
+        if not isinstance(index, slice):
+            raise TypeError("SegmentedRows can only be sliced.")
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        parts = []  # (condition, low, high) of every segment the slice overlaps
+        offset = 0
+        for condition, size in self.segments:
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                parts.append((condition, low, high, high - low == size))
+            offset += size
+            if offset >= stop:
+                break
+        if not parts:
+            return []
+        whole = Q()
+        pieces = []
+        for condition, low, high, complete in parts:
+            if complete:
+                whole |= condition
+            else:
+                pieces.append(self.queryset.filter(condition).order_by(*self.tail)[low:high])
+        if whole:
+            pieces.append(self.queryset.filter(whole).order_by())
+        selects, params = [], []
+        for number, piece in enumerate(pieces):
+            sql, piece_params = piece.values(piece_id=F("pk")).query.sql_with_params()
+            selects.append(f"SELECT piece_id FROM ({sql}) AS piece{number}")  # noqa: S608
+            params.extend(piece_params)
+        ids = RawSQL(" UNION ALL ".join(selects), params)  # noqa: S611 - compiled by Django
+        return list(self.queryset.filter(pk__in=ids))
+
+
+def venster_rows(
+    *,
+    programme: Programme,
+    counts: dict,
+    sort: str = "",
+    group_by_theme: bool = False,
+    groups: list[dict] | None = None,
+    defer: tuple[str, ...] = (),
+    **filters,
+) -> QuerySet[Signal] | SegmentedRows:
+    """The rows of the venster page in `venster_signals`' order, cut into segments whose sizes
+    the (cached) `counts` and theme `groups` give; a chosen sort without grouping is one plain
+    query. Waiting is judged at the moment the counts were taken, so rows and counts agree."""
+    now = counts["as_of"]
+    queryset = venster_signals(
+        programme=programme, sort=sort, group_by_theme=group_by_theme, now=now, **filters
+    ).defer(*defer)
+    key = sort.lstrip("-")
+    if key in VENSTER_SORTS and not group_by_theme:
+        return queryset
+    _head, tail = _venster_order(sort=sort, group_by_theme=group_by_theme, q=filters.get("q", ""))
+    waiting = venster_waiting_q(programme, now=now)
+    if group_by_theme:
+        segments = []
+        for group in groups if groups is not None else []:
+            theme = (
+                Q(theme__isnull=True)
+                if group["theme_id"] is None
+                else Q(theme_id=group["theme_id"])
+            )
+            if key in VENSTER_SORTS:
+                segments.append((theme, group["signals"]))
+            else:
+                segments.append((theme & waiting, group["waiting"]))
+                segments.append((theme & ~waiting, group["signals"] - group["waiting"]))
+    else:
+        waiting_count = counts["waiting_in_state"]
+        segments = [(waiting, waiting_count), (~waiting, counts["matching"] - waiting_count)]
+    return SegmentedRows(queryset, segments, tail)
+
+
+VENSTER_CACHE_SECONDS = 60
+_VERSION_KEY = "signalling:venster:version"
+
+
+def venster_cache_version() -> int:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(_VERSION_KEY, 0)
+    return version
+
+
+def _bump_version() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # never set, or evicted: start from a value no old key used
+        cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def venster_changed() -> None:
+    """Make the venster's cached figures stale: now (a database cache then rolls back with the
+    transaction) and again after commit (so no request in between caches the old figures)."""
+    _bump_version()
+    transaction.on_commit(_bump_version)
+
+
+def _cache_key(kind: str, programme: Programme, filters: dict) -> str:
+    described = repr(sorted((k, str(v)) for k, v in filters.items() if v not in ("", None)))
+    digest = hashlib.sha256(described.encode()).hexdigest()[:24]
+    return f"signalling:venster:{kind}:{programme.pk}:{venster_cache_version()}:{digest}"
+
+
+def venster_counts(*, programme: Programme, **filters) -> dict:
+    """How many signals per state under the current filters (leaving out the state filter, so
+    every state's count stays visible), plus the number waiting — one query, cached for a
+    minute. `as_of` is the moment "waiting" was judged; `matching` and `waiting_in_state`
+    count under the state filter too."""
+    state = filters.get("state", "")
+    key = _cache_key("counts", programme, {k: v for k, v in filters.items() if k != "state"})
+    cached = cache.get(key)
+    if cached is None:
+        now = timezone.now()
+        rest = {k: v for k, v in filters.items() if k != "state"}
+        queryset = venster_filter(
+            venster_base(programme=programme), programme=programme, now=now, **rest
+        )
+        waiting = venster_waiting_q(programme, now=now)
+        aggregates = {}
+        for value in Signal.State.values:
+            aggregates[f"state_{value}"] = Count("pk", filter=Q(state=value))
+            aggregates[f"waiting_{value}"] = Count("pk", filter=Q(state=value) & waiting)
+        aggregates["waiting"] = Count("pk", filter=waiting)
+        aggregates["total"] = Count("pk")
+        cached = {"row": queryset.order_by().aggregate(**aggregates), "as_of": now}
+        cache.set(key, cached, VENSTER_CACHE_SECONDS)
+    row = cached["row"]
+    return {
+        "total": row["total"],
+        "waiting": row["waiting"],
+        "matching": row.get(f"state_{state}", 0) if state else row["total"],
+        "waiting_in_state": row.get(f"waiting_{state}", 0) if state else row["waiting"],
+        "as_of": cached["as_of"],
+        "states": [
+            {"state": value, "label": value.label, "count": row[f"state_{value}"]}
+            for value in VENSTER_STATES
+        ],
+    }
+
+
+def venster_theme_groups(
+    *, programme: Programme, now: datetime.datetime | None = None, **filters
+) -> list[dict]:
+    """Per theme under the current filters: signals, communities, waiting — one query, cached
+    for a minute. Pass the counts' `as_of` as `now`, so both judge "waiting" alike."""
+    key = _cache_key("groups", programme, {**filters, "now": now})
+    groups = cache.get(key)
+    if groups is None:
+        queryset = venster_filter(
+            venster_base(programme=programme), programme=programme, now=now, **filters
+        )
+        groups = list(
+            queryset.order_by()
+            .values("theme_id", "theme__title")
+            .annotate(
+                signals=Count("pk"),
+                communities=Count("community_id", distinct=True),
+                waiting=Count("pk", filter=venster_waiting_q(programme, now=now)),
+                latest=Max("raised_on"),
+            )
+            .order_by(_nulls_last("theme__title"), "theme_id")
+        )
+        cache.set(key, groups, VENSTER_CACHE_SECONDS)
+    return groups
+
+
+def venster_communities(*, programme: Programme) -> list[tuple[int, str]]:
+    return list(
+        Community.objects.filter(programme=programme).order_by("name").values_list("pk", "name")
+    )
+
+
+def waiting_for_feedback_q(*, days: int, now: datetime.datetime | None = None) -> Q:
+    """Passed on longer than `days` ago, not closed, and no answer reached the community yet.
+
+    Every step that ends or hands back a signal (resolved, back to community, no follow-up)
+    writes an answer, so those never wait; a progress update ends the wait too."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
+    return Q(passed_on_at__lt=cutoff, last_feedback_at__isnull=True) & ~Q(
+        state__in=(Signal.State.DRAFT, *VENSTER_CLOSED_STATES)
+    )
