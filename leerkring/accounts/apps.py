@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "leerkring.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Signal receivers: the session clock starts at sign-in; failed sign-ins are counted.
+        from . import middleware, throttle  # noqa: F401

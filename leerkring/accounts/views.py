@@ -6,6 +6,8 @@ service in `accounts.services`.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +27,7 @@ from leerkring.communities import permissions
 from leerkring.communities.models import Membership, Programme
 from leerkring.communities.views.members import community_to_manage
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .forms import (
     InvitationAcceptForm,
     MemberInviteForm,
@@ -43,10 +45,30 @@ _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # --- Signing in and out ------------------------------------------------------------------
 
 
+def _sign_in_refused(request: HttpRequest, refusal: throttle.Refusal) -> HttpResponse:
+    """The same page as django-axes' lock-out, whatever address was typed."""
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {
+            "failure_limit": refusal.limit.failures,
+            "cooloff_timedelta": timedelta(minutes=refusal.retry_minutes),
+        },
+        status=429,
+    )
+
+
 class LoginView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Refused before the password is even checked, so a refused client learns nothing.
+        refusal = throttle.refusal(request, request.POST.get("username"))
+        if refusal is not None:
+            return _sign_in_refused(request, refusal)
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -92,6 +114,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # The lockout page tells people to reset their password; with a new password they
         # should not have to wait out the cool-off as well.
         axes_reset(username=form.user.email)
+        throttle.forget_account(form.user.email)
         return response
 
 

@@ -142,7 +142,7 @@ def test_it_checks_the_chosen_password(client, world, django_capture_on_commit_c
     too_short = accept(client, path, password="kort")
     assert too_short.status_code == 200
     assert too_short.context["form"].errors["new_password1"] == [
-        "Dit wachtwoord is te kort. Gebruik minstens 10 tekens."
+        "Dit wachtwoord is te kort. Gebruik minstens 12 tekens."
     ]
 
     like_email = accept(client, path, password="nieuw@taalschool.nl")

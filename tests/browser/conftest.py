@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = os.environ.get("LEERKRING_CHROMIUM", "/usr/bin/chromium")
 # Chromium as root needs --no-sandbox; the rest keeps it from calling out of a closed network.
@@ -52,9 +52,21 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def is_csp_violation(message: ConsoleMessage) -> bool:
+    """Chromium reports every blocked script, style, frame or form as a console error that
+    names the Content Security Policy."""
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    """A fresh browser profile per test, speaking Dutch like the product's users."""
+def csp_violations() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, csp_violations: list[str]) -> Iterator[Page]:
+    """A fresh browser profile per test, speaking Dutch like the product's users. Whatever the
+    journey does, no page may break the Content-Security-Policy."""
     context = browser.new_context(
         base_url=live_server.url,
         locale="nl-NL",
@@ -63,5 +75,14 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{page.url}: {message.text}")
+            if is_csp_violation(message)
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)

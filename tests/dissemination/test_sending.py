@@ -250,3 +250,11 @@ def test_the_preview_is_the_email_as_subscribers_get_it(world, draft, client):
     body_start = rendered.html.index("<h1")
     assert rendered.html[body_start:] in html
     assert IssueItem.objects.filter(issue=draft).count() == 1
+
+
+def test_the_preview_allows_the_emails_inline_styles_and_no_script(world, draft, client):
+    client.force_login(world.coordinator)
+    response = client.get(reverse("dissemination:issue_preview", args=[draft.pk]))
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy
+    assert "script-src 'none'" in policy

@@ -7,6 +7,7 @@ in; a public one is open to everyone. Drafts are for their editors only.
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -397,6 +398,9 @@ def issue_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+# The e-mail's CSS is inlined into style attributes, as mail programs need; this one page allows
+# inline styles, and no script at all.
+@csp_replace({"style-src": ["'unsafe-inline'"], "script-src": ["'none'"]})
 def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The e-mail itself, as subscribers will get it (with its CSS inlined), under a bar that
     says it is a preview."""
