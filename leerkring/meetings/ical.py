@@ -142,16 +142,22 @@ def meeting_event(
 def meeting_ics(
     meeting: Meeting, *, method: str, attendee_email: str | None = None, attendee_name: str = ""
 ) -> bytes:
-    """A single-event calendar for an e-mail or a download. METHOD:CANCEL always carries
-    STATUS:CANCELLED; a download of a cancelled meeting is a cancellation too, so importing it
-    removes the event instead of adding it."""
-    if meeting.status == Meeting.Status.CANCELLED:
+    """A single-event calendar. RFC 5546 §3.2 fixes who is named: a REQUEST or CANCEL is a
+    message to an attendee (an invitation e-mail, one per member) and must name them; a
+    PUBLISH (a download, a feed) names nobody. An invitation for a cancelled meeting is a
+    CANCEL; a download of one is a PUBLISH with STATUS:CANCELLED, which a calendar that has
+    the event shows as cancelled."""
+    if method == PUBLISH and attendee_email:
+        raise ValueError("A PUBLISH names no attendee (RFC 5546 §3.2.1).")
+    if method in (REQUEST, CANCEL) and not attendee_email:
+        raise ValueError(f"A {method} names its attendee (RFC 5546 §3.2).")
+    if method == REQUEST and meeting.status == Meeting.Status.CANCELLED:
         method = CANCEL
     calendar = _calendar(method)
     calendar.add_component(
         meeting_event(
             meeting,
-            cancelled=method == CANCEL,
+            cancelled=method == CANCEL or meeting.status == Meeting.Status.CANCELLED,
             attendee_email=attendee_email,
             attendee_name=attendee_name,
         )

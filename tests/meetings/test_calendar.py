@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from leerkring.meetings import ical, selectors, services
@@ -40,24 +41,57 @@ def test_members_download_the_meeting_as_ics(client, world, meeting):
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     (event,) = calendar.events
-    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(calendar["METHOD"]) == "PUBLISH"
     assert str(event["UID"]) == f"{meeting.ical_uid}@leerkring"
     assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
 
 
-def test_a_cancelled_meeting_downloads_as_a_cancellation(client, world, meeting):
+def test_a_download_is_published_to_nobody_in_particular(client, world, meeting):
+    """RFC 5546 §3.2.1: a PUBLISH has an organizer and no attendees. Read by a second,
+    independent parser as well."""
+    client.force_login(world.participant)
+    content = client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content
+    (event,) = Calendar.from_ical(content).events
+    assert "ATTENDEE" not in event
+    assert str(event["ORGANIZER"]).startswith("mailto:")
+    parsed = IcsCalendarStream.calendar_from_ics(content.decode())
+    assert parsed.method == "PUBLISH"
+    (other,) = parsed.events
+    assert other.uid == ical.meeting_uid(meeting)
+    assert other.attendees == []
+    assert other.organizer is not None
+    assert other.dtstart == meeting.starts_at
+
+
+def test_a_cancelled_meeting_downloads_as_cancelled(client, world, meeting):
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancel_reason = "Te weinig aanmeldingen"
     meeting.ical_sequence = 2
     meeting.save()
     client.force_login(world.lead)
-    calendar = Calendar.from_ical(
-        client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content
-    )
+    content = client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content
+    calendar = Calendar.from_ical(content)
     (event,) = calendar.events
-    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(calendar["METHOD"]) == "PUBLISH"
     assert str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == 2
+    assert "Te weinig aanmeldingen" in str(event["DESCRIPTION"])
+    assert "ATTENDEE" not in event
+    assert IcsCalendarStream.calendar_from_ics(content.decode()).method == "PUBLISH"
+
+
+def test_an_invitation_names_its_attendee_and_a_download_does_not(world, meeting):
+    with pytest.raises(ValueError):
+        ical.meeting_ics(meeting, method=ical.REQUEST)
+    with pytest.raises(ValueError):
+        ical.meeting_ics(meeting, method=ical.CANCEL)
+    with pytest.raises(ValueError):
+        ical.meeting_ics(meeting, method=ical.PUBLISH, attendee_email="a@example.nl")
+    content = ical.meeting_ics(meeting, method=ical.REQUEST, attendee_email="a@example.nl")
+    parsed = IcsCalendarStream.calendar_from_ics(content.decode())
+    assert parsed.method == "REQUEST"
+    (event,) = parsed.events
+    assert [attendee.uri for attendee in event.attendees] == ["mailto:a@example.nl"]
 
 
 @pytest.mark.parametrize("visitor", ["sibling_member", "coordinator", "system_partner"])
@@ -78,7 +112,7 @@ def test_summer_and_winter_meetings_keep_their_local_time(world):
         ends_at=datetime.datetime(2031, 12, 1, 17, 0, tzinfo=AMSTERDAM),
     )
     for meeting in (summer, winter):
-        text = ical.meeting_ics(meeting, method=ical.REQUEST).decode()
+        text = ical.meeting_ics(meeting, method=ical.PUBLISH).decode()
         assert "DTSTART;TZID=Europe/Amsterdam:" in text
         assert re.search(r"DTSTART;TZID=Europe/Amsterdam:\d{8}T140000", text)
         calendar = Calendar.from_ical(text)
@@ -93,7 +127,7 @@ def test_an_online_meeting_carries_its_link(world):
         format=Meeting.Format.ONLINE,
         online_url="https://meet.example.nl/cop",
     )
-    (event,) = Calendar.from_ical(ical.meeting_ics(meeting, method=ical.REQUEST)).events
+    (event,) = Calendar.from_ical(ical.meeting_ics(meeting, method=ical.PUBLISH)).events
     assert str(event["LOCATION"]) == "https://meet.example.nl/cop"
     assert "https://meet.example.nl/cop" in str(event["DESCRIPTION"])
 

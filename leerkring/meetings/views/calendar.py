@@ -154,10 +154,10 @@ def rsvp_token(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    """One meeting for one's own calendar. A cancelled meeting downloads as a cancellation,
-    which removes it from a calendar that has it."""
+    """One meeting for one's own calendar, published (METHOD:PUBLISH): a download is not an
+    invitation to anyone. A cancelled meeting downloads with STATUS:CANCELLED."""
     meeting = _meeting(request, pk, permissions.can_download_meeting_ics)
-    content = ical.meeting_ics(meeting, method=ical.REQUEST)
+    content = ical.meeting_ics(meeting, method=ical.PUBLISH)
     return _ics_response(content, f"bijeenkomst-{meeting.pk}.ics")
 
 
