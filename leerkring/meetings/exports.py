@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
+from docx.oxml.ns import qn
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
@@ -31,6 +32,10 @@ from leerkring.core.markdown import clean_text, markdown_to_blocks
 from .models import Agreement, Meeting
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: The language Word checks spelling in, and the one the file says it is written in.
+DOCX_LANGUAGE = "nl-NL"
+#: Who made the file: the application (a person's name would travel with every copy).
+DOCX_AUTHOR = "Leerkring"
 
 _FONT = "LeerkringSans"
 _FONT_BOLD = "LeerkringSans-Bold"
@@ -126,10 +131,41 @@ def _sections(context: dict) -> list[tuple[str, list[tuple[str, str]]]]:
 # --- DOCX --------------------------------------------------------------------------------
 
 
+def _docx_dutch(document) -> None:
+    """Dutch as the proofing language: python-docx's template says en-US in its default run
+    properties and theme, so Word would underline every Dutch word."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    language = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    language.set(qn("w:val"), DOCX_LANGUAGE)
+    language.set(qn("w:eastAsia"), DOCX_LANGUAGE)
+    theme = document.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), DOCX_LANGUAGE)
+
+
+def _docx_properties(document, *, title: str, subject: str) -> None:
+    """Honest core properties: python-docx's template carries "python-docx" as author and a
+    creation date in 2013."""
+    now = timezone.now().replace(microsecond=0)
+    properties = document.core_properties
+    properties.title = title
+    properties.subject = subject
+    properties.author = DOCX_AUTHOR
+    properties.last_modified_by = DOCX_AUTHOR
+    properties.comments = ""
+    properties.keywords = ""
+    properties.category = ""
+    properties.language = DOCX_LANGUAGE
+    properties.created = now
+    properties.modified = now
+    properties.revision = 1
+
+
 def minutes_docx(context: dict) -> bytes:
     document = Document()
     meeting: Meeting = context["meeting"]
-    document.core_properties.title = _title(meeting)
+    _docx_dutch(document)
+    _docx_properties(document, title=_title(meeting), subject=clean_text(meeting.community.name))
     document.add_heading(_title(meeting), level=0)
     for label, value in _facts(context):
         paragraph = document.add_paragraph()

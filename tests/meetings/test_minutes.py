@@ -140,6 +140,27 @@ def test_the_docx_opens_and_carries_minutes_lessons_and_agreements(client, world
     assert any(text.startswith("Aanwezig:") for text in texts)
 
 
+def test_the_docx_is_dutch_and_says_honestly_who_made_it_and_when(client, world, written_meeting):
+    """Word checks spelling in the document's language (docDefaults and theme), and shows the
+    core properties under File > Info."""
+    client.force_login(world.participant)
+    before = timezone.now().replace(microsecond=0)
+    response = client.get(reverse("meetings:minutes_docx", args=[written_meeting.pk]))
+    document = docx.Document(io.BytesIO(response.content))
+    properties = document.core_properties
+    assert properties.title == "Verslag CoP Achterhoek"
+    assert properties.author == "Leerkring"
+    assert properties.author != "python-docx"
+    assert properties.language == "nl-NL"
+    assert properties.comments == ""
+    assert properties.created >= before
+    assert properties.modified == properties.created
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    languages = [element.get(f"{w}val") for element in document.styles.element.iter(f"{w}lang")]
+    assert languages == ["nl-NL"]
+    assert document.settings.element.find(f"{w}themeFontLang").get(f"{w}val") == "nl-NL"
+
+
 def test_the_pdf_is_a_pdf_with_dutch_characters(client, world, written_meeting):
     client.force_login(world.facilitator)
     response = client.get(reverse("meetings:minutes_pdf", args=[written_meeting.pk]))
