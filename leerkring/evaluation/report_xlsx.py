@@ -1,35 +1,22 @@
 """A report as XLSX: the tables beneath its charts, one sheet per table, so an evaluator can
-make their own charts or combine periods. Text that a spreadsheet would run as a formula (a
-signal or product title starting with "=") is made inert with a leading apostrophe, as in the
-survey exports."""
+make their own charts or combine periods. Dates are date cells and numbers number cells; text
+that a spreadsheet would run as a formula (a signal or product title starting with "=") is a
+text cell (`core.spreadsheets.xlsx_cell`)."""
 
 from __future__ import annotations
 
+import datetime
 import io
-from collections.abc import Iterable
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
-from leerkring.core.spreadsheets import cell_safe
+from leerkring.core.spreadsheets import xlsx_row
 
 from .reports import Report, Row
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return cell_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
-def _date(value) -> str:
-    return formats.date_format(value, "Y-m-d")
 
 
 def _rows(rows: list[Row], label: str) -> tuple[list[str], list[list[Any]]]:
@@ -47,9 +34,9 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]
                 [_("Rapportage"), report.title],
                 [_("Programma"), report.programme],
                 *([[_("Gemeenschap"), report.community]] if report.community else []),
-                [_("Van"), _date(report.period.start)],
-                [_("Tot en met"), _date(report.period.end)],
-                [_("Gemaakt op"), _date(report.made_on)],
+                [_("Van"), report.period.start],
+                [_("Tot en met"), report.period.end],
+                [_("Gemaakt op"), report.made_on],
                 [_("Bijeenkomsten gehouden"), out.meetings_held],
                 [_("Waarvan fysiek"), out.meetings_physical],
                 [_("Gemiddeld aantal aanwezigen"), out.attendance_average or None],
@@ -68,9 +55,7 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]
         (_("Bijeenkomsten per maand"), *_rows(out.meetings_by_month, _("Maand"))),
     ]
     if report.kind == "community":
-        tables.append(
-            (_("Data bijeenkomsten"), [_("Datum")], [[_date(day)] for day in out.meeting_dates])
-        )
+        tables.append((_("Data bijeenkomsten"), [_("Datum")], [[day] for day in out.meeting_dates]))
     tables += [
         (_("Werkvormen"), *_rows(out.work_forms, _("Werkvorm"))),
         (_("Onderwerpen"), *_rows(out.topics, _("Onderwerpcategorie"))),
@@ -144,7 +129,7 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]
                 _("Datum"),
             ],
             [
-                [s.title, s.excerpt, s.level, ", ".join(s.tags), s.community, _date(s.told_on)]
+                [s.title, s.excerpt, s.level, ", ".join(s.tags), s.community, s.told_on]
                 for s in outcome.stories
             ],
         ),
@@ -162,7 +147,7 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]
                     s.title,
                     s.community,
                     s.state,
-                    _date(s.escalated_on),
+                    s.escalated_on,
                     _("ja") if s.answered else _("nee"),
                 ]
                 for s in impact.system_signals
@@ -172,7 +157,7 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]
             _("Gebruik buiten"),
             [_("Product"), _("Soort"), _("Keer gedeeld"), _("Waar"), _("Laatst gedeeld")],
             [
-                [p.title, p.kind, p.uses, p.channels, _date(p.last_shared_on)]
+                [p.title, p.kind, p.uses, p.channels, p.last_shared_on]
                 for p in impact.products_beyond
             ],
         ),
@@ -237,25 +222,26 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    bold = Font(bold=True)
     taken: set[str] = set()
     for title, header, rows in report_tables(report):
         sheet = workbook.create_sheet(_sheet_title(title, taken))
-        sheet.append([_clean(value) for value in header])
-        for cell in sheet[1]:
-            cell.font = bold
+        sheet.append(xlsx_row(sheet, header, bold=True))
         sheet.freeze_panes = "A2"
-        _append(sheet, rows)
+        for row in rows:
+            sheet.append(xlsx_row(sheet, row))
         for column, value in zip(sheet.columns, header, strict=False):
-            width = max([len(str(value))] + [len(str(c.value or "")) for c in column][:200])
+            width = max([len(str(value))] + [len(_shown(c.value)) for c in column][:200])
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
     workbook.properties.title = report.title
     workbook.properties.creator = "Leerkring"
+    workbook.properties.language = "nl-NL"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _append(sheet, rows: Iterable[list[Any]]) -> None:
-    for row in rows:
-        sheet.append([_clean(value) for value in row])
+def _shown(value: Any) -> str:
+    """About what the cell shows, for the column's width (a date as dd-mm-yyyy)."""
+    if isinstance(value, datetime.date):
+        return "00-00-0000"
+    return "" if value is None else str(value)

@@ -19,8 +19,9 @@ so), because an old venster's grouping is exactly what the coordinator wants to 
 Export: `export_workbook` writes the filtered venster rows with readable Dutch column names in
 openpyxl's write-only mode, so 100,000 rows stream without a worksheet in memory. The same
 headings are recognised by the import, so an export imported again gives the same signals.
-Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
-return) get a leading apostrophe.
+Dates are date cells; text that a spreadsheet would run as a formula (starting with = + - @, or
+a tab or carriage return) is stored as text (`core.spreadsheets.xlsx_cell`), and the import
+still takes off the apostrophe that a CSV export or an older file put in front of such text.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from leerkring.communities.models import Community, Programme
-from leerkring.core.spreadsheets import FORMULA_STARTS, cell_safe
+from leerkring.core.spreadsheets import FORMULA_STARTS, xlsx_row
 from leerkring.meetings.topics import SolutionLevel, TopicCategory
 
 from . import coordination, lifecycle
@@ -574,8 +575,6 @@ def export_rows(signals: Iterable[Signal], answers: dict[int, str]) -> Iterator[
 def export_workbook(signals: Iterable[Signal], answers: dict[int, str], target) -> None:
     """Write the rows as an XLSX workbook to the file-like `target` (write-only mode)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Venster"))
@@ -583,13 +582,7 @@ def export_workbook(signals: Iterable[Signal], answers: dict[int, str], target) 
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    heading_cells = []
-    for heading in export_headings():
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font = bold
-        heading_cells.append(cell)
-    sheet.append(heading_cells)
+    sheet.append(xlsx_row(sheet, export_headings(), bold=True))
     for row in export_rows(signals, answers):
-        sheet.append([cell_safe(value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     workbook.save(target)

@@ -16,7 +16,8 @@ Columns per question (the codebook lists them all, with texts, codes and labels)
 - open: `V6`, the text.
 
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
-formula, so such text gets a leading apostrophe (OWASP "CSV injection").
+formula (OWASP "CSV injection"): in CSV such text gets a leading apostrophe, in XLSX it is a
+text cell, shown exactly as typed (`core.spreadsheets`).
 
 Both formats stream: responses are read in chunks, CSV is written as it goes, and XLSX uses
 openpyxl's write-only mode into a temporary file; memory stays flat for any wave size.
@@ -37,7 +38,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from leerkring.core.spreadsheets import cell_safe
+from leerkring.core.spreadsheets import cell_safe, xlsx_row
 
 from .models import AgreementScale, Answer, Question, Response, Wave
 from .results import group_threshold, groups_to_hide
@@ -264,20 +265,12 @@ def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
 def xlsx_write(layout: ExportLayout, target: IO[bytes], *, community_id: int | None = None) -> None:
     """Write the answers and the codebook ("Codeboek") as XLSX to `target` (a file)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def clean(value: Any) -> Any:
-        if value == "":
-            return None  # no cell at all: smaller and faster than an empty text
-        if isinstance(value, str):
-            return cell_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
-        return value
 
     workbook = Workbook(write_only=True)
     answers = workbook.create_sheet("Antwoorden")
     for row in export_rows(layout, community_id=community_id):
-        answers.append([clean(value) for value in row])
+        answers.append(xlsx_row(answers, row))
     codebook = workbook.create_sheet("Codeboek")
     for row in codebook_rows(layout):
-        codebook.append([clean(value) for value in row])
+        codebook.append(xlsx_row(codebook, row))
     workbook.save(target)

@@ -3,6 +3,7 @@ extractor and openpyxl, and the cover page rendered to PNG as a test artifact.""
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import shutil
@@ -114,7 +115,7 @@ def test_the_xlsx_has_a_sheet_per_table_and_reads_back(built):
     assert overview["Bijeenkomsten gehouden"] == 2
     assert overview["Gemiddelde opkomst (%)"] == 63
     assert overview["Signalen doorgegeven"] == 4
-    assert overview["Van"] == "2024-01-01"
+    assert overview["Van"] == datetime.datetime(2024, 1, 1)
     forms = list(workbook["Werkvormen"].iter_rows(values_only=True))
     assert forms == [("Werkvorm", "Aantal"), ("Intervisie", 2), ("Werkbezoek", 1)]
     survey = list(workbook["Enquête"].iter_rows(min_row=2, values_only=True))
@@ -129,14 +130,44 @@ def test_the_xlsx_has_a_sheet_per_table_and_reads_back(built):
     assert PERSON not in all_text
 
 
-def test_the_xlsx_makes_formulas_inert(built):
+def _cells(sheet) -> dict[str, object]:
+    """{first column's text: the row's cells} of a two-column sheet."""
+    return {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+
+
+def test_the_xlsx_dates_are_date_cells(built):
+    """Excel and LibreOffice filter and compute with date cells only; text that looks like a
+    date does not sort as one."""
     workbook = load_workbook(
         io.BytesIO(report_xlsx(reports.community_report(built.world.community, YEAR)))
     )
-    titles = [row[0] for row in workbook["Gebruik buiten"].iter_rows(min_row=2, values_only=True)]
-    assert titles == ['\'=HYPERLINK("x")']
+    overview = _cells(workbook["Overzicht"])
+    for label in ("Van", "Tot en met", "Gemaakt op"):
+        cell = overview[label]
+        assert cell.is_date, label
+        assert cell.number_format == "DD-MM-YYYY"
+    assert overview["Tot en met"].value == datetime.datetime(2024, 12, 31)
+    assert overview["Bijeenkomsten gehouden"].data_type == "n"
+    dates = [row[0] for row in workbook["Data bijeenkomsten"].iter_rows(min_row=2)]
+    assert dates and all(cell.is_date for cell in dates)
+    for name, column in (("Verhalen", 5), ("Stelselniveau", 3), ("Gebruik buiten", 4)):
+        cells = [row[column] for row in workbook[name].iter_rows(min_row=2)]
+        assert cells and all(cell.is_date for cell in cells), name
+
+
+def test_the_xlsx_keeps_formula_like_text_as_text_without_an_apostrophe(built):
+    workbook = load_workbook(
+        io.BytesIO(report_xlsx(reports.community_report(built.world.community, YEAR)))
+    )
+    (title,) = [row[0] for row in workbook["Gebruik buiten"].iter_rows(min_row=2)]
+    assert title.value == '=HYPERLINK("x")'
+    assert title.data_type == "s"
+    assert title.quotePrefix
     assert all(
-        cell.data_type != "f" for row in workbook["Gebruik buiten"].iter_rows() for cell in row
+        cell.data_type != "f"
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
     )
 
 

@@ -211,7 +211,7 @@ def test_old_uploads_are_removed():
     assert not old.exists()
 
 
-def test_export_escapes_formulas(client, world):
+def test_export_keeps_formula_like_text_as_text(client, world):
     SignalFactory(
         community=world.community,
         passed=True,
@@ -223,10 +223,14 @@ def test_export_escapes_formulas(client, world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Titel", "Omschrijving", "Datum", "Gemeenschap")
-    assert rows[1][0] == '\'=HYPERLINK("http://x")'
-    assert rows[1][1] == "'+31 6 ... @home -1"
+    rows = list(sheet.iter_rows())
+    assert [cell.value for cell in rows[0][:4]] == ["Titel", "Omschrijving", "Datum", "Gemeenschap"]
+    title, description, raised_on = rows[1][:3]
+    assert title.value == '=HYPERLINK("http://x")'
+    assert description.value == "+31 6 ... @home -1"
+    assert title.data_type == description.data_type == "s"
+    assert title.quotePrefix and description.quotePrefix
+    assert raised_on.is_date and raised_on.number_format == "DD-MM-YYYY"
 
 
 def test_export_follows_the_venster_filters_and_leaves_out_drafts(client, world):
