@@ -1,14 +1,27 @@
-"""recall@5 of the similar-signal suggestions on the labelled set (docs/performance.md).
+"""How well similar signals and theme suggestions work on labelled sets (docs/performance.md).
 
-The set (`tests/signalling/fixtures/similar_signals.json`) holds realistic Dutch signals about
-the inburgering practice in groups of near-duplicates with varied wording. Each signal is used
-as the query against all the others; recall@5 is the share of its group-mates found in its top
-five (a group of five has four mates), averaged over all signals.
+Three labelled sets of Dutch signals, each in groups that name one bottleneck
+(`bench/data/README.md` says who wrote them):
 
-    .venv/bin/python bench/recall.py                 # on a throw-away SQLite database
-    DATABASE_URL=postgres://… .venv/bin/python bench/recall.py --database-url …  # PostgreSQL
+- `own`: the project's first set (`tests/signalling/fixtures/similar_signals.json`);
+- `dev`: written independently of the method; tuning may look at it;
+- `heldout`: written independently of the method; only measured, never tuned on.
 
-`tests/signalling/test_similarity.py` runs the same measurement as a quality test.
+Measures, on the database the settings point at:
+
+- **recall@5**: each signal is the query against all the others; the share of its group-mates
+  found in its top five, averaged over all signals; and **precision@1**, the share of queries
+  whose first suggestion is a group-mate. No theme evidence (a new venster).
+- **learning from the venster**: a share of each group (`--linked`, default 40%) is linked to
+  a theme named after its bottleneck, as a coordinator would; a near-miss group shares the
+  theme of the group it nearly is (a coordinator would put both under one main issue), so the
+  themes do not simply give the groups away. The other signals are the queries: recall@5 with
+  and without the theme evidence, and the theme suggestion's top-1 and top-3 accuracy.
+
+    .venv/bin/python bench/recall.py --set heldout              # a throw-away SQLite database
+    .venv/bin/python bench/recall.py --set dev --database-url postgres://…/…bench
+
+`tests/signalling/test_similarity.py` runs the same measurements as quality tests.
 """
 
 from __future__ import annotations
@@ -16,19 +29,42 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELLED = ROOT / "tests" / "signalling" / "fixtures" / "similar_signals.json"
+SETS = {
+    "own": ROOT / "tests" / "signalling" / "fixtures" / "similar_signals.json",
+    "dev": ROOT / "bench" / "data" / "signals_dev.json",
+    "heldout": ROOT / "bench" / "data" / "signals_heldout.json",
+}
+LABELLED = SETS["own"]
 K = 5
+LINKED_SHARE = 0.4
 
 
 def load_labelled(path: Path = LABELLED) -> list[dict]:
-    """[{group, topic_category, subtopic, solution_level, signals: [{title, description}]}]"""
-    return json.loads(path.read_text(encoding="utf-8"))["groups"]
+    """The groups of a labelled set as [{group, bottleneck, near_miss_of, topic_category,
+    signals: [{title, description}]}], whichever of the two file shapes it has."""
+    groups = json.loads(Path(path).read_text(encoding="utf-8"))["groups"]
+    result = []
+    for group in groups:
+        name = group.get("group") or group.get("id")
+        result.append(
+            {
+                "group": str(name),
+                "bottleneck": group.get("bottleneck") or group.get("subtopic") or str(name),
+                "near_miss_of": group.get("near_miss_of") or None,
+                "topic_category": group.get("topic_category", ""),
+                "signals": [
+                    {"title": s["title"], "description": s["description"]} for s in group["signals"]
+                ],
+            }
+        )
+    return result
 
 
 def build_signals(*, groups: list[dict], programme, state: str = "in_progress") -> dict[int, str]:
@@ -55,7 +91,7 @@ def build_signals(*, groups: list[dict], programme, state: str = "in_progress") 
                     community=communities[index % len(communities)],
                     title=signal["title"],
                     description=signal["description"],
-                    topic_category=group["topic_category"],
+                    topic_category=group.get("topic_category", ""),
                     state=state,
                     raised_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=index),
                     passed_on_at=now - datetime.timedelta(hours=index),
@@ -67,47 +103,169 @@ def build_signals(*, groups: list[dict], programme, state: str = "in_progress") 
     return {signal.pk: label for signal, label in zip(created, labels, strict=True)}
 
 
-def recall_at_k(*, labels: dict[int, str], programme, k: int = K) -> dict:
-    """Query with each signal against the rest; the share of its group-mates in its top k."""
+def _scope(programme):
     from django.db.models import Q
 
+    from leerkring.signalling.models import Signal
+
+    return Q(community__programme=programme) & ~Q(state=Signal.State.DRAFT)
+
+
+def recall_at_k(
+    *,
+    labels: dict[int, str],
+    programme,
+    k: int = K,
+    queries: list[int] | None = None,
+    learn: bool = False,
+) -> dict:
+    """Query with each signal (or each of `queries`) against the rest; the share of its
+    group-mates in its top k, and how often the first is a group-mate. With `learn`, the
+    programme's theme evidence is used."""
     from leerkring.signalling import similarity
     from leerkring.signalling.models import Signal
 
-    scope = Q(community__programme=programme) & ~Q(state=Signal.State.DRAFT)
-    texts = Signal.objects.filter(pk__in=list(labels)).values_list("pk", "title", "description")
-    found = mates = 0
+    scope = _scope(programme)
+    asked = list(labels) if queries is None else queries
+    texts = Signal.objects.filter(pk__in=asked).values_list("pk", "title", "description")
+    found = mates = first = 0
     per_group: dict[str, list[float]] = {}
     times = []
     for pk, title, description in texts:
         started = time.perf_counter()
-        hits = similarity.similar_signals(
-            title=title, text=description, scope=scope, exclude_pk=pk, limit=k
-        )
+        hits = similarity.find(
+            title=title,
+            text=description,
+            scope=scope,
+            exclude_pk=pk,
+            limit=k,
+            programme_id=programme.pk if learn else None,
+        ).signals
         times.append((time.perf_counter() - started) * 1000)
         group = labels[pk]
         group_mates = sum(1 for other, label in labels.items() if label == group and other != pk)
         hit = sum(1 for signal in hits if labels.get(signal.pk) == group)
         found += hit
         mates += group_mates
+        first += bool(hits) and labels.get(hits[0].pk) == group
         per_group.setdefault(group, []).append(hit / group_mates if group_mates else 1.0)
     times.sort()
     worst = sorted(per_group.items(), key=lambda item: sum(item[1]) / len(item[1]))[:5]
     return {
         "k": k,
         "signals": len(labels),
+        "queries": len(texts),
         "groups": len(per_group),
         "recall": round(found / mates, 3) if mates else 0.0,
+        "precision_at_1": round(first / len(texts), 3) if texts else 0.0,
         "query_ms_p50": round(times[len(times) // 2], 1) if times else 0.0,
         "weakest_groups": [(g, round(sum(r) / len(r), 2)) for g, r in worst],
+    }
+
+
+def link_share(
+    *, groups: list[dict], labels: dict[int, str], programme, share: float, seed: int = 1
+) -> tuple[dict[str, int], list[int]]:
+    """Link `share` of each group's signals to a theme named after its bottleneck, through
+    the coordinator's own service (so the theme evidence is what a venster would hold). A
+    near-miss group shares the theme of the group it nearly is. Returns ({group: theme pk},
+    the unlinked signals)."""
+    from leerkring.signalling import coordination
+
+    by_name = {g["group"]: g for g in groups}
+    theme_of_group: dict[str, int] = {}
+    themes, titles = {}, set()
+    for group in groups:
+        home = group["near_miss_of"] if group["near_miss_of"] in by_name else group["group"]
+        if home not in themes:
+            title = by_name[home]["bottleneck"][:180]
+            if title.lower() in titles:  # two groups under one subtopic in the first set
+                title = f"{title} ({home})"
+            titles.add(title.lower())
+            themes[home] = coordination.theme_create(programme=programme, by=None, title=title)
+        theme_of_group[group["group"]] = themes[home].pk
+    rng = random.Random(seed)
+    members: dict[str, list[int]] = {}
+    for pk, group in sorted(labels.items()):
+        members.setdefault(group, []).append(pk)
+    unlinked = []
+    for group, pks in sorted(members.items()):
+        chosen = set(rng.sample(pks, max(1, round(len(pks) * share))))
+        theme = themes_by_pk(theme_of_group[group])
+        coordination.theme_link_signals(theme=theme, signal_ids=sorted(chosen), by=None)
+        unlinked += [pk for pk in pks if pk not in chosen]
+    return theme_of_group, unlinked
+
+
+def themes_by_pk(pk: int):
+    from leerkring.signalling.models import SignalTheme
+
+    return SignalTheme.objects.get(pk=pk)
+
+
+def theme_accuracy(
+    *, labels: dict[int, str], theme_of_group: dict[str, int], programme, queries: list[int]
+) -> dict:
+    """Top-1 and top-3 accuracy of the theme suggestion for unlinked signals."""
+    from leerkring.signalling import similarity
+    from leerkring.signalling.models import Signal
+
+    scope = _scope(programme)
+    top1 = top3 = 0
+    texts = Signal.objects.filter(pk__in=queries).values_list("pk", "title", "description")
+    for pk, title, description in texts:
+        themes = similarity.find(
+            title=title, text=description, scope=scope, exclude_pk=pk, programme_id=programme.pk
+        ).themes
+        ranked = [theme.pk for theme, _score in themes]
+        truth = theme_of_group[labels[pk]]
+        top1 += ranked[:1] == [truth]
+        top3 += truth in ranked[:3]
+    return {
+        "queries": len(texts),
+        "themes": len(set(theme_of_group.values())),
+        "top1": round(top1 / len(texts), 3) if texts else 0.0,
+        "top3": round(top3 / len(texts), 3) if texts else 0.0,
+    }
+
+
+def measure(groups: list[dict], programme, *, share: float = LINKED_SHARE) -> dict:
+    """Every figure for one labelled set, on signals made in `programme`."""
+    labels = build_signals(groups=groups, programme=programme)
+    plain = recall_at_k(labels=labels, programme=programme)
+    theme_of_group, unlinked = link_share(
+        groups=groups, labels=labels, programme=programme, share=share
+    )
+    without = recall_at_k(labels=labels, programme=programme, queries=unlinked)
+    with_evidence = recall_at_k(labels=labels, programme=programme, queries=unlinked, learn=True)
+    return {
+        "recall_at_5": plain,
+        "learning": {
+            "linked_share": share,
+            "without_theme_evidence": {
+                k: without[k] for k in ("queries", "recall", "precision_at_1")
+            },
+            "with_theme_evidence": {
+                k: with_evidence[k] for k in ("queries", "recall", "precision_at_1")
+            },
+            "theme_suggestion": theme_accuracy(
+                labels=labels,
+                theme_of_group=theme_of_group,
+                programme=programme,
+                queries=unlinked,
+            ),
+        },
     }
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="", help="Default: a temporary SQLite file.")
+    parser.add_argument("--set", default="own", help="own, dev, heldout or a file path.")
+    parser.add_argument("--linked", type=float, default=LINKED_SHARE)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    path = SETS.get(args.set, Path(args.set))
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/recall.sqlite3"
         os.environ.setdefault("SECRET_KEY", "recall-bench-only")
@@ -116,6 +274,7 @@ def main(argv: list[str]) -> int:
         import django
 
         django.setup()
+        from django.core.cache import cache
         from django.core.management import call_command
         from django.db import connection, transaction
 
@@ -126,12 +285,19 @@ def main(argv: list[str]) -> int:
         ):
             raise SystemExit("Use a PostgreSQL database whose name ends in 'bench'.")
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        cache.clear()
         with transaction.atomic():
             programme = Programme.objects.create(name="Labelset", slug="labelset-recall")
-            labels = build_signals(groups=load_labelled(), programme=programme)
-            result = recall_at_k(labels=labels, programme=programme)
+            result = measure(load_labelled(path), programme, share=args.linked)
             transaction.set_rollback(True)
-    print(json.dumps({"database": connection.vendor, **result}, indent=1, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"database": connection.vendor, "set": str(args.set), **result},
+            indent=1,
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from leerkring.communities.models import Programme
 from leerkring.core.audit import audit
 
-from . import lifecycle
+from . import learning, lifecycle
 from .models import CoordinationMeeting, Signal, SignalTheme
 from .selectors import venster_changed
 
@@ -66,6 +66,7 @@ def theme_create(*, programme: Programme, by, title: str, description: str = "")
     )
     theme.full_clean(validate_constraints=False)
     _save(theme)
+    learning.themes_changed()  # a new theme is suggested from its title at once
     audit(actor=by, verb="signal_theme.create", obj=theme, title=title)
     return theme
 
@@ -86,6 +87,7 @@ def theme_rename(
     theme.full_clean(validate_constraints=False)
     _save(theme)
     venster_changed()  # the venster's theme groups show the title
+    learning.themes_changed()  # and the title is part of the theme's profile
     audit(actor=by, verb="signal_theme.rename", obj=theme, old_title=old, title=title)
     return theme
 
@@ -112,6 +114,7 @@ def theme_merge(*, theme: SignalTheme, into: SignalTheme, by) -> SignalTheme:
     source.pinned = source.excluded = False
     source.ranking_reason = ""
     source.save(update_fields=["merged_into", "pinned", "excluded", "ranking_reason"])
+    learning.themes_changed()  # the merged theme's words now teach the one it joined
     audit(actor=by, verb="signal_theme.merge", obj=source, into=target.pk, into_title=target.title)
     return target
 

@@ -139,6 +139,8 @@ class Signal(models.Model):
             models.Index(fields=["state", "passed_on_at"]),
             # The venster's default order after the waiting rows: newest first.
             models.Index(fields=["-raised_on", "-id"], name="signal_raised_on_id"),
+            # A theme's newest signals, read for its profile (`similarity.theme_model`).
+            models.Index(fields=["theme", "-id"], name="signal_theme_newest"),
             # Signals that may be waiting for feedback (`selectors.waiting_for_feedback_q`):
             # open and never answered; the deadline is a range on `passed_on_at`.
             models.Index(

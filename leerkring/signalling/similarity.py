@@ -1,27 +1,30 @@
-"""Similar signals: while a signal is written or triaged, up to five existing signals that look
-alike, so it can be linked as "known" instead of counted twice (issue "Het venster" §5).
+"""Similar signals and theme suggestions: while a signal is written or triaged, up to five
+existing signals that look alike (so it can be linked as "known" instead of counted twice),
+and the themes it most likely belongs to.
 
-How alike is measured: the title and description are reduced to Dutch word stems (lowercase,
-accents folded, Dutch stop words dropped, Snowball stemming) and compared by TF-IDF cosine:
-words that many signals use ("inburgeraar", "gemeente") weigh little, rare ones
-("leerbaarheidstoets", "kinderopvang") weigh a lot. The title counts double, because it is the
-signal's own summary. recall@5 on the labelled set is in docs/performance.md.
+How alike is measured: title and description become weighted features (`analysis`: Dutch
+stems, their character n-grams, thesaurus concepts; the title counts double) and are compared
+by TF-IDF cosine: words that many signals use ("inburgeraar", "gemeente") weigh little, rare
+ones ("leerbaarheidstoets", "kinderopvang") a lot. When the caller passes a programme, what
+its coordinators taught the venster (`learning`: the signals they linked to each theme)
+suggests themes and widens the query. recall@5 and the suggestions' accuracy are in
+docs/performance.md.
 
 Two ways to find the candidates, one way to score them:
 
-- **PostgreSQL** (national scale, 100,000 signals): the stems come from PostgreSQL's own Dutch
-  configuration, stored per signal in the generated column `search_vector` with its GIN index
-  (migration 0004, `search.stored_document()`). The query asks for signals holding any of its
-  rarer stems — how rare a stem is comes from the planner's statistics on that column
-  (`pg_stats.most_common_elems`, kept by ANALYZE), so no
-  request reads all signals. The most recent `CANDIDATES` matches are scored in Python on their
-  lexemes. Without statistics yet (a new or small database) the document frequencies are
-  counted exactly with `ts_stat` over the programme's visible signals.
-- **Elsewhere** (SQLite, development): every visible signal is stemmed in Python with
-  `snowballstemmer`. Fine for the small data a development database holds.
+- **PostgreSQL** (national scale, 100,000 signals): the stems are PostgreSQL's own Dutch
+  configuration (the same Snowball Dutch Porter algorithm `analysis` uses), stored per signal
+  in the generated column `search_vector` with its GIN index (migration 0004). The query asks
+  for signals holding any of its rarer stems or its concepts' words; how rare a stem is comes
+  from the planner's statistics on that column (`pg_stats.most_common_elems`, kept by
+  ANALYZE). The most recent `CANDIDATES` matches are scored in Python on their stored
+  lexemes, so no request reads or stems all signals. Without statistics yet (a new or small
+  database) frequencies are counted exactly with `ts_stat` over the visible signals.
+- **Elsewhere** (SQLite, development): every visible signal is stemmed in Python. Fine for
+  the small data a development database holds.
 
-Which signals a visitor may see is decided by the caller (`selectors.similar_scope`), never
-here.
+Which signals a visitor may see, and whether theme evidence may be used for them, is decided
+by the caller (`selectors.similar_scope`), never here.
 """
 
 from __future__ import annotations
@@ -29,11 +32,10 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     DateField,
@@ -44,16 +46,18 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
-from .models import Signal
+from . import analysis, learning
+from .models import Signal, SignalTheme
+from .search import stored_document
 
 LIMIT = 5
 CANDIDATES = 100
 #: Without planner statistics the signals are few, so every match may be scored.
 CANDIDATES_FEW = 2000
 MAX_QUERY_LENGTH = 5000
-TITLE_WEIGHT = 2.0
 #: On PostgreSQL: how many of the query's commoner words (those the planner's statistics list)
 #: are asked for, in pairs, to find candidates.
 PAIRED_WORDS = 4
@@ -64,129 +68,8 @@ IDF_BASE = 1.0
 #: The stored search document of migration 0004, whose planner statistics give the shares.
 STORED_TABLE = "signalling_signal"
 STORED_COLUMN = "search_vector"
-
-# Snowball's Dutch stop word list, accents folded (https://snowballstem.org/algorithms/dutch/).
-STOP_WORDS = frozenset(
-    """
-    de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om
-    hem dan zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar haar
-    naar heb hoe heeft hebben deze u want nog zal me zij nu ge geen omdat iets worden toch al
-    waren veel meer doen toen moet ben zonder kan hun dus alles onder ja eens hier wie werd
-    altijd doch wordt wezen kunnen ons zelf tegen na reeds wil kon niets uw iemand geweest
-    andere we wij jullie wel zij hen wordt worden kunnen moeten mogen gaan komen
-    """.split()  # noqa: SIM905 - easier to read and extend as one text
-)
-#: A small thesaurus of the inburgering practice: words (or word beginnings, accents folded)
-#: that name one thing. A signal about the "crèche" then also looks like one about
-#: "kinderopvang", and "taalaanbieder" like "taalschool". Each concept counts as an extra term
-#: of weight `CONCEPT_WEIGHT` beside the words themselves.
-CONCEPTS: dict[str, str] = {
-    "kinderopvang": "kinderopvang creche crèche oppas peuteropvang",
-    "wachten": "wachttijd wachtlijst wacht vertraging vertraagd lang maanden",
-    "capaciteit": "plek vol tekort capaciteit weinig",
-    "taalaanbieder": "taalschool taalaanbieder taalinstituut taalklas taalles taalcursus lesplek nt2 les lessen",
-    "reizen": "reiskosten vervoerskosten reis ov openbaar bus trein vervoer bereik onbereikbaar reistijd auto",
-    "platteland": "dorp platteland buitengebied kernen landelijk kleine afgelegen",
-    "zorgverzekering": "zorgverzeker verzekerd verzekering premie cak onverzekerd risico",
-    "lening": "lening krediet geleend aflos terugbetal kwijtschel",
-    "woning": "woning huisvest woonruimte huurwoning woningtekort huis",
-    "azc": "azc coa opvang",
-    "zroute": "zroute z-rout zelfredzaamheidsroute",
-    "uren": "uur uren urennorm 1600",
-    "medisch": "medisch keuring keuringsarts",
-    "ontheffing": "ontheffing",
-    "toets": "leerbaarheidstoets leerbaarheid toets score",
-    "map": "map participatiemodule arbeidsmarkt module",
-    "pvt": "pvt participatieverklaring kernwaarde workshop",
-    "ontzorgen": "ontzorg vaste lasten huur energie",
-    "schuld": "schuld betalingsachterstand achterstand",
-    "gezinsmigrant": "gezinsmigrant gezinsvorm gezinsvormer partner",
-    "jong": "jongere jongeren jongvolwassen jonge 18",
-    "isk": "isk schakelklas",
-    "mbo": "mbo beroepsonderwijs roc onderwijs",
-    "onderwijsroute": "onderwijsroute schakeljaar schakeltraject studeren instroom",
-    "gegevens": "gegevens informatie dossier gegevensuitwisseling klantprofiel koa screening overdracht",
-    "tolk": "tolk tolken tolkdienst tolkvoorziening",
-    "digitaal": "digid inlog digitaal portal activ",
-    "examen": "examen examenplek examenlocatie examencapaciteit uitslag",
-    "werk": "werk baan werkend werktijd ploegendienst",
-    "rooster": "lestijd rooster lesrooster avondles avond weekend flexibel",
-    "psyche": "trauma psychisch ggz somber stress slaap concentratie",
-    "boete": "boete sanctie handhav straf",
-    "termijn": "termijn verlenging verleng",
-    "maatje": "maatje taalmaatje vrijwillig taalcoach taalcafe oefen",
-    "amv": "amv minderjarig nidos voogd",
-    "bijstand": "participatiewet bijstand uitkering sollicitatieplicht re-integratie werkconsulent",
-    "toeslag": "toeslag huurtoeslag zorgtoeslag belastingdienst naheffing terugvorder",
-    "diploma": "diploma erkenning erkend waardering idw hoogopgeleid opleiding",
-    "alfa": "analfabe alfabetisering laaggeletterd geletterd alfa lezen schrijven schrift",
-    "inspanning": "inspanning examenpoging poging",
-    "registratie": "registratie systeem excel klantvolgsysteem invoer administratie vastleg",
-    "budget": "budget financiering middelen rijksbijdrage rijksbudget geld tarief toeleg bijleg ontoereikend bezuinig inkoop",
-    "zwanger": "zwanger bevall verlof geboorte pauze",
-    "brief": "brief brieven post beschikking begrijp moeilijk ingewikkeld onbegrijpelijk eenvoudig snap",
-    "oekraine": "oekrain ontheemd",
-    "nareizen": "nareiz gezinshereniging hereniging gezinsleden",
-    "route": "leerroute route overstap wissel ingedeeld",
-    "verzuim": "verzuim afwezig aanwezig ziekmeld ziek",
-    "werkgever": "werkgever bedrijf",
-    "kwaliteit": "kwaliteit keurmerk docent klas",
-    "vrouw": "vrouw moeder rolverdeling rolpatroon",
-    "bank": "bank bankrekening rekening betaalrekening",
-    "huisarts": "huisarts patientenstop praktijk",
-    "verhuizen": "verhuiz verhuist woongemeente",
-}
-CONCEPT_WEIGHT = 2.0
-_TOKEN = re.compile(r"[a-z0-9]+")
-_Z_ROUTE = re.compile(r"\bz-route")
 _LEXEME = re.compile(r"'((?:[^']|'')+)':([0-9A-D,]+)")
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("dutch")
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: "coördinatie" and "coordinatie" are one word."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _Z_ROUTE.sub("zroute", folded)
-
-
-def stems(text: str) -> list[str]:
-    """The Dutch stems of a text, stop words left out, in order (repeats kept)."""
-    words = [w for w in _TOKEN.findall(fold(text)) if w not in STOP_WORDS and len(w) > 1]
-    return [_stem(word) for word in words]
-
-
-@lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    return _stemmer().stemWord(word)
-
-
-@lru_cache(maxsize=1)
-def _prefixes() -> list[tuple[str, str]]:
-    return [(fold(word), concept) for concept, words in CONCEPTS.items() for word in words.split()]
-
-
-@lru_cache(maxsize=100_000)
-def concepts_of(term: str) -> tuple[str, ...]:
-    """The thesaurus concepts a stem (or PostgreSQL lexeme) belongs to: it starts with one of
-    the concept's words, or is a stem of one ("wacht" of "wachten")."""
-    term = fold(term)
-    return tuple(
-        sorted(
-            {
-                concept
-                for word, concept in _prefixes()
-                if term.startswith(word)
-                or (len(term) >= 4 and len(word) > 4 and word.startswith(term))
-            }
-        )
-    )
+_PLAIN_LEXEME = re.compile(r"[a-z0-9]+")
 
 
 # --- Scoring (shared by both ways) ---------------------------------------------------------
@@ -196,51 +79,55 @@ def concepts_of(term: str) -> tuple[str, ...]:
 class Document:
     pk: int
     terms: dict[str, float]
+    theme_id: int | None = None
 
 
-def weighted_terms(title_terms: list[str], body_terms: list[str]) -> dict[str, float]:
-    counts: Counter[str] = Counter(body_terms)
-    for term in title_terms:
-        counts[term] += TITLE_WEIGHT
-    return with_concepts(counts)
+@dataclass(frozen=True)
+class Statistics:
+    """How rare each feature is among the visible signals: its IDF, and the IDF of a feature
+    not seen."""
+
+    idf: dict[str, float]
+    default_idf: float
 
 
-def with_concepts(counts: dict[str, float]) -> dict[str, float]:
-    """The terms plus their thesaurus concepts ("#kinderopvang")."""
-    result = dict(counts)
-    for term, count in counts.items():
-        for concept in concepts_of(term):
-            key = f"#{concept}"
-            result[key] = result.get(key, 0.0) + CONCEPT_WEIGHT * count
-    return result
+@dataclass
+class Found:
+    """What one look gives: the look-alikes (each with `.similarity`) and, when theme evidence
+    was used, every live theme of the programme with its score, likeliest first."""
+
+    signals: list[Signal] = field(default_factory=list)
+    themes: list[tuple[SignalTheme, float]] = field(default_factory=list)
 
 
-def _vector(terms: dict[str, float], idf: dict[str, float], default_idf: float) -> dict:
-    vector = {t: (1 + math.log(tf)) * idf.get(t, default_idf) for t, tf in terms.items() if tf > 0}
-    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-    return {t: w / norm for t, w in vector.items()}
+def _vector(terms: dict[str, float], statistics: Statistics) -> dict[str, float]:
+    idf, default = statistics.idf, statistics.default_idf
+    return learning.unit({t: w * idf.get(t, default) for t, w in learning.log_tf(terms).items()})
 
 
 def rank(
     query: dict[str, float],
     documents: list[Document],
     *,
-    idf: dict[str, float],
-    default_idf: float,
+    statistics: Statistics,
     limit: int = LIMIT,
-) -> list[tuple[int, float]]:
-    """The best `limit` documents by TF-IDF cosine with the query: (pk, score), best first."""
-    # Words no candidate holds cannot tell candidates apart; left in, they would only shrink
-    # every score below `MIN_SCORE` for a text full of words the venster has never seen.
+    widen: dict[str, float] | None = None,
+) -> list[tuple[Document, float]]:
+    """The best `limit` documents by TF-IDF cosine with the query (its features), widened by
+    the already weighted terms `widen`: (document, score), best first."""
+    # Features no candidate holds cannot tell candidates apart; left in, they would only
+    # shrink every score below `MIN_SCORE` for a text full of words the venster never saw.
     present = set().union(*(document.terms for document in documents)) if documents else set()
-    wanted = _vector({t: n for t, n in query.items() if t in present}, idf, default_idf)
+    wanted = _vector({t: n for t, n in query.items() if t in present}, statistics)
+    for term, weight in (widen or {}).items():
+        wanted[term] = wanted.get(term, 0.0) + weight
     scored = []
     for document in documents:
-        vector = _vector(document.terms, idf, default_idf)
+        vector = _vector(document.terms, statistics)
         score = sum(w * vector.get(t, 0.0) for t, w in wanted.items())
         if score >= MIN_SCORE:
-            scored.append((document.pk, score))
-    scored.sort(key=lambda item: (-item[1], -item[0]))
+            scored.append((document, min(1.0, score)))
+    scored.sort(key=lambda item: (-item[1], -item[0].pk))
     return scored[:limit]
 
 
@@ -255,43 +142,97 @@ def similar_signals(
     *, text: str, scope: Q, title: str = "", exclude_pk: int | None = None, limit: int = LIMIT
 ) -> list[Signal]:
     """Up to `limit` signals within `scope` that look like `title` + `text`, most alike first;
-    each carries its score as `similarity` (0-1)."""
+    each carries its score as `similarity` (0-1). No theme evidence."""
+    return find(title=title, text=text, scope=scope, exclude_pk=exclude_pk, limit=limit).signals
+
+
+def find(
+    *,
+    text: str,
+    scope: Q,
+    title: str = "",
+    exclude_pk: int | None = None,
+    limit: int = LIMIT,
+    programme_id: int | None = None,
+) -> Found:
+    """Look-alikes within `scope`, and — when `programme_id` is given, for a viewer who may
+    see all its passed-on signals — the likely themes, whose profiles also widen the query."""
     title = (title or "")[:MAX_QUERY_LENGTH]
     text = (text or "")[:MAX_QUERY_LENGTH]
     if not (title + text).strip():
-        return []
+        return Found()
     queryset = Signal.objects.filter(scope)
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     if connection.vendor == "postgresql":
-        ranked = _similar_postgresql(queryset, title, text, limit)
+        query, documents, statistics = _postgresql(queryset, title, text)
     else:
-        ranked = _similar_python(queryset, title, text, limit)
+        query, documents, statistics = _python(queryset, title, text)
+    if not query:
+        return Found()
+    model = theme_model(programme_id) if programme_id is not None else None
+    ranked = rank(query, documents, statistics=statistics, limit=max(limit, learning.NEIGHBOURS))
+    theme_scores: list[tuple[int, float]] = []
+    if model:
+        theme_scores = learning.theme_scores(
+            model,
+            query,
+            idf=statistics.idf,
+            default_idf=statistics.default_idf,
+            neighbours=[(document.theme_id, score) for document, score in ranked],
+        )
+        widen = learning.expansion(
+            model, theme_scores, idf=statistics.idf, default_idf=statistics.default_idf
+        )
+        if widen:
+            ranked = rank(query, documents, statistics=statistics, limit=limit, widen=widen)
+    return Found(signals=_signals(ranked[:limit]), themes=_themes(theme_scores))
+
+
+def _signals(ranked: list[tuple[Document, float]]) -> list[Signal]:
     if not ranked:
         return []
-    found = Signal.objects.select_related("community", "theme").in_bulk([pk for pk, _s in ranked])
+    found = Signal.objects.select_related("community", "theme").in_bulk(
+        [document.pk for document, _s in ranked]
+    )
     result = []
-    for pk, score in ranked:
-        signal = found[pk]
+    for document, score in ranked:
+        signal = found[document.pk]
         signal.similarity = round(score, 2)
         result.append(signal)
     return result
 
 
-def _similar_python(
-    queryset: QuerySet[Signal], title: str, text: str, limit: int
-) -> list[tuple[int, float]]:
+def _themes(scores: list[tuple[int, float]]) -> list[tuple[SignalTheme, float]]:
+    if not scores:
+        return []
+    themes = SignalTheme.objects.in_bulk([pk for pk, _s in scores])
+    return [(themes[pk], round(score, 2)) for pk, score in scores if pk in themes]
+
+
+# --- SQLite and elsewhere: stemmed in Python -----------------------------------------------
+
+
+def _python(
+    queryset: QuerySet[Signal], title: str, text: str
+) -> tuple[dict[str, float], list[Document], Statistics]:
     documents = [
-        Document(pk, weighted_terms(stems(t), stems(d)))
-        for pk, t, d in queryset.values_list("pk", "title", "description").iterator()
+        Document(pk, analysis.text_features(t, d), theme_id)
+        for pk, t, d, theme_id in queryset.values_list(
+            "pk", "title", "description", "theme_id"
+        ).iterator()
     ]
     df: Counter[str] = Counter()
     for document in documents:
         df.update(document.terms.keys())
-    idf = idf_from_frequencies(len(documents), df)
-    query = weighted_terms(stems(title), stems(text))
-    default_idf = math.log(len(documents) + 1) + IDF_BASE
-    return rank(query, documents, idf=idf, default_idf=default_idf, limit=limit)
+    statistics = Statistics(
+        idf=idf_from_frequencies(len(documents), df),
+        default_idf=math.log(len(documents) + 1) + IDF_BASE,
+    )
+    return analysis.text_features(title, text), documents, statistics
+
+
+# --- PostgreSQL: the stored document, its index and its statistics -------------------------
 
 
 def parse_tsvector(value: str | None) -> Counter[str]:
@@ -302,7 +243,16 @@ def parse_tsvector(value: str | None) -> Counter[str]:
     return counts
 
 
-def _postgresql_query_terms(title: str, text: str) -> tuple[Counter[str], Counter[str]]:
+def stems_of_lexemes(lexemes: dict[str, float]) -> dict[str, float]:
+    """PostgreSQL lexemes (with their weights) as `analysis` stems."""
+    result: dict[str, float] = {}
+    for lexeme, count in lexemes.items():
+        stem = analysis.lexeme_stem(lexeme)
+        result[stem] = result.get(stem, 0.0) + count
+    return result
+
+
+def _query_lexemes(title: str, text: str) -> tuple[Counter[str], Counter[str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT to_tsvector('dutch', %s)::text, to_tsvector('dutch', %s)::text", [title, text]
@@ -312,8 +262,8 @@ def _postgresql_query_terms(title: str, text: str) -> tuple[Counter[str], Counte
 
 
 def _index_statistics() -> tuple[dict[str, float], float] | None:
-    """Share of signals holding each common stem, from the planner's statistics on the stored
-    search document, and the share below which a stem is not listed; None before the first
+    """Share of signals holding each common lexeme, from the planner's statistics on the stored
+    search document, and the share below which a lexeme is not listed; None before the first
     ANALYZE."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -357,8 +307,6 @@ def _split_array(text: str) -> list[str]:
 def _exact_frequencies(queryset: QuerySet[Signal]) -> tuple[dict[str, float], float]:
     """Document frequencies counted with ts_stat over the visible signals: exact, and cheap as
     long as there are few (before the first ANALYZE)."""
-    from .search import stored_document
-
     inner = queryset.annotate(document=stored_document()).values("document").order_by()
     sql, params = inner.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -370,56 +318,93 @@ def _exact_frequencies(queryset: QuerySet[Signal]) -> tuple[dict[str, float], fl
     return {word: ndoc / total for word, ndoc in rows}, 0.5 / total
 
 
-def _concept_shares(shares: dict[str, float]) -> dict[str, float]:
-    """A concept's share of signals, estimated from its words' shares (an upper bound: one
-    signal may hold several of its words)."""
+def feature_shares(lexeme_shares: dict[str, float]) -> dict[str, float]:
+    """The share of signals holding each feature, from the shares of lexemes: a stem's is its
+    lexeme's; a concept's or n-gram's is estimated as the sum over the lexemes that give it (an
+    upper bound: one signal may hold several of them)."""
     result: dict[str, float] = {}
-    for term, share in shares.items():
-        for concept in concepts_of(term):
-            result[f"#{concept}"] = min(0.9, result.get(f"#{concept}", 0.0) + share)
+    for lexeme, share in lexeme_shares.items():
+        stem = analysis.lexeme_stem(lexeme)
+        result[stem] = max(result.get(stem, 0.0), share)
+        for derived in analysis.features({stem: 1.0}):
+            if derived != stem:
+                result[derived] = min(0.9, result.get(derived, 0.0) + share)
     return result
 
 
-def _similar_postgresql(
-    queryset: QuerySet[Signal], title: str, text: str, limit: int
-) -> list[tuple[int, float]]:
+_shares_cache: dict[str, tuple[dict[str, float], float]] = {}
+
+
+def _statistics(
+    queryset: QuerySet[Signal],
+) -> tuple[dict[str, float], dict[str, float], float, bool]:
+    """(lexeme shares, feature shares, floor share, exact?). The feature shares of the planner's
+    statistics are derived once per process and statistics snapshot."""
+    statistics = _index_statistics()
+    if statistics is None:
+        shares, floor = _exact_frequencies(queryset)
+        return shares, feature_shares(shares), floor, True
+    shares, floor = statistics
+    key = repr(sorted(shares.items())[:5]) + str(len(shares)) + str(floor)
+    if key not in _shares_cache:
+        _shares_cache.clear()
+        _shares_cache[key] = (feature_shares(shares), floor)
+    return shares, _shares_cache[key][0], floor, False
+
+
+def _tsquery(
+    lexemes: dict[str, float], shares: dict[str, float], query: dict[str, float], exact: bool
+) -> str:
+    """Which signals are candidates: those holding a rare word of the query, two of its
+    commoner ones, or (few signals) any word or any word of its concepts."""
+    quoted = {t: t.replace("'", "''") for t in lexemes}
+    concept_words = [
+        stem
+        for stem in analysis.concept_words(
+            [t[1:] for t in query if t.startswith(analysis.CONCEPT_PREFIX)]
+        )
+        if _PLAIN_LEXEME.fullmatch(stem)
+    ]
+    if exact:
+        chosen = [f"'{quoted[t]}'" for t in lexemes]
+        chosen += [f"'{stem}'" for stem in concept_words]
+        return " | ".join(chosen)
+    # Many signals. Words the planner's statistics do not list are rare (or absent) and cheap:
+    # each may find a candidate. A common word alone would match a large part of the table, so
+    # the rarest listed ones are asked in pairs: a look-alike shares at least two of them.
+    # (Common words still count in the score.)
+    chosen = [f"'{quoted[t]}'" for t in lexemes if t not in shares]
+    chosen += [f"'{stem}'" for stem in concept_words if stem not in shares]
+    listed = sorted((t for t in lexemes if t in shares), key=lambda t: (shares[t], t))
+    listed = listed[:PAIRED_WORDS]
+    if len(listed) == 1:
+        chosen.append(f"'{quoted[listed[0]]}'")
+    chosen += [f"('{quoted[a]}' & '{quoted[b]}')" for a, b in itertools.combinations(listed, 2)]
+    return " | ".join(chosen)
+
+
+def _document(pk: int, title_vector: str, vector: str, theme_id: int | None) -> Document:
+    lexemes = parse_tsvector(vector)  # title and description together
+    for lexeme, count in parse_tsvector(title_vector).items():
+        lexemes[lexeme] += (analysis.TITLE_WEIGHT - 1) * count
+    return Document(pk, analysis.features(stems_of_lexemes(lexemes)), theme_id)
+
+
+def _postgresql(
+    queryset: QuerySet[Signal], title: str, text: str
+) -> tuple[dict[str, float], list[Document], Statistics]:
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
-    from .search import stored_document
-
-    title_terms, text_terms = _postgresql_query_terms(title, text)
-    words = dict(text_terms)
-    for term, count in title_terms.items():
-        words[term] = words.get(term, 0) + TITLE_WEIGHT * count
-    words = {t: n for t, n in words.items() if re.fullmatch(r"[\w-]+", t)}
-    if not words:
-        return []
-    query = with_concepts(words)
-    statistics = _index_statistics()
-    exact = statistics is None
-    shares, floor = _exact_frequencies(queryset) if exact else statistics
-    if exact:
-        # Few signals: every word, and the thesaurus words of the query's concepts, may find
-        # a candidate.
-        chosen = [f"'{term}'" for term in words]
-        concepts = {c for term in words for c in concepts_of(term)}
-        chosen += [
-            f"'{word}':*"
-            for word, concept in _prefixes()
-            if concept in concepts and re.fullmatch(r"[a-z0-9-]+", word)
-        ]
-    else:
-        # Many signals. Words the planner's statistics do not list are rare (or absent) and
-        # cheap: each may find a candidate. A common word alone would match a large part of
-        # the table, so the rarest listed ones are asked in pairs: a look-alike shares at
-        # least two of them. (Common words still count in the score.)
-        chosen = [f"'{term}'" for term in words if term not in shares]
-        listed = sorted((t for t in words if t in shares), key=lambda t: (shares[t], t))
-        listed = listed[:PAIRED_WORDS]
-        if len(listed) == 1:
-            chosen.append(f"'{listed[0]}'")
-        chosen += [f"('{a}' & '{b}')" for a, b in itertools.combinations(listed, 2)]
-    tsquery = " | ".join(chosen)
+    title_lexemes, text_lexemes = _query_lexemes(title, text)
+    lexemes: dict[str, float] = dict(text_lexemes)
+    for term, count in title_lexemes.items():
+        lexemes[term] = lexemes.get(term, 0) + analysis.TITLE_WEIGHT * count
+    lexemes = {t: n for t, n in lexemes.items() if re.fullmatch(r"[\w-]+", t)}
+    if not lexemes:
+        return {}, [], Statistics({}, 0.0)
+    query = analysis.features(stems_of_lexemes(lexemes))
+    shares, derived, floor, exact = _statistics(queryset)
+    tsquery = _tsquery(lexemes, shares, query, exact)
     # Ordered by date through an expression no index serves: the planner then takes the
     # matches from the GIN index and sorts them. Ordered by the bare column, it may walk the
     # venster's date index instead and test every signal until enough match — all 100,000
@@ -439,16 +424,76 @@ def _similar_postgresql(
             title_lexemes=Cast(SearchVector("title", config="dutch"), TextField()),
             lexemes=Cast(stored_document(), TextField()),
         )
-        .values_list("pk", "title_lexemes", "lexemes")
+        .values_list("pk", "title_lexemes", "lexemes", "theme_id")
     )
-    documents = []
-    for pk, title_vector, vector in rows:
-        terms = parse_tsvector(vector)  # title and description together
-        for term, count in parse_tsvector(title_vector).items():
-            terms[term] += (TITLE_WEIGHT - 1) * count
-        documents.append(Document(pk, with_concepts(terms)))
-    shares = {**shares, **_concept_shares(shares)}
-    seen = set(query).union(*(d.terms for d in documents))
-    idf = {t: IDF_BASE - math.log(max(shares[t], 1e-6)) for t in seen if t in shares}
-    default_idf = IDF_BASE - math.log(max(floor, 1e-6))
-    return rank(query, documents, idf=idf, default_idf=default_idf, limit=limit)
+    documents = [_document(*row) for row in rows]
+    idf = {t: IDF_BASE - math.log(max(share, 1e-6)) for t, share in derived.items()}
+    statistics = Statistics(idf=idf, default_idf=IDF_BASE - math.log(max(floor, 1e-6)))
+    return query, documents, statistics
+
+
+# --- What the venster learned: theme profiles ----------------------------------------------
+
+
+def theme_model(programme_id: int) -> learning.ThemeModel:
+    """The profiles of the programme's live themes, from the cache or built: the newest
+    `learning.PROFILE_SIGNALS` passed-on signals linked to each, and the theme's own texts and
+    those of the themes merged into it. Two queries when built, whatever the venster's size
+    (the window keeps the rows read per theme bounded by an index on the theme)."""
+    key = learning.cache_key(programme_id)
+    model = cache.get(key)
+    if model is None:
+        model = _build_theme_model(programme_id)
+        cache.set(key, model, learning.CACHE_SECONDS)
+    return model
+
+
+def _build_theme_model(programme_id: int) -> learning.ThemeModel:
+    themes = list(
+        SignalTheme.objects.filter(programme_id=programme_id).values_list(
+            "pk", "title", "description", "merged_into_id"
+        )
+    )
+    live = {pk: title for pk, title, _d, merged in themes if merged is None}
+    if not live:
+        return learning.ThemeModel(())
+    own: dict[int, list[dict[str, float]]] = {pk: [] for pk in live}
+    for pk, title, description, merged in themes:
+        target = merged if merged in live else pk
+        if target in own:
+            own[target].append(analysis.text_features(title, description))
+    documents = _profile_documents(list(live))
+    by_theme: dict[int, list[dict[str, float]]] = {pk: [] for pk in live}
+    for document in documents:
+        by_theme[document.theme_id].append(document.terms)
+    return learning.ThemeModel(
+        tuple(learning.profile(pk, live[pk], by_theme[pk], own[pk]) for pk in sorted(live))
+    )
+
+
+def _profile_documents(theme_ids: list[int]) -> list[Document]:
+    """The newest `learning.PROFILE_SIGNALS` passed-on signals of each theme: one slice per
+    theme, each read newest first from the index on (theme, id), in one UNION ALL."""
+    selects, params = [], []
+    for number, theme_id in enumerate(theme_ids):
+        piece = (
+            Signal.objects.filter(theme_id=theme_id)
+            .exclude(state=Signal.State.DRAFT)
+            .order_by("-pk")
+            .values(piece_id=F("pk"))[: learning.PROFILE_SIGNALS]
+        )
+        sql, piece_params = piece.query.sql_with_params()
+        selects.append(f"SELECT piece_id FROM ({sql}) AS piece{number}")  # noqa: S608
+        params.extend(piece_params)
+    ids = RawSQL(" UNION ALL ".join(selects), params)  # noqa: S611 - compiled by Django
+    signals = Signal.objects.filter(pk__in=ids).order_by()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchVector
+
+        rows = signals.annotate(
+            title_lexemes=Cast(SearchVector("title", config="dutch"), TextField()),
+            lexemes=Cast(stored_document(), TextField()),
+        ).values_list("pk", "title_lexemes", "lexemes", "theme_id")
+        return [_document(*row) for row in rows]
+    rows = signals.values_list("pk", "title", "description", "theme_id")
+    return [Document(pk, analysis.text_features(t, d), theme) for pk, t, d, theme in rows]

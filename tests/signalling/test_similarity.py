@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from bench.recall import build_signals, load_labelled, recall_at_k
-from leerkring.signalling import similarity
+from leerkring.signalling import analysis, similarity
 from leerkring.signalling.models import Signal, SignalEvent
 from tests.factories import SignalFactory
 
@@ -34,15 +34,54 @@ def _url(world, **params):
 
 
 def test_stems_fold_accents_drop_stop_words_and_stem_dutch():
-    assert similarity.stems("De coördinatie van wachttijden") == similarity.stems(
+    assert analysis.stems("De coördinatie van wachttijden") == analysis.stems(
         "coordinatie wachttijd"
     )
-    assert "de" not in similarity.stems("de van het een")
+    assert analysis.stems("de van het een") == []
 
 
-def test_thesaurus_links_words_that_name_one_thing():
-    assert "kinderopvang" in similarity.concepts_of(similarity.stems("crèche")[0])
-    assert "taalaanbieder" in similarity.concepts_of(similarity.stems("taalschool")[0])
+def test_the_stemmer_keeps_ge_at_the_start_of_a_word():
+    """Snowball's newer Dutch stemmer made "meen" of "gemeenten"; PostgreSQL does not."""
+    assert analysis.stem("gemeenten") == analysis.stem("gemeente")
+    assert analysis.stem("gezinsmigranten").startswith("gezinsmigrant")
+    assert analysis.stem("geleend") != analysis.stem("leen")
+
+
+def test_thesaurus_words_are_matched_on_their_stems():
+    assert "kinderopvang" in analysis.concepts_of(analysis.stem("crèche"))
+    assert "taalaanbieder" in analysis.concepts_of(analysis.stem("taalscholen"))
+    assert "tolk" in analysis.concepts_of(analysis.stem("vertalers"))
+    assert "verzuim" in analysis.concepts_of(analysis.stem("absentie"))
+
+
+def test_short_words_no_longer_set_off_a_concept_as_a_prefix():
+    for word in ("lang", "maanden", "les", "werk", "volgen", "over", "bereik", "ziek"):
+        assert analysis.concepts_of(analysis.stem(word)) == (), word
+
+
+def test_a_long_thesaurus_word_is_found_inside_a_compound():
+    assert "wachten" in analysis.concepts_of(analysis.stem("taalschoolwachtlijst"))
+
+
+def test_abbreviations_are_read_as_what_they_stand_for():
+    assert analysis.stems("PIP") == analysis.stems("inburgeringsplan")
+    assert analysis.stems("azc") == analysis.stems("asielzoekerscentrum")
+
+
+def test_compounds_and_typos_share_character_ngrams():
+    def shared(a: str, b: str) -> float:
+        one, two = analysis.text_features(a, ""), analysis.text_features(b, "")
+        grams = {t for t in one if t.startswith(analysis.NGRAM_PREFIX)}
+        return len(grams & set(two)) / len(grams)
+
+    assert shared("kinderopvnag", "kinderopvang") > 0.4
+    assert shared("taalschool", "taalaanbieder") > 0
+    assert shared("taalschool", "huisarts") == 0
+
+
+def test_postgresql_lexemes_map_to_the_same_stems():
+    assert analysis.lexeme_stem("pip-termijn") == analysis.stems("pip-termijn")[0]
+    assert analysis.lexeme_stem("pip") == analysis.stem("pip")
 
 
 def test_it_finds_a_signal_in_other_words(world):
@@ -223,3 +262,14 @@ def test_the_number_of_queries_does_not_grow_with_the_signals(client, world):
     for n in range(25):
         _passed(world.sibling if n % 2 else world.community, f"Crèche ontbreekt {n}", CHILDCARE[1])
     assert count() == few
+
+
+def test_recall_on_the_independent_development_set_does_not_fall_back(world):
+    """Quality guard on text written without seeing the method (bench/data/README.md): the
+    figure of docs/performance.md, less a little. (The held-out set is never used in tests.)"""
+    from bench.recall import SETS
+
+    groups = load_labelled(SETS["dev"])
+    labels = build_signals(groups=groups, programme=world.other_programme)
+    result = recall_at_k(labels=labels, programme=world.other_programme)
+    assert result["recall"] >= 0.32, result

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from leerkring.communities.models import Community
 from leerkring.meetings.models import Meeting
 from leerkring.meetings.topics import SUBTOPICS, InfluenceLevel, SolutionLevel, TopicCategory
-from leerkring.signalling import guard
+from leerkring.signalling import guard, learning
 from leerkring.signalling.models import Escalation, Signal, SignalEvent, SignalTheme
 from leerkring.signalling.selectors import venster_changed
 
@@ -133,8 +133,10 @@ def event_add(
     data: dict | None = None,
 ) -> SignalEvent:
     # Every change to a signal writes an event: the one place to make the venster's cached
-    # counts stale.
+    # counts stale, and the theme profiles when a link or a text changes.
     venster_changed()
+    if kind in (SignalEvent.Kind.THEME, SignalEvent.Kind.TEXT, SignalEvent.Kind.REDACTION):
+        learning.themes_changed()
     return SignalEvent.objects.create(
         signal=signal,
         kind=kind,

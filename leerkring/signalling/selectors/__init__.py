@@ -7,7 +7,7 @@ queries.
 - `lcc`: coordination meetings, their agenda and decisions
 - `system`: the system partners' inbox
 - `signals`: the signal page, its history, the community's panel, signals waiting for feedback
-- `similar`: similar signals and the answers written into the Excel export
+- `similar`: similar signals, theme suggestions and the answers written into the Excel export
 
 Callers use `from leerkring.signalling import selectors`; the names below are the public ones."""
 
@@ -27,7 +27,14 @@ from .signals import (
     signal_is_waiting_for_feedback,
     signals_waiting_for_feedback,
 )
-from .similar import export_answers, similar_scope, similar_signals_for
+from .similar import (
+    THEME_SUGGESTION_MIN_SCORE,
+    THEME_SUGGESTIONS,
+    export_answers,
+    similar_scope,
+    similar_signals_for,
+    theme_suggestions_for,
+)
 from .system import signal_answers, system_inbox, system_signal
 from .themes import (
     community_theme_responses,
@@ -85,6 +92,9 @@ __all__ = [
     "signals_waiting_for_feedback",
     "similar_scope",
     "similar_signals_for",
+    "theme_suggestions_for",
+    "THEME_SUGGESTIONS",
+    "THEME_SUGGESTION_MIN_SCORE",
     "system_inbox",
     "system_signal",
     "theme_link_candidates",

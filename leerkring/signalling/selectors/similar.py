@@ -1,4 +1,5 @@
-"""Reads for similar signals and the answers written into the Excel export."""
+"""Reads for similar signals, theme suggestions and the answers written into the Excel
+export."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import Q, QuerySet
 from leerkring.communities.models import Community, Programme
 from leerkring.communities.permissions import access_for
 from leerkring.signalling import permissions, similarity
-from leerkring.signalling.models import Signal, SignalResponse
+from leerkring.signalling.models import Signal, SignalResponse, SignalTheme
 
 
 def similar_scope(user, programme: Programme, community: Community | None = None) -> Q | None:
@@ -39,10 +40,48 @@ def similar_signals_for(
     community: Community | None = None,
     exclude_pk: int | None = None,
 ) -> list[Signal]:
+    """Look-alikes this visitor may see. Those who may consult the venster also get what its
+    coordinators taught it (`learning`): the theme profiles are built from the programme's
+    passed-on signals, which they may see anyway; a plain member's look is plain text."""
     scope = similar_scope(user, programme, community)
     if scope is None:
         return []
-    return similarity.similar_signals(title=title, text=text, scope=scope, exclude_pk=exclude_pk)
+    learn = permissions.can_view_venster(user, programme)
+    return similarity.find(
+        title=title,
+        text=text,
+        scope=scope,
+        exclude_pk=exclude_pk,
+        programme_id=programme.pk if learn else None,
+    ).signals
+
+
+#: How many themes a suggestion shows, and the score below which none is suggested.
+THEME_SUGGESTIONS = 3
+THEME_SUGGESTION_MIN_SCORE = 0.05
+
+
+def theme_suggestions_for(*, user, signal: Signal) -> list[tuple[SignalTheme, float]]:
+    """The likeliest themes of a passed-on signal, with their score (0-1), best first, for a
+    coordinator deciding where it belongs (`permissions.can_manage_venster`); nothing for
+    anyone else or for a draft. The look-alikes that vote are the programme's passed-on
+    signals, which a coordinator may see."""
+    programme = signal.community.programme
+    if signal.state == Signal.State.DRAFT or not permissions.can_manage_venster(user, programme):
+        return []
+    scope = similar_scope(user, programme)
+    if scope is None:
+        return []
+    found = similarity.find(
+        title=signal.title,
+        text=signal.description,
+        scope=scope,
+        exclude_pk=signal.pk,
+        programme_id=programme.pk,
+    )
+    return [(theme, score) for theme, score in found.themes if score >= THEME_SUGGESTION_MIN_SCORE][
+        :THEME_SUGGESTIONS
+    ]
 
 
 def export_answers(*, signals: QuerySet[Signal]) -> dict[int, str]:

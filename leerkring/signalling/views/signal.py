@@ -281,6 +281,9 @@ def _render_detail(request: HttpRequest, signal: Signal, *, bound=None, status: 
         "can_edit_draft": permissions.can_edit_draft(user, signal),
         "can_manage": can_manage,
         "action_forms": _action_forms(signal, bound) if can_manage else [],
+        "theme_suggestions": (
+            selectors.theme_suggestions_for(user=user, signal=signal) if can_manage else []
+        ),
         "waiting": selectors.signal_is_waiting_for_feedback(signal=signal),
         "nav_section": "community",
     }
