@@ -13,13 +13,14 @@ Measures, on the database the settings point at:
   found in its top five, averaged over all signals; and **precision@1**, the share of queries
   whose first suggestion is a group-mate. No theme evidence (a new venster).
 - **learning from the venster**: a share of each group (`--linked`, default 40%) is linked to
-  a theme named after its bottleneck, as a coordinator would; a near-miss group shares the
-  theme of the group it nearly is (a coordinator would put both under one main issue), so the
-  themes do not simply give the groups away. The other signals are the queries: recall@5 with
+  a theme named after its bottleneck, as a coordinator would; a near-miss pair shares one
+  theme (a coordinator would put both under one main issue), so the themes do not simply give
+  the groups away (`--theme-per-group` gives each group its own). The other signals are the queries: recall@5 with
   and without the theme evidence, and the theme suggestion's top-1 and top-3 accuracy.
 
     .venv/bin/python bench/recall.py --set heldout              # a throw-away SQLite database
     .venv/bin/python bench/recall.py --set dev --database-url postgres://…/…bench
+    .venv/bin/python bench/recall.py --set dev --without thesaurus   # what a part earns
 
 `tests/signalling/test_similarity.py` runs the same measurements as quality tests.
 """
@@ -164,19 +165,29 @@ def recall_at_k(
 
 
 def link_share(
-    *, groups: list[dict], labels: dict[int, str], programme, share: float, seed: int = 1
+    *,
+    groups: list[dict],
+    labels: dict[int, str],
+    programme,
+    share: float,
+    seed: int = 1,
+    pair_near_misses: bool = True,
 ) -> tuple[dict[str, int], list[int]]:
     """Link `share` of each group's signals to a theme named after its bottleneck, through
     the coordinator's own service (so the theme evidence is what a venster would hold). A
     near-miss group shares the theme of the group it nearly is. Returns ({group: theme pk},
-    the unlinked signals)."""
+    the unlinked signals). With `pair_near_misses` off, every group has a theme of its
+    own."""
     from leerkring.signalling import coordination
 
     by_name = {g["group"]: g for g in groups}
     theme_of_group: dict[str, int] = {}
     themes, titles = {}, set()
     for group in groups:
-        home = group["near_miss_of"] if group["near_miss_of"] in by_name else group["group"]
+        # The pairs are symmetric: both groups go under the theme of the first of the two.
+        home = group["group"]
+        if pair_near_misses and group["near_miss_of"] in by_name:
+            home = min(home, group["near_miss_of"])
         if home not in themes:
             title = by_name[home]["bottleneck"][:180]
             if title.lower() in titles:  # two groups under one subtopic in the first set
@@ -229,12 +240,18 @@ def theme_accuracy(
     }
 
 
-def measure(groups: list[dict], programme, *, share: float = LINKED_SHARE) -> dict:
+def measure(
+    groups: list[dict], programme, *, share: float = LINKED_SHARE, pair_near_misses: bool = True
+) -> dict:
     """Every figure for one labelled set, on signals made in `programme`."""
     labels = build_signals(groups=groups, programme=programme)
     plain = recall_at_k(labels=labels, programme=programme)
     theme_of_group, unlinked = link_share(
-        groups=groups, labels=labels, programme=programme, share=share
+        groups=groups,
+        labels=labels,
+        programme=programme,
+        share=share,
+        pair_near_misses=pair_near_misses,
     )
     without = recall_at_k(labels=labels, programme=programme, queries=unlinked)
     with_evidence = recall_at_k(labels=labels, programme=programme, queries=unlinked, learn=True)
@@ -242,6 +259,7 @@ def measure(groups: list[dict], programme, *, share: float = LINKED_SHARE) -> di
         "recall_at_5": plain,
         "learning": {
             "linked_share": share,
+            "near_misses_share_a_theme": pair_near_misses,
             "without_theme_evidence": {
                 k: without[k] for k in ("queries", "recall", "precision_at_1")
             },
@@ -263,6 +281,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database-url", default="", help="Default: a temporary SQLite file.")
     parser.add_argument("--set", default="own", help="own, dev, heldout or a file path.")
     parser.add_argument("--linked", type=float, default=LINKED_SHARE)
+    parser.add_argument(
+        "--theme-per-group",
+        action="store_true",
+        help="Give every group its own theme (by default a near-miss pair shares one).",
+    )
+    parser.add_argument(
+        "--without",
+        choices=["thesaurus", "ngrams", "both"],
+        help="Measure the analyser without a part, to see what it earns.",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     path = SETS.get(args.set, Path(args.set))
@@ -275,6 +303,13 @@ def main(argv: list[str]) -> int:
 
         django.setup()
         from django.core.cache import cache
+
+        from leerkring.signalling import analysis
+
+        if args.without in ("thesaurus", "both"):
+            analysis.CONCEPT_WEIGHT = 0.0
+        if args.without in ("ngrams", "both"):
+            analysis.NGRAM_WEIGHT = 0.0
         from django.core.management import call_command
         from django.db import connection, transaction
 
@@ -289,11 +324,21 @@ def main(argv: list[str]) -> int:
         cache.clear()
         with transaction.atomic():
             programme = Programme.objects.create(name="Labelset", slug="labelset-recall")
-            result = measure(load_labelled(path), programme, share=args.linked)
+            result = measure(
+                load_labelled(path),
+                programme,
+                share=args.linked,
+                pair_near_misses=not args.theme_per_group,
+            )
             transaction.set_rollback(True)
     print(
         json.dumps(
-            {"database": connection.vendor, "set": str(args.set), **result},
+            {
+                "database": connection.vendor,
+                "set": str(args.set),
+                "without": args.without,
+                **result,
+            },
             indent=1,
             ensure_ascii=False,
         )

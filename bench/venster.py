@@ -7,7 +7,10 @@ signed in as the coordinator of the largest programme, warm, through Django's te
   full-text search — target p95 ≤ 150 ms;
 - the top five — target p95 ≤ 300 ms;
 - similar-signal suggestions while writing (JSON and the htmx partial) — target p95 ≤ 100 ms,
-  each query text a different labelled signal, so no two requests ask the same;
+  each query text a different labelled signal, so no two requests ask the same; the
+  coordinator's look also uses the theme evidence of the programme's themes;
+- a passed-on signal's page as its coordinator sees it, with the theme suggestion computed on
+  every view (the forty newest signals) — target p95 ≤ 150 ms;
 - the XLSX export of a filtered view (time and rows; no target).
 
 Query counts are recorded per page. Also runnable on its own against the bench database of the
@@ -93,6 +96,22 @@ def _similar_urls(programme, labelled: list[dict]) -> list[str]:
     ]
 
 
+def _signal_urls(programme, count: int = 40) -> list[str]:
+    """The pages of the newest passed-on signals: a coordinator triaging them sees the theme
+    suggestion, computed on every view."""
+    from django.urls import reverse
+
+    from leerkring.signalling.models import Signal
+
+    pks = (
+        Signal.objects.filter(community__programme=programme)
+        .exclude(state=Signal.State.DRAFT)
+        .order_by("-raised_on", "-pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    return [reverse("signalling:signal_detail", args=[pk]) for pk in pks]
+
+
 def measure_export(client, programme, query: str) -> dict:
     from django.urls import reverse
     from openpyxl import load_workbook
@@ -145,6 +164,12 @@ def run_venster_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
         ),
         ("top five", "top5", [reverse("signalling:top5", args=[programme.slug])], False),
         ("similar signals (JSON)", "similar", _similar_urls(programme, labelled), False),
+        (
+            "signal page with theme suggestion",
+            "list",
+            _signal_urls(programme),
+            False,
+        ),
         (
             "similar signals (htmx partial)",
             "similar",

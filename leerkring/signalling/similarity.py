@@ -112,23 +112,33 @@ def rank(
     statistics: Statistics,
     limit: int = LIMIT,
     widen: dict[str, float] | None = None,
+    vectors: dict[int, dict[str, float]] | None = None,
 ) -> list[tuple[Document, float]]:
     """The best `limit` documents by TF-IDF cosine with the query (its features), widened by
-    the already weighted terms `widen`: (document, score), best first."""
+    the already weighted terms `widen`: (document, score), best first. `vectors` holds the
+    documents' weighted vectors when the caller ranks the same documents twice."""
     # Features no candidate holds cannot tell candidates apart; left in, they would only
     # shrink every score below `MIN_SCORE` for a text full of words the venster never saw.
     present = set().union(*(document.terms for document in documents)) if documents else set()
     wanted = _vector({t: n for t, n in query.items() if t in present}, statistics)
     for term, weight in (widen or {}).items():
         wanted[term] = wanted.get(term, 0.0) + weight
+    if vectors is None:
+        vectors = document_vectors(documents, statistics)
     scored = []
     for document in documents:
-        vector = _vector(document.terms, statistics)
+        vector = vectors[document.pk]
         score = sum(w * vector.get(t, 0.0) for t, w in wanted.items())
         if score >= MIN_SCORE:
             scored.append((document, min(1.0, score)))
     scored.sort(key=lambda item: (-item[1], -item[0].pk))
     return scored[:limit]
+
+
+def document_vectors(
+    documents: list[Document], statistics: Statistics
+) -> dict[int, dict[str, float]]:
+    return {document.pk: _vector(document.terms, statistics) for document in documents}
 
 
 def idf_from_frequencies(document_count: int, df: dict[str, int]) -> dict[str, float]:
@@ -171,7 +181,14 @@ def find(
     if not query:
         return Found()
     model = theme_model(programme_id) if programme_id is not None else None
-    ranked = rank(query, documents, statistics=statistics, limit=max(limit, learning.NEIGHBOURS))
+    vectors = document_vectors(documents, statistics)
+    ranked = rank(
+        query,
+        documents,
+        statistics=statistics,
+        limit=max(limit, learning.NEIGHBOURS),
+        vectors=vectors,
+    )
     theme_scores: list[tuple[int, float]] = []
     if model:
         theme_scores = learning.theme_scores(
@@ -185,7 +202,9 @@ def find(
             model, theme_scores, idf=statistics.idf, default_idf=statistics.default_idf
         )
         if widen:
-            ranked = rank(query, documents, statistics=statistics, limit=limit, widen=widen)
+            ranked = rank(
+                query, documents, statistics=statistics, limit=limit, widen=widen, vectors=vectors
+            )
     return Found(signals=_signals(ranked[:limit]), themes=_themes(theme_scores))
 
 
