@@ -31,7 +31,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests \
                --ignore=bench --ignore=test-artifacts --ignore=build
 
-.PHONY: help setup run demo db worker test test-sqlite test-postgres test-browser lint format \
+.PHONY: help setup run demo totp db worker test test-sqlite test-postgres test-browser lint format \
         bench messages lock check-lock static clean distclean
 
 help:
@@ -40,6 +40,7 @@ help:
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make format         ruff format and ruff check --fix"
 	@echo "make demo           load the demo data if the database has no programmes"
+	@echo "make totp           the current second-step code of a demo account (EMAIL=...)"
 	@echo "make bench          run the benchmarks (bench/run.py)"
 	@echo "make messages       update leerkring/locale/en/LC_MESSAGES/django.po"
 	@echo "make lock           regenerate requirements.lock after changing pyproject.toml"
@@ -86,6 +87,11 @@ demo: db
 
 worker: db
 	$(MANAGE) db_worker
+
+# The code a demo account's authenticator app would show now (coordinator unless EMAIL=...).
+EMAIL ?= coordinator@leerkring.test
+totp: setup
+	@$(MANAGE) totp_code $(EMAIL)
 
 run: db
 	$(MANAGE) demo --if-empty

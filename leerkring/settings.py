@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "leerkring.evaluation",
     "leerkring.dissemination",
     "leerkring.search",
+    # After our apps, so our templates override allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +90,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "leerkring.accounts.middleware.SessionLimitsMiddleware",
+    "leerkring.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "leerkring.urls"
@@ -164,11 +172,43 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 
+# django-allauth: its login stages (the second factor), its mfa app (authenticator apps,
+# recovery codes, WebAuthn keys) and its list of sessions. Sign-in itself, password reset and
+# invitations stay ours; allauth's sign-up is closed (accounts.adapters).
+ACCOUNT_ADAPTER = "leerkring.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_FORMS = {"reauthenticate": "leerkring.accounts.forms_second_factor.ReauthenticateForm"}
+MFA_ADAPTER = "leerkring.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Leerkring"
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_FORMS = {
+    "authenticate": "leerkring.accounts.forms_second_factor.AuthenticateForm",
+    "reauthenticate": "leerkring.accounts.forms_second_factor.MFAReauthenticateForm",
+    "activate_totp": "leerkring.accounts.forms_second_factor.ActivateTOTPForm",
+    "deactivate_totp": "leerkring.accounts.forms_second_factor.DeactivateTOTPForm",
+    "generate_recovery_codes": "leerkring.accounts.forms_second_factor.GenerateRecoveryCodesForm",
+    "add_webauthn": "leerkring.accounts.forms_second_factor.AddWebAuthnForm",
+    "edit_webauthn": "leerkring.accounts.forms_second_factor.EditWebAuthnForm",
+}
+# Authenticator-app secrets and recovery codes are stored encrypted with this key (by default
+# derived from SECRET_KEY: set it separately to be able to rotate SECRET_KEY).
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
+USERSESSIONS_TRACK_ACTIVITY = False
+
 # Throttle failed sign-ins per e-mail address and client (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "leerkring.accounts.throttle.username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# The admin signs in through our sign-in page, so staff pass the same second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("leerkring.core.urls")),
     path("", include("leerkring.accounts.urls")),
+    path("", include("leerkring.accounts.allauth_urls")),
     path("", include("leerkring.communities.urls")),
     path("", include("leerkring.meetings.urls")),
     path("", include("leerkring.signalling.urls")),

@@ -1,6 +1,8 @@
 import os
+import time
 
 import pytest
+from django.test import Client
 
 from tests import factories
 
@@ -20,6 +22,32 @@ def _fast_and_isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.AXES_ENABLED = True
+
+
+_plain_force_login = Client.force_login
+
+
+def force_login_password_only(client: Client, user, backend=None) -> None:
+    """Sign a test client in as after the password alone: someone who needs a second factor
+    is then stopped by SecondFactorMiddleware."""
+    _plain_force_login(client, user, backend)
+
+
+def _force_login_with_second_factor(client: Client, user, backend=None) -> None:
+    _plain_force_login(client, user, backend)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "mfa", "at": time.time(), "type": "totp", "id": 0, "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login` signs in completely, second factor included, as a person who went
+    through both steps. Tests of the second factor itself use `force_login_password_only`."""
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
 
 
 @pytest.fixture

@@ -1037,3 +1037,56 @@ def test_staff_enter_the_admin(client, world):
     world.nobody.save()
     client.force_login(world.nobody)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+# --- Accounts: second factor (django-allauth mfa) --------------------------------------------
+# Everyone signed in manages their own second factors; pages about a factor that exists (its
+# codes, a key) serve only its owner — here the participant — and answer 404 to anyone else.
+SIGNED_IN = PUBLIC - {"anonymous"}
+OWNER = frozenset({"participant"})
+
+
+def _participant_factors(w) -> list:
+    """Give the participant an authenticator app, recovery codes and a security key."""
+    from allauth.mfa.models import Authenticator
+
+    from leerkring.accounts import second_factor
+
+    second_factor.totp_activate_with_secret(
+        user=w.participant, secret=second_factor.DEMO_TOTP_SECRET
+    )
+    key = Authenticator.objects.create(
+        user=w.participant, type=Authenticator.Type.WEBAUTHN, data={"name": "Sleutelbos"}
+    )
+    return [key.pk]
+
+
+def _participant_factors_no_args(w) -> list:
+    _participant_factors(w)
+    return []
+
+
+MATRIX.update(
+    {
+        "account_login": Door(public=True),
+        "account_logout": Door(public=True, method="post"),
+        "account_inactive": Door(public=True),
+        "account_reauthenticate": Door(allowed=SIGNED_IN),
+        "accounts:second_factor_setup": Door(allowed=SIGNED_IN),
+        # Only reachable half-way through signing in; everyone else is sent to sign in.
+        "mfa_authenticate": Door(public=True),
+        "mfa_index": Door(allowed=SIGNED_IN),
+        "mfa_reauthenticate": Door(allowed=SIGNED_IN),
+        "mfa_activate_totp": Door(allowed=SIGNED_IN),
+        "mfa_deactivate_totp": Door(args=_participant_factors_no_args, allowed=OWNER),
+        "mfa_view_recovery_codes": Door(args=_participant_factors_no_args, allowed=OWNER),
+        "mfa_download_recovery_codes": Door(args=_participant_factors_no_args, allowed=OWNER),
+        # Without an app or key it explains that codes come with one.
+        "mfa_generate_recovery_codes": Door(allowed=SIGNED_IN),
+        "mfa_list_webauthn": Door(allowed=SIGNED_IN),
+        "mfa_add_webauthn": Door(allowed=SIGNED_IN),
+        "mfa_reauthenticate_webauthn": Door(allowed=SIGNED_IN),
+        "mfa_edit_webauthn": Door(args=_participant_factors, allowed=OWNER),
+        "mfa_remove_webauthn": Door(args=_participant_factors, allowed=OWNER),
+    }
+)

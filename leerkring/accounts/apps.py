@@ -8,5 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Signal receivers: the session clock starts at sign-in; failed sign-ins are counted.
-        from . import middleware, throttle  # noqa: F401
+        # Signal receivers: the session clock starts at sign-in; failed sign-ins are counted;
+        # second factors added and removed are audited.
+        from allauth.mfa.signals import authenticator_added, authenticator_removed
+
+        from . import middleware, second_factor, throttle  # noqa: F401
+
+        authenticator_added.connect(second_factor.authenticator_added)
+        authenticator_removed.connect(second_factor.authenticator_removed)

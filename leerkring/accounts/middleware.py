@@ -1,5 +1,6 @@
 """Session limits (ASVS V7.3): an absolute lifetime for every session, and an idle limit for
-the people who see most (policy.is_privileged).
+the people who see most (policy.is_privileged); and the second factor those people must pass
+before any page (ASVS V6.3.3).
 
 Django's own expiry is renewed whenever a session is saved, so it cannot give an absolute
 limit; the middleware keeps the moment of sign-in and of the last request in the session and
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from . import second_factor
 from .policy import is_privileged
 
 STARTED = "lk_session_started"
@@ -89,6 +91,52 @@ class SessionLimitsMiddleware:
         url = reverse(settings.LOGIN_URL)
         if next_url and not getattr(request, "htmx", False):
             url = f"{url}?{urlencode({'next': next_url})}"
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
+
+
+class SecondFactorMiddleware:
+    """People who need a second factor (second_factor.is_required) reach no page before this
+    session has passed one: without any set up they are sent to set one up, otherwise to prove
+    it. Only the pages of those two steps, signing out and the language switch stay open."""
+
+    OPEN_URL_NAMES = frozenset(
+        {
+            "accounts:second_factor_setup",
+            "accounts:logout",
+            "account_logout",
+            "account_reauthenticate",
+            "mfa_activate_totp",
+            "mfa_add_webauthn",
+            "mfa_reauthenticate",
+            "mfa_reauthenticate_webauthn",
+            "mfa_view_recovery_codes",
+            "mfa_download_recovery_codes",
+            "set_language",
+            "core:health",
+        }
+    )
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        if request.resolver_match.view_name in self.OPEN_URL_NAMES:
+            return None
+        if not second_factor.is_required(request.user) or second_factor.session_passed(request):
+            return None
+        if second_factor.has_second_factor(request.user):
+            url = reverse("mfa_reauthenticate")
+        else:
+            url = reverse("accounts:second_factor_setup")
+        if request.method == "GET" and not getattr(request, "htmx", False):
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)

@@ -149,3 +149,13 @@ def _count_failed_sign_in(sender, credentials: dict, request: HttpRequest | None
     """Every failed password check counts, whichever form made it."""
     email = credentials.get("username") or credentials.get("email")
     record_failure(request, email)
+
+
+def username_from_credentials(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The address django-axes counts under: our sign-in form calls it `username`, allauth's
+    password confirmation `email`. Lower case, so changing case does not start a new count."""
+    credentials = credentials or {}
+    value = credentials.get("username") or credentials.get("email")
+    if value is None and request is not None:
+        value = request.POST.get("username")
+    return value.strip().lower() if value else value

@@ -11,13 +11,13 @@ from datetime import timedelta
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,7 +27,7 @@ from leerkring.communities import permissions
 from leerkring.communities.models import Membership, Programme
 from leerkring.communities.views.members import community_to_manage
 
-from . import selectors, services, throttle
+from . import second_factor, selectors, services, throttle
 from .forms import (
     InvitationAcceptForm,
     MemberInviteForm,
@@ -37,6 +37,7 @@ from .forms import (
     SignInForm,
 )
 from .models import Invitation, ProgrammeRole
+from .second_factor import sign_in_after_password
 
 # The backend a freshly invited user is signed in with (the axes backend only guards sign-ins).
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -70,12 +71,44 @@ class LoginView(auth_views.LoginView):
             return _sign_in_refused(request, refusal)
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        """The password is right: allauth's login stages take over and ask for the second
+        factor when the person has one, before the session is signed in."""
+        return sign_in_after_password(
+            self.request, form.get_user(), redirect_url=self.get_success_url()
+        )
+
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("Je bent uitgelogd."))
         return response
+
+
+# --- Second factor -----------------------------------------------------------------------
+
+AFTER_SETUP = "lk_after_second_factor"
+
+
+@login_required
+@require_http_methods(["GET"])
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Where SecondFactorMiddleware sends someone who needs a second factor and has none: why,
+    and the two ways to set one up. The page they came for is kept for afterwards."""
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[AFTER_SETUP] = next_url
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "required": second_factor.is_required(request.user),
+            "has_second_factor": second_factor.has_second_factor(request.user),
+        },
+    )
 
 
 # --- Password reset ----------------------------------------------------------------------
@@ -177,13 +210,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "accounts/invitation_invalid.html", {"reason": "expired"}, status=410
             )
-        login(request, user, backend=_MODEL_BACKEND)
+        user.backend = _MODEL_BACKEND
         messages.success(
             request,
             _("Welkom bij Leerkring, %(name)s! Je wachtwoord is ingesteld en je bent ingelogd.")
             % {"name": invitation.person.full_name},
         )
-        return redirect("core:home")
+        # Signed in as after a password; someone with a programme role sets up a second factor
+        # next (SecondFactorMiddleware).
+        return sign_in_after_password(request, user, redirect_url=reverse("core:home"))
     return render(
         request,
         "accounts/invitation_accept.html",

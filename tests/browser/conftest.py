@@ -52,6 +52,13 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _one_period_of_clock_drift(settings):
+    """Journeys sign the same person in more than once within 30 seconds; each sign-in needs a
+    fresh code, so the next period's code must be accepted too (tests/browser/helpers.py)."""
+    settings.MFA_TOTP_TOLERANCE = 1
+
+
 def is_csp_violation(message: ConsoleMessage) -> bool:
     """Chromium reports every blocked script, style, frame or form as a console error that
     names the Content Security Policy."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
+from allauth.mfa import app_settings
 from playwright.sync_api import Page
 
+from leerkring.accounts import second_factor
+from leerkring.accounts.models import User
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,13 +22,38 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+# Codes already typed per account: allauth accepts each code once, so a second sign-in within
+# the same 30 seconds uses the next period's code (the browser tests allow one period of drift).
+_USED_COUNTERS: dict[int, int] = {}
+
+
+def totp_code_for(user) -> str:
+    """The code the person's authenticator app shows, one not typed before."""
+    secret = second_factor.totp_secret(user)
+    now = int(time.time()) // app_settings.TOTP_PERIOD
+    counter = max(now, _USED_COUNTERS.get(user.pk, now - 1) + 1)
+    while counter > int(time.time()) // app_settings.TOTP_PERIOD + 1:
+        time.sleep(1)
+    _USED_COUNTERS[user.pk] = counter
+    return second_factor.totp_now(secret, at=counter * app_settings.TOTP_PERIOD)
+
+
 def sign_in(page: Page, email: str, password: str = factories.PASSWORD) -> None:
-    """Sign in through the real login form, as a person would."""
+    """Sign in through the real login form, as a person would, with the code from their
+    authenticator app when they have one. Someone whose role requires a second factor gets an
+    app first (the first-time set-up has its own journey in test_second_factor.py)."""
+    user = User.objects.get(email=email)
+    if second_factor.is_required(user) and not second_factor.has_second_factor(user):
+        second_factor.totp_activate_with_secret(user=user, secret=second_factor.DEMO_TOTP_SECRET)
     page.goto("/accounts/login/")
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("main form [type=submit]").first.click()
     page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.locator("input[name=code]").fill(totp_code_for(user))
+        page.locator("main form [type=submit]").first.click()
+        page.wait_for_load_state()
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -6,6 +6,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from leerkring.accounts import second_factor
+from leerkring.accounts.models import User
+from leerkring.accounts.second_factor import DEMO_TOTP_SECRET
 from leerkring.communities.demo_data import demo_build, demo_exists, demo_logins, demo_reset
 from leerkring.communities.models import Programme
 
@@ -43,5 +46,21 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write("\nDemo logins (password for all the same):")
+        with_second_factor = []
         for label, email, password in demo_logins():
-            self.stdout.write(f"  {label:<48} {email:<34} {password}")
+            user = User.objects.filter(email=email).first()
+            needs_code = user is not None and second_factor.totp_secret(user) == DEMO_TOTP_SECRET
+            marker = "  + code" if needs_code else ""
+            self.stdout.write(f"  {label:<48} {email:<34} {password}{marker}")
+            if needs_code:
+                with_second_factor.append(email)
+        if with_second_factor:
+            example = with_second_factor[0]
+            self.stdout.write(
+                "\n'+ code': after the password these accounts ask for a second step, a code from\n"
+                "an authenticator app. Either add this demo key to any authenticator app\n"
+                f"(Microsoft/Google Authenticator, FreeOTP, KeePassXC):\n    {DEMO_TOTP_SECRET}\n"
+                "or print the current code in a terminal:\n"
+                f"    make totp EMAIL={example}\n"
+                f"    (= DEBUG=true .venv/bin/python manage.py totp_code {example})"
+            )
