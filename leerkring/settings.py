@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
 ]
 
@@ -203,6 +206,56 @@ MFA_FORMS = {
 MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
 USERSESSIONS_TRACK_ACTIVITY = False
 
+
+def oidc_providers(environ=os.environ) -> list[dict]:
+    """Sign-in with an organisation's account (OpenID Connect), one provider per id in
+    OIDC_PROVIDERS (comma-separated); for each id, upper-cased: OIDC_<ID>_LABEL (the button),
+    OIDC_<ID>_SERVER_URL (the issuer), OIDC_<ID>_CLIENT_ID and OIDC_<ID>_CLIENT_SECRET, and
+    optionally OIDC_<ID>_SIGNUP_PROGRAMME (slug: unknown people with a verified address get an
+    account), OIDC_<ID>_MFA_AMR (default `mfa`) and OIDC_<ID>_MFA_ACR (values that count as a
+    second factor done at the provider). See accounts/oidc.py."""
+    apps = []
+    for provider_id in [p.strip() for p in environ.get("OIDC_PROVIDERS", "").split(",")]:
+        if not provider_id:
+            continue
+        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
+
+        def value(name: str, default: str | None = None, prefix: str = prefix) -> str:
+            found = environ.get(prefix + name, default)
+            if found is None:
+                raise ImproperlyConfigured(f"{prefix}{name} is required (OIDC_PROVIDERS).")
+            return found
+
+        def values(name: str, default: str, prefix: str = prefix) -> list[str]:
+            return [v.strip() for v in environ.get(prefix + name, default).split(",") if v.strip()]
+
+        apps.append(
+            {
+                "provider_id": provider_id,
+                "name": value("LABEL"),
+                "client_id": value("CLIENT_ID"),
+                "secret": value("CLIENT_SECRET"),
+                "settings": {
+                    "server_url": value("SERVER_URL"),
+                    "signup_programme": value("SIGNUP_PROGRAMME", ""),
+                    "mfa_amr": values("MFA_AMR", "mfa"),
+                    "mfa_acr": values("MFA_ACR", ""),
+                },
+            }
+        )
+    return apps
+
+
+OIDC_APPS = oidc_providers()
+SOCIALACCOUNT_ADAPTER = "leerkring.accounts.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": OIDC_APPS}}
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+
 # Throttle failed sign-ins per e-mail address and client (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
@@ -309,7 +362,16 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # The sign-in button's form is answered with a redirect to the provider.
+        "form-action": [
+            "'self'",
+            *sorted(
+                {
+                    "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+                    for app in OIDC_APPS
+                }
+            ),
+        ],
     }
 }
 

@@ -1090,3 +1090,17 @@ MATRIX.update(
         "mfa_remove_webauthn": Door(args=_participant_factors, allowed=OWNER),
     }
 )
+
+
+# --- Accounts: sign-in with an organisation's account (OpenID Connect) ------------------------
+# Steps of signing in: open to anyone, and they decide nothing by themselves (an unknown
+# provider is a 404, a callback without the sign-in's state an error page).
+MATRIX.update(
+    {
+        "openid_connect_login": Door(public=True, args=lambda w: ["gemeente"], method="post"),
+        "openid_connect_callback": Door(public=True, args=lambda w: ["gemeente"]),
+        "socialaccount_login_cancelled": Door(public=True),
+        "socialaccount_login_error": Door(public=True),
+        "socialaccount_signup": Door(public=True),
+    }
+)

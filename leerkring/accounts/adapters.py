@@ -28,6 +28,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # People join by invitation of a lead or coordinator (accounts.services).
         return False
 
+    def get_login_stages(self) -> list[str]:
+        # The second-factor stage that knows when the organisation's sign-in already asked.
+        return [
+            "leerkring.accounts.oidc.AuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # The same client address as django-axes and the throttle, also behind the proxy.
         return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")

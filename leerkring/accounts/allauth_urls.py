@@ -8,6 +8,7 @@ ours.
 """
 
 from allauth.account.views import account_inactive, reauthenticate
+from allauth.socialaccount.views import login_cancelled, login_error, signup
 from django.urls import include, path
 
 from . import views
@@ -18,4 +19,9 @@ urlpatterns = [
     path("accounts/inactive/", account_inactive, name="account_inactive"),
     path("accounts/reauthenticate/", reauthenticate, name="account_reauthenticate"),
     path("accounts/2fa/", include("allauth.mfa.urls")),
+    # Sign-in with an organisation's account: accounts/oidc/<provider>/login/ and its callback.
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("accounts/oidc/cancelled/", login_cancelled, name="socialaccount_login_cancelled"),
+    path("accounts/oidc/error/", login_error, name="socialaccount_login_error"),
+    path("accounts/oidc/signup/", signup, name="socialaccount_signup"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from allauth.socialaccount.adapter import get_adapter
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -70,6 +71,16 @@ class LoginView(auth_views.LoginView):
         if refusal is not None:
             return _sign_in_refused(request, refusal)
         return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        """Next to the form, a button for each organisation whose account can be used
+        (OIDC_PROVIDERS)."""
+        context = super().get_context_data(**kwargs)
+        context["organisation_sign_ins"] = [
+            {"label": app.name, "url": reverse("openid_connect_login", args=[app.provider_id])}
+            for app in get_adapter(self.request).list_apps(self.request, provider="openid_connect")
+        ]
+        return context
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
         """The password is right: allauth's login stages take over and ask for the second
