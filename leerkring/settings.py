@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "leerkring.core",
+    "leerkring.outbox",
     "leerkring.accounts",
     "leerkring.communities",
     "leerkring.meetings",
@@ -308,6 +309,26 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leerkring <noreply@leerkring.local>")
+# Seconds to wait for the SMTP server; a hung server must not hold a worker (or its lease).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# --- Outbox: every e-mail is queued and delivered by the task worker ----------------------
+# How long a worker holds a claimed e-mail before another may take it over (renewed per try).
+OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "30"))
+OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "10"))
+# Temporary failures are retried this long after queueing, waiting base, 2×base, … up to max.
+OUTBOX_RETRY_HOURS = float(os.environ.get("OUTBOX_RETRY_HOURS", "48"))
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "1800"))
+# When the mail server cannot be reached, the worker pauses the whole outbox this long (growing).
+OUTBOX_PAUSE_BASE_SECONDS = float(os.environ.get("OUTBOX_PAUSE_BASE_SECONDS", "5"))
+OUTBOX_PAUSE_MAX_SECONDS = float(os.environ.get("OUTBOX_PAUSE_MAX_SECONDS", "300"))
+# Content of sent e-mail is cleared after this many days; rows are removed after the second.
+OUTBOX_BODY_DAYS = int(os.environ.get("OUTBOX_BODY_DAYS", "7"))
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "90"))
+# /healthz/queue reports the queue stuck when mail is overdue by this many minutes.
+OUTBOX_STUCK_MINUTES = int(os.environ.get("OUTBOX_STUCK_MINUTES", "15"))
+OUTBOX_MESSAGE_ID_DOMAIN = os.environ.get("OUTBOX_MESSAGE_ID_DOMAIN", "")
 
 # --- Background tasks (django-tasks with its database backend) ------------------------
 TASKS = {
@@ -315,6 +336,13 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The worker (manage.py run_worker) beats every few seconds; a worker silent for longer than the
+# lease is taken for dead and its running task is put back (at most WORKER_TASK_MAX_RUNS runs).
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "30"))
+WORKER_TASK_MAX_RUNS = int(os.environ.get("WORKER_TASK_MAX_RUNS", "3"))
+WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECONDS", "30"))
 
 # --- Meetings -------------------------------------------------------------------------
 # Days before a published meeting that members get a reminder (sent by the task worker).

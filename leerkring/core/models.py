@@ -29,3 +29,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_type}#{self.object_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life, written every few seconds by `manage.py run_worker`. A task
+    left "running" by a worker that stopped beating is put back (`core.worker`)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=100, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

@@ -4,6 +4,8 @@ from django.shortcuts import render
 
 from leerkring.communities.selectors import home_overview
 
+from .health import run_checks
+
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -17,3 +19,19 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def health_queue(request: HttpRequest) -> JsonResponse:
+    """For monitoring: background work moves (workers beat, mail is not overdue). 503 when a
+    check fails; counts only, nothing about whom mail is for."""
+    results = run_checks()
+    ok = all(result.ok for result in results.values())
+    return JsonResponse(
+        {
+            "status": "ok" if ok else "failing",
+            "checks": {
+                name: {"ok": result.ok, **result.details} for name, result in results.items()
+            },
+        },
+        status=200 if ok else 503,
+    )
