@@ -86,17 +86,21 @@ demo: db
 	$(MANAGE) demo --if-empty
 
 worker: db
-	$(MANAGE) db_worker
+	$(MANAGE) run_worker
 
 # The code a demo account's authenticator app would show now (coordinator unless EMAIL=...).
 EMAIL ?= coordinator@leerkring.test
 totp: setup
 	@$(MANAGE) totp_code $(EMAIL)
 
+# The worker survives database restarts by itself; the loop around it brings it back should it
+# ever exit (a crash, a kill), until `make run` itself stops.
 run: db
 	$(MANAGE) demo --if-empty
 	@echo "Task worker starting in the background; serving on http://$(HOST_PORT)"
-	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	( trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
+	  while true; do $(MANAGE) run_worker --no-startup-delay & child=$$!; wait $$child || true; \
+	    echo "Task worker stopped; starting it again in 2 s" >&2; sleep 2; done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST_PORT)
 

@@ -315,6 +315,8 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 # --- Outbox: every e-mail is queued and delivered by the task worker ----------------------
 # How long a worker holds a claimed e-mail before another may take it over (renewed per try).
 OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "30"))
+# Every worker looks for due e-mail (retries, sends cut off by a crash) this often.
+OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "5"))
 OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "10"))
 # Temporary failures are retried this long after queueing, waiting base, 2×base, … up to max.
 OUTBOX_RETRY_HOURS = float(os.environ.get("OUTBOX_RETRY_HOURS", "48"))

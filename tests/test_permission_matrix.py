@@ -70,6 +70,7 @@ ANY_COORDINATOR = frozenset({"coordinator", "other_coordinator"})
 MATRIX: dict[str, Door] = {
     "core:home": Door(public=True),
     "core:health": Door(public=True),
+    "core:health_queue": Door(public=True),
     "set_language": Door(public=True, method="post", data={"language": "en"}),
     "accounts:login": Door(public=True),
     "accounts:logout": Door(public=True, method="post"),

@@ -9,11 +9,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Membership, Organisation
 from leerkring.core.forms import Form, StyledFormMixin
+from leerkring.outbox.services import emails_queue
 
 from .models import ProgrammeRole, User
 
@@ -75,6 +78,26 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
             "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
         },
     )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        """Through the outbox like every e-mail; the reset link is cleared once sent."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        message = EmailMultiAlternatives(
+            subject, render_to_string(email_template_name, context), from_email, [to_email]
+        )
+        if html_email_template_name is not None:
+            message.attach_alternative(
+                render_to_string(html_email_template_name, context), "text/html"
+            )
+        emails_queue([message], kind="accounts.password_reset", secret=True)
 
 
 def _min_password_length() -> int:

@@ -1,15 +1,14 @@
 """Invitations and programme roles.
 
-The invitation e-mail is sent synchronously after commit, not through a background task: the
-task queue is stored in the database, and the one-time token must never be stored in clear.
+The invitation e-mail goes through the outbox like all mail, queued in the transaction that
+creates the invitation. Its one-time link is in the outbox row only until the row is finished:
+the row is marked `secret`, so its content is cleared once sent (docs/privacy.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
-import smtplib
 from datetime import timedelta
 from typing import Any
 
@@ -25,17 +24,16 @@ from django.utils.translation import gettext as _
 from leerkring.communities import services as community_services
 from leerkring.communities.models import Community, Membership, Organisation, Person, Programme
 from leerkring.core.audit import audit
+from leerkring.outbox.services import emails_queue
 
 from .models import Invitation, ProgrammeRole, User
-
-logger = logging.getLogger(__name__)
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _send_invitation_email(
+def _queue_invitation_email(
     *, invitation: Invitation, token: str, programme_role: ProgrammeRole | None = None
 ) -> None:
     context = {
@@ -63,12 +61,13 @@ def _send_invitation_email(
     message.attach_alternative(
         render_to_string("accounts/email/invitation.html", context), "text/html"
     )
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException):
-        # The membership is saved and the members page offers "Opnieuw uitnodigen"; a mail
-        # server that is down must not turn a saved invitation into an error page.
-        logger.exception("Invitation e-mail to %s could not be sent", invitation.email)
+    emails_queue(
+        [message],
+        kind="accounts.invitation",
+        scope=invitation.community,
+        references=[f"accounts.invitation:{invitation.pk}"],
+        secret=True,
+    )
 
 
 @transaction.atomic
@@ -106,11 +105,7 @@ def invitation_create(
         community_id=community.pk if community else None,
         email=person.email,
     )
-    transaction.on_commit(
-        lambda: _send_invitation_email(
-            invitation=invitation, token=token, programme_role=programme_role
-        )
-    )
+    _queue_invitation_email(invitation=invitation, token=token, programme_role=programme_role)
     return invitation, token
 
 

@@ -8,10 +8,12 @@ class OutboxConfig(AppConfig):
     verbose_name = _("Uitgaande e-mail")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from leerkring.core import health, worker
 
         from . import services
 
-        worker.register_periodic("outbox.deliver", services.OUTBOX_POLL_SECONDS, services.pump)
+        worker.register_periodic("outbox.deliver", settings.OUTBOX_POLL_SECONDS, services.pump)
         worker.register_periodic("outbox.prune", 3600, services.prune)
         health.register_check("outbox", services.health)

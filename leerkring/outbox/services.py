@@ -51,7 +51,6 @@ from .signals import message_finished
 logger = logging.getLogger(__name__)
 
 State = Message.State
-OUTBOX_POLL_SECONDS = 5
 
 
 # --- Queueing ------------------------------------------------------------------------------

@@ -1,26 +1,35 @@
 import smtplib
 
-from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from leerkring.communities.models import Membership
+from leerkring.outbox import services as outbox
+from leerkring.outbox.models import Message
 
 
-def test_a_mail_server_failure_keeps_the_member_and_shows_no_error_page(
-    client, world, monkeypatch, django_capture_on_commit_callbacks
-):
-    def refuse(self, *args, **kwargs):
+class DownBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("down")
 
-    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refuse)
+
+def test_a_mail_server_failure_keeps_the_member_and_the_invitation_waits_for_a_retry(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.accounts.test_invitation_mail_failure.DownBackend"
     client.force_login(world.lead)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
             reverse("accounts:member_invite", args=[world.community.pk]),
             {"full_name": "Nieuwe Collega", "email": "nieuw@example.nl", "role": "participant"},
         )
-    assert callbacks, "the invitation e-mail is sent after commit"
+    outbox.pause_reset()
+    assert callbacks, "delivery is asked for after commit"
     assert response.status_code == 302
     assert Membership.objects.filter(
         community=world.community, person__email="nieuw@example.nl"
     ).exists()
+    message = Message.objects.get(recipient="nieuw@example.nl", kind="accounts.invitation")
+    assert message.state == Message.State.WAITING and message.attempts == 1
+    assert "verbrak de verbinding" in message.last_error
+    assert "/accounts/invitation/" in message.body, "kept until it can be delivered"

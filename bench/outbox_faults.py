@@ -1,0 +1,250 @@
+"""Fault runs of the outbox at the sizes the reliability doc reports (docs/reliability.md).
+
+Uses the test suite's harness (tests/outbox): a real SMTP server on 127.0.0.1, a scratch
+database, `manage.py run_worker` processes.
+
+    .venv/bin/python -m bench.outbox_faults refuse     # mail server answers 451 for a while
+    .venv/bin/python -m bench.outbox_faults kill       # kill -9 of a worker a third into a send
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.outbox_faults cut
+                                                      # every connection cut mid-send
+    .venv/bin/python -m bench.outbox_faults restart    # a PostgreSQL of its own (in /tmp),
+                                                      # restarted mid-send
+
+Run from the repository root (the harness is imported from `tests.outbox`).
+
+Each prints per-recipient figures: recipients, delivered, lost, duplicates, and timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.outbox.processes import ScratchDatabase, WorkerProcess, wait_until
+from tests.outbox.smtp import FaultySMTPServer, free_port
+
+
+def report(name: str, smtp: FaultySMTPServer, count: int, **figures) -> None:
+    received = smtp.handler.per_recipient()
+    expected = {f"abonnee{i}@example.nl" for i in range(count)}
+    lost = len(expected - set(received))
+    duplicates = sum(n - 1 for n in received.values())
+    print(f"== {name}")
+    print(
+        f"recipients {count}, delivered to {len(set(received) & expected)}, lost {lost}, "
+        f"duplicates {duplicates}"
+    )
+    for key, value in figures.items():
+        print(f"{key}: {value}")
+
+
+def all_sent(db: ScratchDatabase, count: int):
+    return lambda: db.states().get("done", 0) >= count
+
+
+def scenario_refuse(count: int) -> None:
+    """The mail server answers 451 to every recipient for 60 s, then recovers."""
+    db = ScratchDatabase()
+    smtp = FaultySMTPServer().start()
+    worker = None
+    try:
+        smtp.handler.refuse_all = "451 4.3.2 System busy, try again later"
+        settings = {"OUTBOX_RETRY_BASE_SECONDS": 10, "OUTBOX_RETRY_MAX_SECONDS": 60}
+        worker = WorkerProcess(db, smtp.port, "refuse-1", **settings)
+        started = time.monotonic()
+        db.seed(count)
+        time.sleep(30)
+        during = db.states()
+        time.sleep(30)
+        smtp.handler.refuse_all = None
+        recovered = time.monotonic()
+        wait_until(all_sent(db, count), timeout=600, interval=1)
+        done = time.monotonic()
+        attempts = db.python(
+            "from django.db.models import Sum\n"
+            "from leerkring.outbox.models import Message, Attempt\n"
+            "print(Message.objects.aggregate(s=Sum('attempts'))['s'], "
+            "Attempt.objects.filter(outcome='temporary').count())"
+        ).split()
+        report(
+            "mail server refusing (451) for 60 s",
+            smtp,
+            count,
+            settings=settings,
+            **{
+                "states 30 s into the refusal": during,
+                "seconds from recovery until every recipient had it": round(done - recovered, 1),
+                "seconds from queueing until done": round(done - started, 1),
+                "attempts in all / temporary refusals recorded": attempts,
+            },
+        )
+    finally:
+        if worker:
+            worker.stop()
+        smtp.stop()
+        db.drop()
+
+
+def scenario_kill(count: int) -> None:
+    """A worker is killed with SIGKILL a third into the send; a new worker starts at once.
+    Production settings: 30 s outbox lease, 30 s worker lease."""
+    db = ScratchDatabase()
+    smtp = FaultySMTPServer().start()
+    workers = []
+    try:
+        smtp.handler.delay = 0.005
+        db.seed(count)
+        first = WorkerProcess(db, smtp.port, "kill-1")
+        workers.append(first)
+        started = time.monotonic()
+        wait_until(lambda: smtp.handler.count() >= count // 3, timeout=600, interval=0.01)
+        first.kill()
+        killed = time.monotonic()
+        at_kill = smtp.handler.count()
+        states_at_kill = db.states()
+        workers.append(WorkerProcess(db, smtp.port, "kill-2"))
+        wait_until(all_sent(db, count), timeout=600, interval=0.5)
+        done = time.monotonic()
+        report(
+            "kill -9 of the worker a third into the send",
+            smtp,
+            count,
+            **{
+                "accepted by the server before the kill": at_kill,
+                "seconds sending before the kill": round(killed - started, 1),
+                "states just after the kill": states_at_kill,
+                "seconds from the kill until every recipient had it": round(done - killed, 1),
+            },
+        )
+    finally:
+        for worker in workers:
+            worker.stop()
+        smtp.stop()
+        db.drop()
+
+
+def scenario_cut(count: int) -> None:
+    """Every connection of the worker to PostgreSQL is cut (pg_terminate_backend) three times
+    during a send."""
+    db = ScratchDatabase()
+    if not db.pg:
+        raise SystemExit("cut needs DATABASE_URL=postgres://…")
+    smtp = FaultySMTPServer().start()
+    worker = None
+    try:
+        smtp.handler.delay = 0.005
+        worker = WorkerProcess(db, smtp.port, "cut-1")
+        db.seed(count)
+        cuts = []
+        for fraction in (4, 2, 1.5):
+            wait_until(
+                lambda f=fraction: smtp.handler.count() >= count / f, timeout=600, interval=0.01
+            )
+            cuts.append(db.terminate_connections())
+        wait_until(all_sent(db, count), timeout=600, interval=0.5)
+        report(
+            "every database connection cut three times mid-send",
+            smtp,
+            count,
+            **{
+                "connections cut each time": cuts,
+                "worker still running": worker.alive(),
+                "reconnections logged": worker.output().count("Database unavailable"),
+            },
+        )
+    finally:
+        if worker:
+            worker.stop()
+        smtp.stop()
+        db.drop()
+
+
+def scenario_restart(count: int) -> None:
+    """A PostgreSQL server of its own (Debian's binaries, a data directory in /tmp) is stopped
+    for 10 s and started again in the middle of a send."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    data = Path(tempfile.mkdtemp(prefix="leerkring-pg-"))
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(data, "postgres")
+
+    def pg_ctl(*args: str) -> None:
+        subprocess.run(
+            [*as_postgres, str(bins / "pg_ctl"), "-D", str(data), "-w", *args],
+            check=True,
+            capture_output=True,
+        )
+
+    subprocess.run(
+        [*as_postgres, str(bins / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"],
+        check=True,
+        capture_output=True,
+    )
+    pg_ctl(
+        "-o", f"-p {port} -k /tmp -c listen_addresses=127.0.0.1", "-l", str(data / "log"), "start"
+    )
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{port}/postgres"
+    db = ScratchDatabase()
+    smtp = FaultySMTPServer().start()
+    worker = None
+    try:
+        smtp.handler.delay = 0.005
+        worker = WorkerProcess(db, smtp.port, "restart-1")
+        db.seed(count)
+        wait_until(lambda: smtp.handler.count() >= count // 3, timeout=600, interval=0.01)
+        pg_ctl("-m", "fast", "stop")
+        stopped = time.monotonic()
+        during = smtp.handler.count()
+        time.sleep(10)
+        pg_ctl(
+            "-o",
+            f"-p {port} -k /tmp -c listen_addresses=127.0.0.1",
+            "-l",
+            str(data / "log"),
+            "start",
+        )
+        back = time.monotonic()
+        wait_until(lambda: smtp.handler.count() > during + 5, timeout=120, interval=0.1)
+        resumed = time.monotonic()
+        wait_until(all_sent(db, count), timeout=600, interval=0.5)
+        report(
+            "PostgreSQL stopped for 10 s and started again mid-send",
+            smtp,
+            count,
+            **{
+                "seconds the database was down": round(back - stopped, 1),
+                "seconds from the database's return until mail moved again": round(
+                    resumed - back, 1
+                ),
+                "worker still running (same process)": worker.alive(),
+                "reconnections logged": worker.output().count("Database unavailable"),
+            },
+        )
+    finally:
+        if worker:
+            worker.stop()
+        smtp.stop()
+        db.drop()
+        try:
+            pg_ctl("-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", choices=["refuse", "kill", "cut", "restart"])
+    parser.add_argument("--count", type=int, default=None)
+    args = parser.parse_args()
+    defaults = {"refuse": 400, "kill": 2000, "cut": 1000, "restart": 1000}
+    globals()[f"scenario_{args.scenario}"](args.count or defaults[args.scenario])
+
+
+if __name__ == "__main__":
+    main()
