@@ -61,6 +61,10 @@ MAX_QUERY_LENGTH = 5000
 #: On PostgreSQL: how many of the query's commoner words (those the planner's statistics list)
 #: are asked for, in pairs, to find candidates.
 PAIRED_WORDS = 4
+#: On PostgreSQL: pairs of common words are looked for among this many newest signals only.
+COMMON_WINDOW = 5000
+#: On PostgreSQL: rare words are asked for in groups of this many (see `_candidates`).
+RARE_WORDS_PER_QUERY = 6
 MIN_SCORE = 0.05
 #: Added to every term's IDF, so a word that every candidate shares still counts a little: ten
 #: copies of one text remain look-alikes of it.
@@ -371,11 +375,18 @@ def _statistics(
     return shares, _shares_cache[key][0], floor, False
 
 
-def _tsquery(
+def _tsqueries(
     lexemes: dict[str, float], shares: dict[str, float], query: dict[str, float], exact: bool
-) -> str:
-    """Which signals are candidates: those holding a rare word of the query, two of its
-    commoner ones, or (few signals) any word or any word of its concepts."""
+) -> tuple[list[str], str]:
+    """Which signals are candidates: the query's rare words, and a text-search query of its
+    common ones.
+
+    Few signals (no statistics): any word of the query or of its concepts, all in `rare`.
+    Many: a word the planner's statistics do not list is rare (or absent), so each may find a
+    candidate through the GIN index — it matches few rows, whatever the size of the venster.
+    A common word alone would match a large part of the table, so the rarest listed ones are
+    asked in pairs (a look-alike shares at least two of them); that query is only run over the
+    newest signals (`COMMON_WINDOW`). Common words still count in the score."""
     quoted = {t: t.replace("'", "''") for t in lexemes}
     concept_words = [
         stem
@@ -387,19 +398,61 @@ def _tsquery(
     if exact:
         chosen = [f"'{quoted[t]}'" for t in lexemes]
         chosen += [f"'{stem}'" for stem in concept_words]
-        return " | ".join(chosen)
-    # Many signals. Words the planner's statistics do not list are rare (or absent) and cheap:
-    # each may find a candidate. A common word alone would match a large part of the table, so
-    # the rarest listed ones are asked in pairs: a look-alike shares at least two of them.
-    # (Common words still count in the score.)
-    chosen = [f"'{quoted[t]}'" for t in lexemes if t not in shares]
-    chosen += [f"'{stem}'" for stem in concept_words if stem not in shares]
+        return list(dict.fromkeys(chosen)), ""
+    rare = [f"'{quoted[t]}'" for t in lexemes if t not in shares]
+    rare += [f"'{stem}'" for stem in concept_words if stem not in shares]
     listed = sorted((t for t in lexemes if t in shares), key=lambda t: (shares[t], t))
     listed = listed[:PAIRED_WORDS]
     if len(listed) == 1:
-        chosen.append(f"'{quoted[listed[0]]}'")
-    chosen += [f"('{quoted[a]}' & '{quoted[b]}')" for a, b in itertools.combinations(listed, 2)]
-    return " | ".join(chosen)
+        common = [f"'{quoted[listed[0]]}'"]
+    else:
+        common = [f"('{quoted[a]}' & '{quoted[b]}')" for a, b in itertools.combinations(listed, 2)]
+    return list(dict.fromkeys(rare)), " | ".join(common)
+
+
+def _candidates(queryset: QuerySet[Signal], rare: list[str], common: str, exact: bool) -> RawSQL:
+    """The ids of the newest matches of each query, at most `CANDIDATES` each (`CANDIDATES_FEW`
+    when the signals are few), as one UNION ALL subquery.
+
+    The rare query is ordered by date through an expression no index serves: the planner then
+    takes its (few) matches from the GIN index and sorts them. The common query walks the
+    newest `COMMON_WINDOW` signals backwards by primary key and stops at `CANDIDATES` matches:
+    the index bounds the rows it reads, however many signals share two common words."""
+    from django.contrib.postgres.search import SearchQuery
+
+    pieces = []
+    # The planner estimates each word it has no statistics for at a fixed share; thirty of
+    # them ORed look like a large part of the table, and it would read all of it. In small
+    # groups each stays an index look-up.
+    chunk = max(1, len(rare) if exact else RARE_WORDS_PER_QUERY)
+    for start in range(0, len(rare), chunk):
+        words = " | ".join(rare[start : start + chunk])
+        pieces.append(
+            queryset.annotate(
+                document=stored_document(),
+                newest_first=ExpressionWrapper(F("raised_on") - Value(0), output_field=DateField()),
+            )
+            .filter(document=SearchQuery(words, config="simple", search_type="raw"))
+            .order_by("-newest_first", "-pk")
+            .values(piece_id=F("pk"))[: CANDIDATES_FEW if exact else CANDIDATES]
+        )
+    if common:
+        newest = Signal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        pieces.append(
+            queryset.annotate(document=stored_document())
+            .filter(
+                pk__gt=newest - COMMON_WINDOW,
+                document=SearchQuery(common, config="simple", search_type="raw"),
+            )
+            .order_by("-pk")
+            .values(piece_id=F("pk"))[:CANDIDATES]
+        )
+    selects, params = [], []
+    for number, piece in enumerate(pieces):
+        sql, piece_params = piece.query.sql_with_params()
+        selects.append(f"SELECT piece_id FROM ({sql}) AS piece{number}")  # noqa: S608
+        params.extend(piece_params)
+    return RawSQL(" UNION ALL ".join(selects), params)  # noqa: S611 - compiled by Django
 
 
 def _document(pk: int, title_vector: str, vector: str, theme_id: int | None) -> Document:
@@ -412,7 +465,7 @@ def _document(pk: int, title_vector: str, vector: str, theme_id: int | None) -> 
 def _postgresql(
     queryset: QuerySet[Signal], title: str, text: str
 ) -> tuple[dict[str, float], list[Document], Statistics]:
-    from django.contrib.postgres.search import SearchQuery, SearchVector
+    from django.contrib.postgres.search import SearchVector
 
     title_lexemes, text_lexemes = _query_lexemes(title, text)
     lexemes: dict[str, float] = dict(text_lexemes)
@@ -423,20 +476,10 @@ def _postgresql(
         return {}, [], Statistics({}, 0.0)
     query = analysis.features(stems_of_lexemes(lexemes))
     shares, derived, floor, exact = _statistics(queryset)
-    tsquery = _tsquery(lexemes, shares, query, exact)
-    # Ordered by date through an expression no index serves: the planner then takes the
-    # matches from the GIN index and sorts them. Ordered by the bare column, it may walk the
-    # venster's date index instead and test every signal until enough match — all 100,000
-    # of them for a text whose words match nothing.
-    newest = (
-        queryset.annotate(
-            document=stored_document(),
-            newest_first=ExpressionWrapper(F("raised_on") - Value(0), output_field=DateField()),
-        )
-        .filter(document=SearchQuery(tsquery, config="simple", search_type="raw"))
-        .order_by("-newest_first", "-pk")
-        .values("pk")[: CANDIDATES_FEW if exact else CANDIDATES]
-    )
+    rare, common = _tsqueries(lexemes, shares, query, exact)
+    if not (rare or common):
+        return {}, [], Statistics({}, 0.0)
+    newest = _candidates(queryset, rare, common, exact)
     rows = (
         Signal.objects.filter(pk__in=newest)
         .annotate(
