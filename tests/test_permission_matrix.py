@@ -1105,3 +1105,31 @@ MATRIX.update(
         "socialaccount_signup": Door(public=True),
     }
 )
+
+
+# --- Accounts: Mijn gegevens -----------------------------------------------------------------
+# Every page is about the signed-in person's own account. Ending a session takes the session's
+# id: only its owner (here the participant) may, anyone else gets a 404.
+
+
+def _participant_session(w) -> list:
+    from allauth.usersessions.models import UserSession
+
+    session = UserSession.objects.create(
+        user=w.participant, session_key="matrix-session-key", ip="192.0.2.1", user_agent="Test"
+    )
+    return [session.pk]
+
+
+MATRIX.update(
+    {
+        "accounts:me": Door(allowed=SIGNED_IN),
+        "accounts:password_change": Door(allowed=SIGNED_IN),
+        "accounts:sessions": Door(allowed=SIGNED_IN),
+        "accounts:session_end": Door(args=_participant_session, allowed=OWNER, method="post"),
+        "accounts:sessions_end_others": Door(allowed=SIGNED_IN, method="post"),
+        "accounts:export": Door(allowed=SIGNED_IN, method="post"),
+        # A coordinator who is the programme's only one is told to hand the role over first.
+        "accounts:erase": Door(allowed=SIGNED_IN),
+    }
+)

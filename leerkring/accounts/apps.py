@@ -16,3 +16,17 @@ class AccountsConfig(AppConfig):
 
         authenticator_added.connect(second_factor.authenticator_added)
         authenticator_removed.connect(second_factor.authenticator_removed)
+
+        # What this app holds about a person: their download and their erasure.
+        from leerkring.core.personal_data import register_personal_data
+
+        from .selectors import personal_data
+        from .services import personal_data_erase
+
+        register_personal_data(
+            key="accounts",
+            order=10,
+            title=_("Account"),
+            collect=personal_data,
+            erase=personal_data_erase,
+        )

@@ -272,3 +272,58 @@ class ProgrammeRoleAssignForm(Form):
         if not name:
             raise forms.ValidationError(_("Vul de naam in."))
         return name
+
+
+class PasswordChangeForm(PasswordFieldsMixin, Form):
+    """Mijn gegevens: a new password, with the current one (when there is one) as proof."""
+
+    current_password = forms.CharField(
+        label=_("Huidige wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Vul je huidige wachtwoord in.")},
+    )
+    new_password1, new_password2 = _password_fields()
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            # Someone who only signs in through their organisation sets a first password.
+            del self.fields["current_password"]
+
+    def clean_current_password(self) -> str:
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Dit is niet je huidige wachtwoord."))
+        return password
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["password"] = self._check_passwords(self.user)
+        return cleaned
+
+
+class EraseConfirmForm(Form):
+    """Leaving Leerkring cannot be undone, so the person types their address and ticks a box."""
+
+    email = forms.CharField(
+        label=_("Typ je e-mailadres ter bevestiging"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Typ je e-mailadres ter bevestiging.")},
+    )
+    understood = forms.BooleanField(
+        label=_("Ik begrijp dat dit niet ongedaan kan worden."),
+        error_messages={"required": _("Vink aan dat je dit begrijpt.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email != self.user.email:
+            raise forms.ValidationError(_("Dit is niet het e-mailadres van je account."))
+        return email

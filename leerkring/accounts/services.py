@@ -12,10 +12,16 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.adapter import get_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +30,8 @@ from django.utils.translation import gettext as _
 from leerkring.communities import services as community_services
 from leerkring.communities.models import Community, Membership, Organisation, Person, Programme
 from leerkring.core.audit import audit
+from leerkring.core.models import AuditEvent
+from leerkring.core.personal_data import erase_personal_data
 from leerkring.outbox.services import emails_queue
 
 from .models import Invitation, ProgrammeRole, User
@@ -210,3 +218,111 @@ def programme_role_revoke(*, programme_role: ProgrammeRole, by: Any) -> None:
         person=str(programme_role.person),
     )
     programme_role.delete()
+
+
+# --- Mijn gegevens: password and sessions -------------------------------------------------
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str, keep_session_key: str | None) -> None:
+    """Set a new password. Every other session of the account ends (Django stops honouring
+    them, and they are removed from the list); the caller keeps its own session."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    others = UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or "")
+    get_adapter().end_sessions(list(others))
+    audit(actor=user, verb="account.password_changed", obj=user)
+
+
+def session_end(*, session: UserSession, by: User) -> None:
+    """End one of the person's own sessions (a browser left signed in elsewhere)."""
+    if session.user_id != by.pk:
+        raise ValidationError(_("Deze sessie is niet van jou."))
+    get_adapter().end_sessions([session])
+    audit(actor=by, verb="account.session_ended", obj=by)
+
+
+# --- Leaving Leerkring (AVG art. 17) ------------------------------------------------------
+
+
+def _erased_address(user: User) -> str:
+    # The address must stay unique and must never reach anyone.
+    return f"oud-lid-{user.pk}@leerkring.invalid"
+
+
+def erase_blockers(*, user: User) -> list[str]:
+    """Why this account cannot be erased yet: a programme keeps at least one coordinator."""
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        return []
+    blockers = []
+    for role in ProgrammeRole.objects.filter(
+        person=person, role=ProgrammeRole.Role.COORDINATOR
+    ).select_related("programme"):
+        others = ProgrammeRole.objects.filter(
+            programme=role.programme_id, role=ProgrammeRole.Role.COORDINATOR
+        ).exclude(person=person)
+        if not others.exists():
+            blockers.append(
+                _(
+                    "Je bent de enige coördinator van %(programme)s. Laat eerst iemand anders "
+                    "coördinator worden."
+                )
+                % {"programme": role.programme.name}
+            )
+    return blockers
+
+
+@transaction.atomic
+def account_erase(*, user: User, by: Any) -> None:
+    """Someone leaves Leerkring: every app removes or anonymises what it keeps about them
+    (core.personal_data), their person record becomes "Oud-lid" so the communities keep their
+    history (attendance counts, who agreed to what, messages in a thread), and the account can
+    no longer be used. The audit history keeps a record that it happened, without the name."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    blockers = erase_blockers(user=user)
+    if blockers:
+        raise ValidationError(blockers)
+    person = Person.objects.filter(user=user).first()
+    former_email = user.email
+    former_name = person.full_name if person is not None else None
+    erase_personal_data(person=person, user=user, by=by)
+    # Earlier history entries that named the person by address or name.
+    for event in AuditEvent.objects.filter(
+        Q(data__email=former_email) | Q(data__person=former_name)
+        if former_name
+        else Q(data__email=former_email)
+    ):
+        event.data = {
+            key: (
+                community_services.FORMER_MEMBER if value in (former_email, former_name) else value
+            )
+            for key, value in event.data.items()
+        }
+        event.save(update_fields=["data"])
+    audit(actor=None, verb="account.erased", obj=user)
+
+
+def personal_data_erase(*, person, user, by) -> None:
+    """The accounts app's part: second factors, sessions, organisation accounts, programme
+    roles and invitations go; the account stays as an unusable, anonymous row so history that
+    points at it still resolves."""
+    if person is not None:
+        Invitation.objects.filter(person=person).delete()
+        for role in ProgrammeRole.objects.filter(person=person):
+            audit(actor=by, verb="programme_role.revoked", obj=role, role=role.role)
+            role.delete()
+    if user is None:
+        return
+    Authenticator.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    get_adapter().end_sessions(list(UserSession.objects.filter(user=user)))
+    user.email = _erased_address(user)
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()

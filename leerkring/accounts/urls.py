@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import me
 
 app_name = "accounts"
 urlpatterns = [
@@ -23,6 +24,13 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("me/", me.me, name="me"),
+    path("me/password/", me.password_change, name="password_change"),
+    path("me/sessions/", me.sessions, name="sessions"),
+    path("me/sessions/<int:pk>/end/", me.session_end, name="session_end"),
+    path("me/sessions/end-others/", me.sessions_end_others, name="sessions_end_others"),
+    path("me/export/", me.export, name="export"),
+    path("me/erase/", me.erase, name="erase"),
     path("accounts/invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("communities/<int:pk>/members/invite/", views.member_invite, name="member_invite"),
     path(

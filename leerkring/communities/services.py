@@ -371,3 +371,26 @@ def membership_share_seat(
         with_person=with_membership.person.full_name if with_membership else "",
     )
     return membership
+
+
+# --- Leaving Leerkring (core.personal_data) -----------------------------------------------
+
+# What a person who left is called wherever their community keeps the record (attendance,
+# agreements, messages): the community needs the history, not the name.
+FORMER_MEMBER = "Oud-lid"
+
+
+def personal_data_erase(*, person: Person | None, user: Any, by: Any) -> None:
+    """The person record loses name, address, job title and organisation, and every active
+    membership ends today; memberships themselves stay, so the community's history (who was
+    around the table, how many came) still adds up."""
+    if person is None:
+        return
+    today = timezone.localdate()
+    for membership in Membership.objects.filter(person=person, left_on__isnull=True):
+        membership_end(membership=membership, by=by, left_on=max(today, membership.joined_on))
+    person.full_name = FORMER_MEMBER
+    person.email = None
+    person.job_title = ""
+    person.organisation = None
+    person.save(update_fields=["full_name", "email", "job_title", "organisation"])

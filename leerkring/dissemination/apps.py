@@ -19,3 +19,16 @@ class DisseminationConfig(AppConfig):
             template="dissemination/panels/products.html",
             context=panels.products_panel,
         )
+
+        # What this app holds about a person: their download and their erasure.
+        from leerkring.core.personal_data import register_personal_data
+
+        from .personal_data import personal_data, personal_data_erase
+
+        register_personal_data(
+            key="dissemination",
+            order=400,
+            title=_("Producten en nieuwsbrieven"),
+            collect=personal_data,
+            erase=personal_data_erase,
+        )

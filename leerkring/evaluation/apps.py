@@ -19,3 +19,15 @@ class EvaluationConfig(AppConfig):
             template="evaluation/panels/evaluation_monitor.html",
             context=panels.monitor_panel,
         )
+
+        # What this app holds about a person: their download and their erasure.
+        from leerkring.core.personal_data import register_personal_data
+
+        from .personal_data import personal_data
+
+        register_personal_data(
+            key="evaluation",
+            order=310,
+            title=_("Evaluatie"),
+            collect=personal_data,
+        )

@@ -22,3 +22,17 @@ class MeetingsConfig(AppConfig):
             register_community_panel(
                 key=key, order=order, template=f"meetings/panels/{key}.html", context=context
             )
+
+        # What this app holds about a person: their download and their erasure.
+        from leerkring.core.personal_data import register_personal_data
+
+        from .selectors.personal_data import personal_data
+        from .services.personal_data import personal_data_erase
+
+        register_personal_data(
+            key="meetings",
+            order=100,
+            title=_("Bijeenkomsten"),
+            collect=personal_data,
+            erase=personal_data_erase,
+        )

@@ -19,3 +19,15 @@ class SignallingConfig(AppConfig):
             template="signalling/panels/our_signals.html",
             context=panels.our_signals_panel,
         )
+
+        # What this app holds about a person: their download and their erasure.
+        from leerkring.core.personal_data import register_personal_data
+
+        from .selectors.personal_data import personal_data
+
+        register_personal_data(
+            key="signalling",
+            order=200,
+            title=_("Signalen"),
+            collect=personal_data,
+        )

@@ -6,3 +6,18 @@ class SurveysConfig(AppConfig):
     name = "leerkring.surveys"
     label = "surveys"
     verbose_name = _("Enquêtes")
+
+    def ready(self) -> None:
+        # What this app holds about a person: their download and their erasure.
+        from leerkring.core.personal_data import register_personal_data
+
+        from .selectors.personal_data import personal_data
+        from .services.personal_data import personal_data_erase
+
+        register_personal_data(
+            key="surveys",
+            order=300,
+            title=_("Vragenlijsten"),
+            collect=personal_data,
+            erase=personal_data_erase,
+        )

@@ -28,8 +28,8 @@ from leerkring.communities import permissions
 from leerkring.communities.models import Membership, Programme
 from leerkring.communities.views.members import community_to_manage
 
-from . import second_factor, selectors, services, throttle
-from .forms import (
+from .. import second_factor, selectors, services, throttle
+from ..forms import (
     InvitationAcceptForm,
     MemberInviteForm,
     PasswordResetForm,
@@ -37,8 +37,8 @@ from .forms import (
     SetPasswordForm,
     SignInForm,
 )
-from .models import Invitation, ProgrammeRole
-from .second_factor import sign_in_after_password
+from ..models import Invitation, ProgrammeRole
+from ..second_factor import sign_in_after_password
 
 # The backend a freshly invited user is signed in with (the axes backend only guards sign-ins).
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
