@@ -14,13 +14,14 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+import leerkring.outbox.models
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import Membership, Person
 from leerkring.core.models import AuditEvent
 from leerkring.core.personal_data import personal_data_sources
 from leerkring.dissemination.models import Subscriber
 from leerkring.meetings.models import Attendance, CalendarFeed, Message, Thread
-from leerkring.surveys.models import Invitation as SurveyInvitation
+from leerkring.surveys.models import Invitation
 from tests import factories
 
 LOGIN = reverse("accounts:login")
@@ -171,11 +172,18 @@ def rich_participant(world):
     Message.objects.create(thread=thread, author=person, body="Wie weet een goede locatie?")
     CalendarFeed.objects.create(person=person, token_hash="f" * 64)
     wave = factories.WaveFactory(programme=world.programme)
-    SurveyInvitation.objects.create(
+    Invitation.objects.create(
         wave=wave, person=person, email=person.email, token_hash="a" * 64, answered=True
     )
     factories.SubscriberFactory(
         newsletter=factories.NewsletterFactory(), email=person.email, person=person
+    )
+    leerkring.outbox.models.Message.objects.create(
+        kind="meetings.invitation",
+        message_id="<uitnodiging-1@leerkring.test>",
+        from_email="noreply@leerkring.test",
+        recipient=person.email,
+        subject="Uitnodiging: Kennismaking op 12 maart",
     )
     return world.participant
 
@@ -204,6 +212,7 @@ def test_the_download_holds_everything_about_the_person_as_json_and_html(
         "Kennismaking",
         "Wie weet een goede locatie?",
         "Taalcafé",
+        "Uitnodiging: Kennismaking op 12 maart",
     ):
         assert expected in text
         assert expected in summary
@@ -348,7 +357,10 @@ def test_leaving_anonymises_the_person_and_keeps_the_communitys_record(
     assert Message.objects.filter(author=person).exists()
     assert not CalendarFeed.objects.filter(person=person).exists()
     assert not Subscriber.objects.filter(email=former_email).exists()
-    assert not SurveyInvitation.objects.filter(person=person).exists()
+    assert not Invitation.objects.filter(person=person).exists()
+    assert not leerkring.outbox.models.Message.objects.filter(
+        recipient__iexact=former_email
+    ).exists()
 
     user.refresh_from_db()
     assert user.email != former_email
