@@ -32,7 +32,7 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests 
                --ignore=bench --ignore=test-artifacts --ignore=build
 
 .PHONY: help setup run demo totp db worker test test-sqlite test-postgres test-browser lint format \
-        bench messages lock check-lock static clean distclean
+        bench messages lock check-lock static clean distclean schema
 
 help:
 	@echo "make run            set up everything and serve on http://$(HOST_PORT) (with a task worker)"
@@ -43,6 +43,7 @@ help:
 	@echo "make totp           the current second-step code of a demo account (EMAIL=...)"
 	@echo "make bench          run the benchmarks (bench/run.py)"
 	@echo "make messages       update leerkring/locale/en/LC_MESSAGES/django.po"
+	@echo "make schema         regenerate the committed OpenAPI document docs/openapi.yaml"
 	@echo "make lock           regenerate requirements.lock after changing pyproject.toml"
 	@echo "make clean          remove installed and generated files (keeps var/ data)"
 	@echo "make distclean      clean, and remove var/ (database, media, secret key) too"
@@ -149,6 +150,10 @@ messages: setup
 	@# Guesses from fuzzy matching are wrong more often than right: start those strings empty.
 	msgattrib --clear-fuzzy --empty --clear-previous --output-file=$(LOCALE_DIR)/en/LC_MESSAGES/django.po \
 	  $(LOCALE_DIR)/en/LC_MESSAGES/django.po
+
+# The OpenAPI document is committed; tests/api/test_schema.py fails when it drifts from the code.
+schema: setup
+	$(MANAGE) spectacular --validate --fail-on-warn --lang nl --file docs/openapi.yaml
 
 lock: $(VENV_STAMP)
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra=dev --strip-extras \

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leerkring.core",
     "leerkring.outbox",
     "leerkring.accounts",
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "leerkring.evaluation",
     "leerkring.dissemination",
     "leerkring.search",
+    "leerkring.api",
     # After our apps, so our templates override allauth's.
     "allauth",
     "allauth.account",
@@ -349,6 +353,54 @@ WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECOND
 # --- Meetings -------------------------------------------------------------------------
 # Days before a published meeting that members get a reminder (sent by the task worker).
 MEETING_REMINDER_DAYS = int(os.environ.get("MEETING_REMINDER_DAYS", "3"))
+
+# --- API and webhooks (docs/api.md) ---------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its `WWW-Authenticate: Bearer` answers an anonymous call (401).
+        "leerkring.api.authentication.BearerTokenAuthentication",
+        "leerkring.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["leerkring.api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "leerkring.api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "leerkring.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "leerkring.api.problems.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE_LIMIT", "1200/hour")},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Leerkring API",
+    "DESCRIPTION": (
+        "Leerkring's JSON API: the same data and the same rules as the pages. Messages in "
+        "responses are Dutch (English with `Accept-Language: en`). See docs/api.md for tokens, "
+        "pagination, errors, idempotency and webhooks."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+    "SORT_OPERATION_PARAMETERS": False,
+}
+#: Days an API token lives at most; a person picks a shorter period when creating one.
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+#: A function(request) -> bool telling whether the session passed its second factor; people
+#: with programme roles create API tokens only then. Empty while no second factor exists.
+API_TOKEN_SECOND_FACTOR_CHECK = os.environ.get("API_TOKEN_SECOND_FACTOR_CHECK", "")
+#: How often a failed webhook delivery is tried, and the first wait (doubled each time).
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_RETRY_SECONDS = int(os.environ.get("WEBHOOK_RETRY_SECONDS", "60"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+#: Receivers on private or loopback addresses are refused unless this is on (tests, intranets).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 
 # --- Security (docs/security.md) -------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("leerkring.evaluation.urls")),
     path("", include("leerkring.dissemination.urls")),
     path("", include("leerkring.search.urls")),
+    path("", include("leerkring.api.urls_pages")),
+    path("api/v1/", include("leerkring.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

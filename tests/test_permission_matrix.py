@@ -940,9 +940,51 @@ MATRIX.update(
 )
 
 
+# --- API tokens and webhooks (the pages; the API itself has its own matrix) -------------
+# Everyone signed in keeps their own tokens (another person's token is a 404); a programme's
+# webhooks are for its coordinators.
+WEBHOOK_MANAGERS = frozenset({"coordinator"})
+
+
+def _own_token(w):
+    from leerkring.api import services
+
+    token, _raw = services.token_create(
+        user=w.participant, name="Koppeling", access="read", days=30
+    )
+    return [token.pk]
+
+
+def _webhook(w):
+    from leerkring.api import services
+
+    subscription = services.webhook_subscribe(
+        programme=w.programme,
+        url="https://hooks.example.org/leerkring",
+        events=["signal.answered"],
+        by=w.coordinator,
+    )
+    return [subscription.pk]
+
+
+MATRIX.update(
+    {
+        "integrations:tokens": Door(allowed=PUBLIC - {"anonymous"}),
+        "integrations:token_revoke": Door(
+            args=_own_token, allowed=frozenset({"participant"}), method="post"
+        ),
+        "integrations:webhooks": Door(args=_programme, allowed=WEBHOOK_MANAGERS),
+        "integrations:webhook": Door(args=_webhook, allowed=WEBHOOK_MANAGERS),
+        "integrations:webhook_secret": Door(args=_webhook, allowed=WEBHOOK_MANAGERS, method="post"),
+        "integrations:webhook_delete": Door(args=_webhook, allowed=WEBHOOK_MANAGERS, method="post"),
+    }
+)
+
+
 # The Django admin is for the administrator (is_staff) only and guards itself; its patterns
-# are checked once, below, rather than one by one.
-SELF_GUARDED_NAMESPACES = {"admin"}
+# are checked once, below, rather than one by one. The JSON API answers with 401 instead of
+# the sign-in page and has its own matrix: tests/api/test_api_permission_matrix.py.
+SELF_GUARDED_NAMESPACES = {"admin", "api"}
 
 
 def _all_url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:

@@ -1,0 +1,48 @@
+"""Page-number pagination: `?page=2&page_size=100`, at most 100 a page.
+
+Every list answers `{"count", "next", "previous", "results"}`. Pages rather than cursors,
+because the venster's order (waiting for feedback first, then the newest) is the page's order
+and its page counts come from the cached overview figures, not from a second scan.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count beforehand (the venster's cached counts already hold it)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+class PagePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    page_size_query_description = "Results per page (at most 100)."
+    page_query_description = "Page number, from 1."
+
+    def paginate_known(self, rows, request, view=None, *, count: int):
+        """Like `paginate_queryset`, for rows whose total is known already."""
+        self.django_paginator_class = lambda *a, **k: KnownCountPaginator(*a, count=count, **k)
+        try:
+            return self.paginate_queryset(rows, request, view)
+        finally:
+            del self.django_paginator_class
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:
+            raise NotFound(_("Deze pagina bestaat niet.")) from error
