@@ -387,7 +387,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    # Choice sets used by several resources get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "SignalStateEnum": "leerkring.signalling.models.Signal.State",
+        "MembershipRoleEnum": "leerkring.communities.models.Membership.Role",
+        "CommunityStatusEnum": "leerkring.communities.models.Community.Status",
+        "MeetingStatusEnum": "leerkring.meetings.models.Meeting.Status",
+        "AgreementStatusEnum": "leerkring.meetings.models.Agreement.Status",
+        "ProductStatusEnum": "leerkring.dissemination.models.Product.Status",
+    },
     "SORT_OPERATION_PARAMETERS": False,
 }
 #: Days an API token lives at most; a person picks a shorter period when creating one.

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.api.helpers import token_for
-from tests.test_permission_matrix import VISITORS
+from tests.test_permission_matrix import VISITORS, _product_pk, _s3_wave
 
 SIGNED_IN = frozenset(VISITORS) - {"anonymous"}
 MEMBERS = frozenset({"participant", "lead", "facilitator"})
@@ -27,6 +27,11 @@ GUIDES = frozenset({"lead", "facilitator"})
 COORDINATOR = frozenset({"coordinator"})
 SYSTEM = frozenset({"system_partner"})
 VENSTER_READERS = frozenset({"lead", "facilitator", "coordinator"})
+PROGRAMME_VIEWERS = frozenset({"coordinator", "evaluator"})
+COMMUNITY_VIEWERS = MEMBERS | PROGRAMME_VIEWERS
+IN_PROGRAMME = MEMBERS | {"sibling_member", "coordinator", "evaluator", "system_partner"}
+PRODUCT_READERS = MEMBERS | PROGRAMME_VIEWERS
+PROGRAMME_READERS = PRODUCT_READERS | {"sibling_member"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,18 @@ def _signal(w, state="new"):
     return [signal_in_state(w, state).pk]
 
 
+def _meeting(w):
+    from tests.factories import MeetingFactory
+
+    return [MeetingFactory(community=w.community).pk]
+
+
+def _lcc(w):
+    from tests.factories import CoordinationMeetingFactory
+
+    return [CoordinationMeetingFactory(programme=w.programme).pk]
+
+
 def _theme(w):
     from tests.factories import SignalThemeFactory
 
@@ -62,6 +79,28 @@ MATRIX: dict[str, Endpoint] = {
     "api:schema": Endpoint(public=True),
     "api:docs": Endpoint(public=True),
     "api:redoc": Endpoint(public=True),
+    "api:programmes": Endpoint(allowed=SIGNED_IN),
+    "api:programme": Endpoint(args=_programme, allowed=IN_PROGRAMME),
+    "api:programme_communities": Endpoint(args=_programme, allowed=PROGRAMME_VIEWERS),
+    "api:communities": Endpoint(allowed=SIGNED_IN),
+    "api:community": Endpoint(args=_community, allowed=COMMUNITY_VIEWERS),
+    "api:community_meetings": Endpoint(args=_community, allowed=COMMUNITY_VIEWERS),
+    "api:meeting": Endpoint(args=_meeting, allowed=MEMBERS),
+    "api:community_lessons": Endpoint(args=_community, allowed=MEMBERS),
+    "api:community_agreements": Endpoint(args=_community, allowed=MEMBERS),
+    "api:themes": Endpoint(args=_programme, allowed=COORDINATOR),
+    "api:top_five": Endpoint(args=_programme, allowed=VENSTER_READERS),
+    "api:lcc_list": Endpoint(args=_programme, allowed=COORDINATOR),
+    "api:lcc": Endpoint(args=_lcc, allowed=COORDINATOR),
+    "api:waves": Endpoint(args=_programme, allowed=PROGRAMME_VIEWERS),
+    "api:wave_results": Endpoint(args=_s3_wave, allowed=PROGRAMME_VIEWERS),
+    "api:products": Endpoint(args=_programme, allowed=PROGRAMME_READERS),
+    "api:product": Endpoint(args=_product_pk, allowed=PRODUCT_READERS),
+    "api:knowledge": Endpoint(args=_programme, allowed=PROGRAMME_READERS),
+    "api:programme_monitor": Endpoint(args=_programme, allowed=PROGRAMME_VIEWERS),
+    "api:community_monitor": Endpoint(
+        args=_community, allowed=PROGRAMME_VIEWERS | {"lead", "facilitator"}
+    ),
     "api:venster": Endpoint(args=_programme, allowed=VENSTER_READERS),
     "api:community_signals": Endpoint(args=_community, allowed=MEMBERS),
     "api:signal": Endpoint(args=_signal, allowed=MEMBERS | COORDINATOR),

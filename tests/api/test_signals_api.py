@@ -44,7 +44,7 @@ def test_it_refuses_an_incomplete_signal_with_dutch_messages_per_field(world):
     assert problem["type"] == "urn:leerkring:problem:invalid-input"
     pointers = {e["pointer"] for e in problem["errors"]}
     assert {"#/title", "#/description"} <= pointers
-    assert any(e["detail"] == "Dit veld is vereist." for e in problem["errors"])
+    assert any(e["detail"] == "Dit veld is verplicht." for e in problem["errors"])
     assert not Signal.objects.exists()
 
 

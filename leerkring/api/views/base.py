@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -43,6 +44,52 @@ def community_or_404(pk: int) -> Community:
     return get_object_or_404(Community.objects.select_related("programme"), pk=pk)
 
 
+def query_filters(form) -> dict:
+    """The page's filter form, bound to the query string: its valid filters, or problem
+    details naming each filter at fault (a page ignores a stale value in a shared link; a
+    program is told)."""
+    if form.is_bound and not form.is_valid():
+        raise problems.form_problem(form)
+    return form.filters() if form.is_bound else {}
+
+
+_PARAMETER_TYPES = [
+    (forms.DateField, OpenApiTypes.DATE),
+    (forms.BooleanField, OpenApiTypes.BOOL),
+    (forms.IntegerField, OpenApiTypes.INT),
+    (forms.ModelChoiceField, OpenApiTypes.INT),
+    (forms.TypedChoiceField, OpenApiTypes.STR),
+]
+
+
+def form_parameters(form_class, *, exclude=(), descriptions=None) -> list[OpenApiParameter]:
+    """The query parameters of an endpoint, read from the page's filter form, so the schema
+    lists exactly the filters the form accepts."""
+    descriptions = descriptions or {}
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        if name in exclude:
+            continue
+        kind = next((t for cls, t in _PARAMETER_TYPES if isinstance(field, cls)), OpenApiTypes.STR)
+        choices = getattr(field, "choices", None)
+        enum = None
+        if isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.ModelChoiceField | forms.TypedChoiceField
+        ):
+            enum = [str(value) for value, _label in choices if value != ""] or None
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                location=OpenApiParameter.QUERY,
+                required=False,
+                enum=enum,
+                description=descriptions.get(name, ""),
+            )
+        )
+    return parameters
+
+
 def bind(form_class, data, *, fields: dict[str, str] | None = None, **kwargs):
     """Validate input with the page's own form: the same rules and the same Dutch messages.
     Returns the cleaned data, or raises problem details naming each field at fault."""
@@ -58,6 +105,7 @@ def bind(form_class, data, *, fields: dict[str, str] | None = None, **kwargs):
         )
     values = _form_data(data)
     form = form_class(data=values, **kwargs)
+    _check_shapes(form, values)
     # A field left out takes the value the page's form starts with (today's date, "local").
     for name, field in form.fields.items():
         if name not in values and field.initial is not None:
@@ -66,6 +114,31 @@ def bind(form_class, data, *, fields: dict[str, str] | None = None, **kwargs):
     if not form.is_valid():
         raise problems.form_problem(form, fields=fields)
     return form.cleaned_data
+
+
+def _check_shapes(form, values: dict) -> None:
+    """A list where one value belongs (or the other way round) is refused before the form
+    sees it: form fields expect what an HTML form sends."""
+    errors = []
+    for name, field in form.fields.items():
+        if name not in values:
+            continue
+        multiple = isinstance(field, forms.MultipleChoiceField)
+        value = values[name]
+        if multiple and not isinstance(value, list):
+            values[name] = [value]
+        elif (not multiple and isinstance(value, list | dict)) or (
+            multiple and any(isinstance(item, list | dict) for item in value)
+        ):
+            errors.append(
+                {
+                    "detail": _("Geef hier één waarde, geen lijst of object."),
+                    "pointer": f"#/{name}",
+                    "code": "invalid",
+                }
+            )
+    if errors:
+        raise problems.InvalidInput(errors)
 
 
 def _form_data(data: dict) -> dict:

@@ -82,7 +82,12 @@ class VensterView(GenericAPIView):
 
     serializer_class = SignalListSerializer
 
-    @extend_schema(parameters=VENSTER_PARAMETERS, operation_id="venster_list", tags=["signalen"])
+    @extend_schema(
+        parameters=VENSTER_PARAMETERS,
+        operation_id="venster_list",
+        responses=SignalListSerializer(many=True),
+        tags=["signalen"],
+    )
     def get(self, request, slug: str):
         programme = programme_or_404(slug)
         require(signal_permissions.can_view_venster(request.user, programme))
@@ -118,7 +123,11 @@ class CommunitySignalsView(GenericAPIView):
 
     serializer_class = CommunitySignalSerializer
 
-    @extend_schema(operation_id="community_signals_list", tags=["signalen"])
+    @extend_schema(
+        operation_id="community_signals_list",
+        responses=CommunitySignalSerializer(many=True),
+        tags=["signalen"],
+    )
     def get(self, request, pk: int):
         community = community_or_404(pk)
         require(community_permissions.is_member(request.user, community))
@@ -414,7 +423,11 @@ class ThemeAnswerView(GenericAPIView):
 class SystemInboxView(GenericAPIView):
     serializer_class = SystemInboxSerializer
 
-    @extend_schema(operation_id="system_inbox_list", tags=["stelselniveau"])
+    @extend_schema(
+        operation_id="system_inbox_list",
+        responses=SystemInboxSerializer(many=True),
+        tags=["stelselniveau"],
+    )
     def get(self, request, slug: str):
         """Signals escalated to the system level, unanswered first — for system partners."""
         programme = programme_or_404(slug)

@@ -1,0 +1,70 @@
+"""Survey waves and their results (`surveys.permissions`, `surveys.results`): for the
+programme's evaluators and coordinators, aggregated, with small groups hidden."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from leerkring.surveys import permissions as survey_permissions
+from leerkring.surveys import results
+from leerkring.surveys import selectors as survey_selectors
+from leerkring.surveys.forms_results import ResultsFilterForm
+
+from .. import problems
+from ..serializers.surveys import WaveResultsSerializer, WaveSerializer
+from .base import programme_or_404, require
+
+
+class WaveListView(GenericAPIView):
+    serializer_class = WaveSerializer
+
+    @extend_schema(
+        operation_id="waves_list", responses=WaveSerializer(many=True), tags=["enquêtes"]
+    )
+    def get(self, request, slug: str):
+        """The programme's survey waves with how many were invited and answered."""
+        programme = programme_or_404(slug)
+        require(survey_permissions.can_view_surveys(request.user, programme))
+        page = self.paginate_queryset(survey_selectors.programme_waves(programme))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class WaveResultsView(GenericAPIView):
+    serializer_class = WaveResultsSerializer
+
+    @extend_schema(
+        operation_id="wave_results_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "community",
+                OpenApiTypes.INT,
+                description="Only this community's responses (when its group may be shown).",
+            )
+        ],
+        tags=["enquêtes"],
+    )
+    def get(self, request, pk: int):
+        """The wave's results, for all responses or one community: counts and percentages,
+        with every group smaller than the programme's threshold left out."""
+        wave = get_object_or_404(survey_selectors.wave_for_results(), pk=pk)
+        require(survey_permissions.can_view_results(request.user, wave))
+        overall = results.wave_results_cached(wave)
+        if "community" not in request.query_params:
+            return Response(self.get_serializer(overall).data)
+        form = ResultsFilterForm(
+            request.query_params, offered=overall.offered, threshold=overall.threshold
+        )
+        if not form.is_valid():
+            raise problems.form_problem(form)
+        if form.cleaned_data["community"] is None:
+            return Response(self.get_serializer(overall).data)
+        try:
+            shown = results.wave_results_cached(wave, community_id=form.cleaned_data["community"])
+        except results.GroupHidden as error:
+            form.add_error("community", form.fields["community"].error_messages["invalid_choice"])
+            raise problems.form_problem(form) from error
+        return Response(self.get_serializer(shown).data)
