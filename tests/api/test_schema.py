@@ -26,3 +26,7 @@ def test_the_schema_and_its_documentation_are_served(client, db):
     # Swagger UI comes from our own static files, never from a CDN.
     assert b"drf_spectacular_sidecar/swagger-ui-dist" in docs.content
     assert b"cdn" not in docs.content.lower()
+    # Inline styles for the documentation page only; scripts stay our own files.
+    policy = docs["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy + ";"
