@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150.0
@@ -155,9 +156,18 @@ def run_api_bench(*, warmup: int = 5, requests: int = 40) -> dict:
         ("community agreements", "member", url("community_agreements", pk)),
         ("community signals", "member", url("community_signals", pk)),
     ]
+    # A bare view (the health check) beside them, so figures compare across machines and loads
+    # as a ratio.
+    bare = _measure(Client(), "/healthz", warmup=warmup, requests=requests)
+    print(
+        f"{'bare view (health check)':<34} {'':<15} {bare['status']:>4} {bare['p50_ms']:>8.1f} "
+        f"{bare['p95_ms']:>8.1f} {bare['queries']:>5}",
+        flush=True,
+    )
     results = []
     for label, visitor, address in endpoints:
         result = _measure(clients[visitor], address, warmup=warmup, requests=requests)
+        result["ratio_to_bare_p50"] = round(result["p50_ms"] / max(bare["p50_ms"], 0.1), 1)
         results.append({"endpoint": label, "visitor": visitor, **result})
         flag = "" if result["meets_target"] else "  > target"
         print(
@@ -170,6 +180,19 @@ def run_api_bench(*, warmup: int = 5, requests: int = 40) -> dict:
         "target_p95_ms": TARGET_P95_MS,
         "endpoints": results,
     }
+
+
+def create_database_if_missing(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main(argv: list[str]) -> int:
@@ -189,6 +212,7 @@ def main(argv: list[str]) -> int:
     ).split("/")[-1].startswith("bench"):
         raise SystemExit("Use a bench database (its name starts or ends with 'bench').")
     sys.path.insert(0, str(ROOT))
+    create_database_if_missing(args.database_url)
     os.environ.update(
         {
             "DATABASE_URL": args.database_url,
