@@ -400,9 +400,6 @@ SPECTACULAR_SETTINGS = {
 }
 #: Days an API token lives at most; a person picks a shorter period when creating one.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
-#: A function(request) -> bool telling whether the session passed its second factor; people
-#: with programme roles create API tokens only then. Empty while no second factor exists.
-API_TOKEN_SECOND_FACTOR_CHECK = os.environ.get("API_TOKEN_SECOND_FACTOR_CHECK", "")
 #: How often a failed webhook delivery is tried, and the first wait (doubled each time).
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_RETRY_SECONDS = int(os.environ.get("WEBHOOK_RETRY_SECONDS", "60"))

@@ -7,13 +7,12 @@ what belongs to the API itself: read-only tokens, managing one's own tokens, and
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from leerkring.accounts import second_factor
 from leerkring.communities.models import Programme
-from leerkring.communities.permissions import COORDINATOR, EVALUATOR, SYSTEM_PARTNER, access_for
+from leerkring.communities.permissions import COORDINATOR, access_for
 
 from .models import ApiToken, WebhookSubscription
 
@@ -36,22 +35,11 @@ def can_use_api_tokens(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def token_needs_second_factor(user) -> bool:
-    """Tokens of people with programme roles (or staff) reach many communities at once: they
-    are created only after the second factor was checked in this session."""
-    return user.is_staff or bool(
-        access_for(user).programmes_with(COORDINATOR, EVALUATOR, SYSTEM_PARTNER)
-    )
-
-
 def second_factor_satisfied(request) -> bool:
-    """May this session create a token? For people who need a second factor, the check named
-    by `API_TOKEN_SECOND_FACTOR_CHECK` (a function of the request) decides; while no two-factor
-    sign-in is configured, the setting is empty and there is nothing to ask for."""
-    if not token_needs_second_factor(request.user):
-        return True
-    check = settings.API_TOKEN_SECOND_FACTOR_CHECK
-    return bool(import_string(check)(request)) if check else True
+    """Tokens of people who need a second factor (programme roles, staff) reach many
+    communities at once: they are created only in a session that passed it. The second-factor
+    middleware already keeps such people off every page until then; this holds on its own."""
+    return not second_factor.is_required(request.user) or second_factor.session_passed(request)
 
 
 def can_manage_webhooks(user, programme: Programme) -> bool:
