@@ -22,6 +22,7 @@ def coordinator(settings):
 
 def test_a_coordinator_makes_a_token_and_subscribes_a_webhook(page: Page, coordinator):
     sign_in(page, coordinator.email)
+    page.goto("/me/")
     page.get_by_role("link", name="API-sleutels").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API-sleutels")
     assert_styled(page)
