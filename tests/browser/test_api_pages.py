@@ -33,7 +33,7 @@ def test_a_coordinator_makes_a_token_and_subscribes_a_webhook(page: Page, coordi
     token = page.get_by_label("Uw API-sleutel").input_value()
     assert token.startswith("lk_")
     assert ApiToken.objects.get().name == "Dashboard regio Oost"
-    expect(page.get_by_role("cell", name="Dashboard regio Oost")).to_be_visible()
+    expect(page.get_by_role("cell", name="Dashboard regio Oost", exact=True)).to_be_visible()
     assert_accessible(page, "api-token-made")
 
     page.goto("/programmes/inburgering/webhooks/")
