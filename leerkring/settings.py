@@ -407,6 +407,14 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 #: Receivers on private or loopback addresses are refused unless this is on (tests, intranets).
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 
+# --- Retention (core.retention, `manage.py apply_retention` daily) ----------------------
+# Days after which personal data that is no longer needed goes; 0 switches a rule off.
+RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", "90"))
+RETENTION_SURVEY_INVITATION_DAYS = int(os.environ.get("RETENTION_SURVEY_INVITATION_DAYS", "30"))
+RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "730"))
+RETENTION_SIGNAL_DAYS = int(os.environ.get("RETENTION_SIGNAL_DAYS", "730"))
+RETENTION_SIGN_IN_DAYS = int(os.environ.get("RETENTION_SIGN_IN_DAYS", "90"))
+
 # --- Security (docs/security.md) -------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

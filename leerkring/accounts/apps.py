@@ -30,3 +30,21 @@ class AccountsConfig(AppConfig):
             collect=personal_data,
             erase=personal_data_erase,
         )
+
+        # Retention: ended invitations and sign-in records (core.retention).
+        from leerkring.core.retention import register_retention
+
+        from .services import invitations_remove_ended, sign_in_records_remove
+
+        register_retention(
+            key="invitations",
+            setting="RETENTION_INVITATION_DAYS",
+            description="ended invitations removed",
+            apply=invitations_remove_ended,
+        )
+        register_retention(
+            key="sign_ins",
+            setting="RETENTION_SIGN_IN_DAYS",
+            description="sign-in records and old session entries removed",
+            apply=sign_in_records_remove,
+        )

@@ -7,9 +7,9 @@ the row is marked `secret`, so its content is cleared once sent (docs/privacy.md
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -17,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.adapter import get_adapter
 from allauth.usersessions.models import UserSession
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -104,7 +105,7 @@ def invitation_create(
         token_hash=token_hash(token),
         invited_by=by_person,
         community=community,
-        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit(
         actor=by,
@@ -326,3 +327,28 @@ def personal_data_erase(*, person, user, by) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+
+
+# --- Retention (core.retention) -----------------------------------------------------------
+
+
+def invitations_remove_ended(cutoff: datetime.datetime) -> int:
+    """Invitations that were accepted, replaced or expired before `cutoff`: the address and
+    who invited whom are no longer needed (the audit history says an invitation was sent)."""
+    ended = Invitation.objects.filter(
+        Q(accepted_at__lt=cutoff) | Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)
+    )
+    count, _deleted = ended.delete()
+    return count
+
+
+def sign_in_records_remove(cutoff: datetime.datetime) -> int:
+    """Failed and successful sign-ins recorded by django-axes (address, client, browser), and
+    the list of sessions (client and browser) for sessions older than `cutoff`, which the
+    absolute session limit has long ended."""
+    removed = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        count, _deleted = model.objects.filter(attempt_time__lt=cutoff).delete()
+        removed += count
+    count, _deleted = UserSession.objects.filter(created_at__lt=cutoff).delete()
+    return removed + count

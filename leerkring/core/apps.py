@@ -10,3 +10,13 @@ class CoreConfig(AppConfig):
         from . import worker
 
         worker.periodic_defaults()
+
+        # Retention of the audit history itself (the other apps register their own rules).
+        from .retention import audit_events_remove, register_retention
+
+        register_retention(
+            key="audit",
+            setting="RETENTION_AUDIT_DAYS",
+            description="audit entries removed",
+            apply=audit_events_remove,
+        )

@@ -31,3 +31,15 @@ class SignallingConfig(AppConfig):
             title=_("Signalen"),
             collect=personal_data,
         )
+
+        # Retention: personal data blanked in long-closed signals (core.retention).
+        from leerkring.core.retention import register_retention
+
+        from .retention import signals_redact
+
+        register_retention(
+            key="signals",
+            setting="RETENTION_SIGNAL_DAYS",
+            description="closed signals with personal data blanked",
+            apply=signals_redact,
+        )

@@ -21,3 +21,15 @@ class SurveysConfig(AppConfig):
             collect=personal_data,
             erase=personal_data_erase,
         )
+
+        # Retention: invitations of closed waves lose person and address (core.retention).
+        from leerkring.core.retention import register_retention
+
+        from .services.retention import invitations_anonymise
+
+        register_retention(
+            key="survey_invitations",
+            setting="RETENTION_SURVEY_INVITATION_DAYS",
+            description="invitations of closed waves anonymised",
+            apply=invitations_anonymise,
+        )
