@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -51,7 +53,19 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def everything(world):
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application itself, which closes the database connection
+    at the end of each request — on PostgreSQL the test's own, with its transaction. Django's
+    test client leaves the connection open the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def everything(world, _keep_the_test_connection):
     """One account that is lead of the community and coordinator, evaluator and system
     partner of the programme, with one object of every kind to point at."""
     lead = world.lead_m.person
