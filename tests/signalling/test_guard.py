@@ -38,7 +38,6 @@ def test_it_flags_a_bsn_in_its_usual_notations(text, hit):
     [
         "Het nummer 123456789 haalt de elfproef niet.",
         "In 2023 kwamen 123 mensen naar de informatiebijeenkomst.",
-        "De taalschool zit op 1012 AB Amsterdam, Damrak 1.",
         "Zaaknummer 2023-045678 is nog niet afgehandeld.",
         "Kenmerk Z/2023/111222333 staat in de brief.",
         "Het IBAN NL91ABNA0417164300 hoort bij de gemeente.",
@@ -52,6 +51,13 @@ def test_it_flags_a_bsn_in_its_usual_notations(text, hit):
 )
 def test_it_leaves_ordinary_sentences_alone(text):
     assert kinds(text) == []
+
+
+def test_it_asks_to_check_a_postcode_and_street_with_a_house_number():
+    """An address can be someone's home; the explanation says to check when it is the
+    address of an organisation."""
+    assert [kind for kind, _text in kinds("De taalschool zit op 1012 AB Amsterdam.")] == ["address"]
+    assert kinds("Ze woont nu op de Kerkstraat 12 in Goes.") == [("address", "Kerkstraat 12")]
 
 
 @pytest.mark.parametrize(
