@@ -9,6 +9,8 @@ and changes go into a new version (KoboToolbox's lesson), so waves stay comparab
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -206,6 +208,12 @@ class Invitation(models.Model):
         Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    # The e-mailed token is exchanged at the first visit for a key kept in the respondent's
+    # browser (views/respond.py); this is the hash of that key, so the form can be sent from
+    # an address without a token. A reminder's new token leaves a form in progress working.
+    form_key_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Set when the response is released into the results (surveys/ballots.py), not when it
+    # is sent: response rates move only by whole batches.
     answered = models.BooleanField(default=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -219,6 +227,27 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class PendingResponse(models.Model):
+    """A sent questionnaire waiting for its batch (surveys/ballots.py).
+
+    Everything that could tie it to a person is sealed (encrypted under a key derived from
+    SECRET_KEY, padded to one size): the answers, the community and the invitation to mark
+    answered on release. `ballot` is an HMAC of the invitation, so the same invitation cannot
+    send twice while its answers wait, and a copy of the database cannot tell whose it is.
+    The primary key is random rather than a sequence, and there is no timestamp."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    ballot = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    sealed = models.TextField()
+    # Chosen for the batch being released; a release interrupted after marking the
+    # invitations finishes these first.
+    releasing = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}/{self.pk}"
 
 
 class Response(models.Model):
