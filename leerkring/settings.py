@@ -353,6 +353,8 @@ WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECOND
 # --- Meetings -------------------------------------------------------------------------
 # Days before a published meeting that members get a reminder (sent by the task worker).
 MEETING_REMINDER_DAYS = int(os.environ.get("MEETING_REMINDER_DAYS", "3"))
+# How long the access log (who read or exported personal data) keeps its records.
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "365"))
 
 # --- API and webhooks (docs/api.md) ---------------------------------------------------
 REST_FRAMEWORK = {

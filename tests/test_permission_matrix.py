@@ -88,6 +88,7 @@ MATRIX: dict[str, Door] = {
     "communities:programme_list": Door(allowed=PROGRAMME_VIEWERS | {"other_coordinator"}),
     "communities:programme": Door(args=_programme, allowed=PROGRAMME_VIEWERS),
     "communities:rule_profile_edit": Door(args=_programme, allowed=frozenset({"coordinator"})),
+    "communities:access_log": Door(args=_programme, allowed=frozenset({"coordinator"})),
     "communities:community_create": Door(args=_programme, allowed=frozenset({"coordinator"})),
     "communities:community": Door(args=_community, allowed=COMMUNITY_VIEWERS),
     "communities:community_edit": Door(args=_community, allowed=MANAGERS),

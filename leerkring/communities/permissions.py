@@ -101,6 +101,14 @@ def can_manage_programme_roles(user, programme: Programme) -> bool:
     return is_coordinator(user, programme)
 
 
+def can_view_access_log(user, programme: Programme) -> bool:
+    """Who read or exported personal data (core.AccessRecord): the programme's coordinators,
+    and administrators."""
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return bool(getattr(user, "is_active", False))
+    return is_coordinator(user, programme)
+
+
 # --- Community -------------------------------------------------------------------------
 
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import community, members, organisations, programmes
+from .views import access_log, community, members, organisations, programmes
 
 app_name = "communities"
 urlpatterns = [
     path("programmes/", programmes.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", programmes.programme_overview, name="programme"),
     path("programmes/<slug:slug>/rules/", programmes.rule_profile_edit, name="rule_profile_edit"),
+    path("programmes/<slug:slug>/access-log/", access_log.access_log, name="access_log"),
     path(
         "programmes/<slug:slug>/communities/new/",
         community.community_create,

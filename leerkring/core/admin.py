@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from .models import AccessRecord, AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -23,6 +23,36 @@ class AuditEventAdmin(admin.ModelAdmin):
         "object_id",
         "community_id",
         "data",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """Administrators see every programme's access log; nobody edits it."""
+
+    list_display = ("created_at", "kind", "subject", "actor", "programme_id", "community_id")
+    list_filter = ("kind",)
+    search_fields = ("subject", "actor__email")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "created_at",
+        "actor",
+        "kind",
+        "object_type",
+        "object_id",
+        "subject",
+        "programme_id",
+        "community_id",
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -298,6 +298,9 @@ def test_every_link_to_a_person_is_covered_by_the_download_or_judged(db):
         "dissemination.NewsletterIssue.created_by",
         # The Django admin's own log, for the administrator.
         "admin.LogEntry.user",
+        # The access log of reads and exports, for coordinators and administrators: kept for
+        # ACCESS_LOG_RETENTION_DAYS, its actor cleared when the account goes (SET_NULL).
+        "core.AccessRecord.actor",
         # allauth's e-mail addresses are not used; an erasure removes any.
         "account.EmailAddress.user",
     }

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leerkring.core import access_log
+
 from .. import permissions, selectors, services
 from ..forms_members import (
     MembershipEndForm,
@@ -92,6 +94,14 @@ def _render_members(
 @require_http_methods(["GET", "HEAD"])
 def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     community = community_to_manage(request, pk)
+    access_log.record(
+        user=request.user,
+        kind=access_log.Kind.MEMBER_LIST,
+        obj=community,
+        programme_id=community.programme_id,
+        community_id=community.pk,
+        subject=community.name,
+    )
     return _render_members(request, community)
 
 

@@ -67,6 +67,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
         "filtered": bool(filters),
         "can_create_community": permissions.can_create_community(request.user, programme),
         "can_edit_rule_profile": permissions.can_edit_rule_profile(request.user, programme),
+        "can_view_access_log": permissions.can_view_access_log(request.user, programme),
         "can_manage_programme_roles": permissions.can_manage_programme_roles(
             request.user, programme
         ),

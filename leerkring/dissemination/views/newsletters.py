@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
+from leerkring.core import access_log
 
 from .. import newsletter as machinery
 from .. import permissions, selectors, services
@@ -180,6 +181,14 @@ def newsletter_subscribers(request: HttpRequest, pk: int) -> HttpResponse:
     newsletter = _newsletter(pk)
     if not permissions.can_view_subscribers(request.user, newsletter):
         raise PermissionDenied
+    access_log.record(
+        user=request.user,
+        kind=access_log.Kind.SUBSCRIBER_LIST,
+        obj=newsletter,
+        programme_id=newsletter.programme_id,
+        community_id=newsletter.community_id,
+        subject=str(newsletter),
+    )
     return render(
         request,
         "dissemination/newsletter_subscribers.html",

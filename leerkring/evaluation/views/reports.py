@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from leerkring.communities import permissions as community_permissions
 from leerkring.communities.models import Community, Programme
+from leerkring.core import access_log
 
 from .. import permissions, reports
 from ..forms_reports import ReportPeriodForm, presets
@@ -64,6 +65,15 @@ def _download(request: HttpRequest, subject, page_url: str, fmt: str) -> HttpRes
     if period is None:
         return redirect(f"{page_url}?{request.GET.urlencode()}")
     report = reports.report_cached(subject, period)
+    is_community = isinstance(subject, Community)
+    access_log.record(
+        user=request.user,
+        kind=access_log.Kind.REPORT_PDF if fmt == "pdf" else access_log.Kind.REPORT_XLSX,
+        obj=subject,
+        programme_id=subject.programme_id if is_community else subject.pk,
+        community_id=subject.pk if is_community else None,
+        subject=f"{subject.name}, {period.slug}",
+    )
     name = f"rapportage-{slugify(report.community or report.programme)}-{period.slug}"
     if fmt == "pdf":
         response = HttpResponse(report_pdf(report), content_type="application/pdf")

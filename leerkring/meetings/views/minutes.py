@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leerkring.core import access_log
 from leerkring.core.markdown import render_markdown
 
 from .. import exports, permissions, selectors, services
@@ -84,6 +85,18 @@ def _filename(meeting: Meeting, extension: str) -> str:
     return f"verslag-{slugify(meeting.community.name)}-{day}.{extension}"
 
 
+def _record_export(request: HttpRequest, meeting: Meeting, kind: str) -> None:
+    """Minutes name members and what they said: who took them out is kept."""
+    access_log.record(
+        user=request.user,
+        kind=kind,
+        obj=meeting,
+        programme_id=meeting.community.programme_id,
+        community_id=meeting.community_id,
+        subject=f"{meeting.community.name}, {timezone.localtime(meeting.starts_at):%d-%m-%Y}",
+    )
+
+
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -95,6 +108,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, permissions.can_view_meeting)
+    _record_export(request, meeting, access_log.Kind.MINUTES_DOCX)
     context = selectors.minutes_export_context(meeting=meeting, user=request.user)
     content = exports.minutes_docx(context)
     return _download(content, exports.DOCX_CONTENT_TYPE, _filename(meeting, "docx"))
@@ -104,6 +118,7 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, permissions.can_view_meeting)
+    _record_export(request, meeting, access_log.Kind.MINUTES_PDF)
     context = selectors.minutes_export_context(meeting=meeting, user=request.user)
     content = exports.minutes_pdf(context)
     return _download(content, "application/pdf", _filename(meeting, "pdf"))

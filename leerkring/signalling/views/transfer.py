@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from leerkring.core import access_log
+
 from .. import excel, permissions, selectors
 from ..forms_transfer import MappingForm, UploadForm
 from ..forms_venster import VensterFilterForm
@@ -126,6 +128,13 @@ def venster_export(request: HttpRequest, slug: str) -> HttpResponse:
         programme=programme, sort=sort, group_by_theme=by_theme, **filters
     )
     answers = selectors.export_answers(signals=signals)
+    access_log.record(
+        user=request.user,
+        kind=access_log.Kind.VENSTER_EXPORT,
+        obj=programme,
+        programme_id=programme.pk,
+        subject=programme.name,
+    )
     response = HttpResponse(content_type=XLSX)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Programme
+from leerkring.core import access_log
 
 from .. import exports, permissions, results, selectors, services
 from ..forms_results import CompareForm, ResultsFilterForm
@@ -92,6 +93,16 @@ def _export_refused(request: HttpRequest, wave: Wave) -> HttpResponse | None:
     return None
 
 
+def _record_export(request: HttpRequest, wave: Wave, fmt: str) -> None:
+    access_log.record(
+        user=request.user,
+        kind=access_log.Kind.SURVEY_EXPORT,
+        obj=wave,
+        programme_id=wave.programme_id,
+        subject=f"{wave.title} ({fmt})",
+    )
+
+
 def _filename(wave: Wave, suffix: str) -> str:
     return f"{slugify(wave.title) or 'meetronde'}-{wave.pk}-{suffix}"
 
@@ -105,6 +116,7 @@ def wave_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     community_id = _export_community(request, wave)
     services.wave_export_record(wave=wave, by=request.user, export_format="csv",
                                 community_id=community_id)  # fmt: skip
+    _record_export(request, wave, "csv")
     layout = exports.export_layout(wave)
     response = StreamingHttpResponse(
         exports.csv_lines(exports.export_rows(layout, community_id=community_id)),
@@ -134,6 +146,7 @@ def wave_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     community_id = _export_community(request, wave)
     services.wave_export_record(wave=wave, by=request.user, export_format="xlsx",
                                 community_id=community_id)  # fmt: skip
+    _record_export(request, wave, "xlsx")
     # Written to a temporary file (write-only mode keeps memory flat) and streamed from
     # there; the file disappears when the response closes it.
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
