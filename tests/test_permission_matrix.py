@@ -487,6 +487,7 @@ MATRIX.update(
         "surveys:respond": Door(args=_s2_respondent_link, public=True),
         "surveys:respond_open": Door(args=_s2_open_link, public=True),
         "surveys:respond_done": Door(public=True),
+        "surveys:respond_form": Door(public=True),
     }
 )
 

@@ -87,7 +87,7 @@ urlpatterns = [
     ),
     # --- Waves, invitations and answering ---------------------------------------------------
     # Respondents' links come without an account: the token is the key (views/respond.py).
-    # `s/bedankt/` comes before `s/<token>/` so it is never read as a token.
+    # `s/bedankt/` and `s/vragenlijst/` come before `s/<token>/` so it is never read as a token.
     path("programmes/<slug:slug>/waves/new/", wave_views.wave_create, name="wave_create"),
     path("waves/<int:pk>/", wave_views.wave_detail, name="wave_detail"),
     path("waves/<int:pk>/edit/", wave_views.wave_edit, name="wave_edit"),
@@ -96,6 +96,7 @@ urlpatterns = [
     path("waves/<int:pk>/addresses/", wave_views.wave_addresses, name="wave_addresses"),
     path("waves/<int:pk>/open-link/", wave_views.wave_open_link, name="wave_open_link"),
     path("s/bedankt/", respond_views.respond_done, name="respond_done"),
+    path("s/vragenlijst/", respond_views.respond_form, name="respond_form"),
     path("s/open/<str:token>/", respond_views.respond_open, name="respond_open"),
     path("s/<str:token>/", respond_views.respond, name="respond"),
     # --- Results and exports ----------------------------------------------------------------

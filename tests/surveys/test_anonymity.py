@@ -11,7 +11,7 @@ from leerkring.accounts.models import Invitation as AccountInvitation
 from leerkring.communities.models import Membership, Organisation, Person
 from leerkring.core.models import AuditEvent
 from leerkring.surveys.models import Answer, Invitation, Response
-from tests.surveys.waves_helpers import good_answers, send, survey, wave_for
+from tests.surveys.waves_helpers import good_answers, open_form, release_all, send, survey, wave_for
 
 FORBIDDEN_TARGETS = {
     Invitation,
@@ -68,13 +68,18 @@ def test_answering_leaves_no_trace_linking_the_response_to_the_invitation(client
     wave.communities.set([world.community])
     link = send(wave)[world.participant_m.person.email]
     invitation = Invitation.objects.filter(email=world.participant_m.person.email)
+    form = open_form(client, link)
     before = invitation.values().get()
     events_before = AuditEvent.objects.count()
-    client.post(link, good_answers(s))
-    response = Response.objects.get()
-    # No audit row (it would carry a time and the invitation next to the response).
+    client.post(form, good_answers(s))
+    # Sending changes nothing on the invitation, and writes no audit row (it would carry a
+    # time and the invitation next to the response).
+    assert invitation.values().get() == before
     assert AuditEvent.objects.count() == events_before
-    # Of the invitation only "answered" changed: no time, no reference.
+    release_all(wave)
+    response = Response.objects.get()
+    assert AuditEvent.objects.count() == events_before
+    # Of the invitation only "answered" changed, on release: no time, no reference.
     after = invitation.values().get()
     assert {k for k in after if after[k] != before[k]} == {"answered"}
     # The response id appears on no page the evaluator sees.

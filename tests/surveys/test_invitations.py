@@ -14,7 +14,15 @@ from django.utils import timezone
 from leerkring.surveys import services
 from leerkring.surveys.models import Invitation
 from tests import factories
-from tests.surveys.waves_helpers import committed, good_answers, links_by_address, send, survey
+from tests.surveys.waves_helpers import (
+    answer,
+    committed,
+    good_answers,
+    links_by_address,
+    open_form,
+    send,
+    survey,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +86,9 @@ def test_pasted_addresses_are_merged_with_members(world, wave):
 
 
 def test_reminders_go_only_to_those_who_have_not_answered(client, world, wave):
+    """Also not to someone whose answers still wait for their batch."""
     links = send(wave)
-    client.post(links[world.participant_m.person.email], good_answers(wave.s))
+    answer(client, links[world.participant_m.person.email], good_answers(wave.s))
     mail.outbox.clear()
     with committed():
         sent = services.wave_reminders_send(wave=wave, by=world.evaluator)
@@ -91,7 +100,7 @@ def test_reminders_go_only_to_those_who_have_not_answered(client, world, wave):
     lead = world.lead_m.person.email
     assert reminded[lead] != links[lead]
     assert client.get(links[lead]).status_code == 404
-    assert client.get(reminded[lead]).status_code == 200
+    assert client.get(reminded[lead]).status_code == 302
     invitation = Invitation.objects.get(email=lead)
     assert invitation.reminder_count == 1 and invitation.reminded_at
 
@@ -113,7 +122,7 @@ def test_scheduled_reminders_wait_the_set_number_of_days(client, world, wave):
     wave.reminder_every_days = 3
     wave.save()
     links = send(wave)
-    client.post(links[world.participant_m.person.email], good_answers(wave.s))
+    answer(client, links[world.participant_m.person.email], good_answers(wave.s))
     mail.outbox.clear()
     with committed():
         assert services.survey_reminders_send_due() == 0
@@ -158,9 +167,10 @@ def test_the_token_is_not_logged(client, world, wave, caplog):
     link = links[world.participant_m.person.email]
     token = link.split("/")[2]
     with caplog.at_level("DEBUG"):
-        client.get(link)
-        client.post(link, good_answers(wave.s))
-        client.post(link, good_answers(wave.s))  # refused: 410
+        form = open_form(client, link)
+        client.get(form)
+        client.post(form, good_answers(wave.s))
+        client.get(link)  # used: 404
         client.get(link.replace(token, token[:-1]))  # unknown: 404
     assert caplog.records
     assert token not in caplog.text

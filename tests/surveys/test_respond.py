@@ -6,9 +6,18 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from leerkring.surveys.models import Answer, Invitation, Response
+from leerkring.surveys.models import Answer, Invitation, PendingResponse, Response
+from leerkring.surveys.views.respond import FORM_COOKIE
 from tests import factories
-from tests.surveys.waves_helpers import good_answers, send, survey, wave_for
+from tests.surveys.waves_helpers import (
+    answer,
+    good_answers,
+    open_form,
+    release_all,
+    send,
+    survey,
+    wave_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +36,7 @@ def setup(world):
 def test_it_shows_the_form_with_parts_and_without_the_known_community_question(
     client, world, setup
 ):
-    response = client.get(setup.link)
+    response = client.get(open_form(client, setup.link))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Deel 1 van 2" in html and "Deel 2 van 2" in html
@@ -36,12 +45,51 @@ def test_it_shows_the_form_with_parts_and_without_the_known_community_question(
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+def test_the_first_visit_exchanges_the_token_for_a_token_free_form(client, world, setup):
+    """After the first visit no request carries the token, and the e-mailed token opens
+    nothing any more: a copy of it in an access log is worthless."""
+    form = open_form(client, setup.link)
+    token = setup.link.split("/")[2]
+    assert token not in form
+    assert token not in client.cookies[FORM_COOKIE].value
+    assert client.get(form).status_code == 200
+    assert client.get(setup.link).status_code == 404
+    # Another browser with the copied link gets nothing either.
+    other = client.__class__()
+    assert other.get(setup.link).status_code == 404
+    assert "Open de vragenlijst via je link" in other.get(form).content.decode()
+
+
+def test_a_reminder_leaves_a_form_in_progress_working(client, world, setup):
+    from leerkring.surveys import services
+    from tests.surveys.waves_helpers import committed
+
+    form = open_form(client, setup.link)
+    with committed():
+        services.wave_reminders_send(wave=setup.wave, by=world.evaluator)
+    assert client.post(form, good_answers(setup)).status_code == 302
+    assert PendingResponse.objects.count() == 1
+
+
+def test_it_keeps_the_answers_waiting_and_touches_no_invitation(client, world, setup):
+    invitation = Invitation.objects.get(email=world.participant_m.person.email)
+    form = open_form(client, setup.link)
+    before = Invitation.objects.filter(pk=invitation.pk).values().get()
+    response = client.post(form, good_answers(setup))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("surveys:respond_done")
+    assert PendingResponse.objects.count() == 1
+    assert not Response.objects.exists()
+    assert Invitation.objects.filter(pk=invitation.pk).values().get() == before
+
+
 def test_it_stores_a_response_with_the_invitations_community_and_marks_it_answered(
     client, world, setup
 ):
-    response = client.post(setup.link, good_answers(setup))
+    response = answer(client, setup.link, good_answers(setup))
     assert response.status_code == 302
     assert response["Location"] == reverse("surveys:respond_done")
+    release_all(setup.wave)
     stored = Response.objects.get()
     assert stored.community == world.community
     answers = Answer.objects.filter(response=stored)
@@ -54,12 +102,19 @@ def test_it_stores_a_response_with_the_invitations_community_and_marks_it_answer
 
 
 def test_a_second_submit_stores_nothing_and_says_so(client, world, setup):
-    client.post(setup.link, good_answers(setup))
-    again = client.post(setup.link, good_answers(setup))
+    form = open_form(client, setup.link)
+    key = client.cookies[FORM_COOKIE].value
+    client.post(form, good_answers(setup))
+    client.cookies[FORM_COOKIE] = key  # the same form sent again (another tab)
+    again = client.post(form, good_answers(setup))
     assert again.status_code == 410
     assert "Je hebt deze vragenlijst al ingevuld" in again.content.decode()
+    assert PendingResponse.objects.count() == 1
+    release_all(setup.wave)
+    client.cookies[FORM_COOKIE] = key
+    assert client.post(form, good_answers(setup)).status_code == 410
     assert Response.objects.count() == 1
-    assert client.get(setup.link).status_code == 410
+    assert client.get(setup.link).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -102,20 +157,21 @@ def test_a_second_submit_stores_nothing_and_says_so(client, world, setup):
 def test_it_refuses_bad_answers_and_stores_nothing(client, world, setup, change, message):
     data = good_answers(setup)
     change(setup, data)
-    response = client.post(setup.link, data)
+    response = answer(client, setup.link, data)
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
     assert 'class="utrecht-alert utrecht-alert--error lk-error-summary"' in html
     assert not Response.objects.exists()
     assert not Answer.objects.exists()
+    assert not PendingResponse.objects.exists()
     assert not Invitation.objects.filter(answered=True).exists()
 
 
 def test_a_refused_form_keeps_what_was_filled_in(client, world, setup):
     data = good_answers(setup)
     data.pop(f"q{setup.v5.pk}")
-    html = client.post(setup.link, data).content.decode()
+    html = answer(client, setup.link, data).content.decode()
     assert f'value="{setup.v3_opts[1].pk}" checked' in html
     assert f'href="#q{setup.v5.pk}"' in html  # the summary links to the field
 
@@ -124,7 +180,8 @@ def test_it_stores_the_other_text(client, world, setup):
     data = good_answers(setup)
     data[f"q{setup.v2.pk}"] = [str(setup.v2_other.pk)]
     data[f"q{setup.v2.pk}-other"] = "Netwerken"
-    client.post(setup.link, data)
+    answer(client, setup.link, data)
+    release_all(setup.wave)
     assert Answer.objects.get(question=setup.v2).text == "Netwerken"
 
 
@@ -132,11 +189,13 @@ def test_html_in_open_answers_is_stored_as_text_and_escaped_on_display(client, w
     data = good_answers(setup)
     data[f"q{setup.v5.pk}"] = "<script>alert(1)</script>"
     data.pop(f"q{setup.v6.pk}-s{setup.v6_b.pk}")  # refused, so the text is shown back
-    html = client.post(setup.link, data).content.decode()
+    form = open_form(client, setup.link)
+    html = client.post(form, data).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     data[f"q{setup.v6.pk}-s{setup.v6_b.pk}"] = "3"
-    client.post(setup.link, data)
+    client.post(form, data)
+    release_all(setup.wave)
     assert Answer.objects.get(question=setup.v5).text == "<script>alert(1)</script>"
 
 
@@ -191,10 +250,10 @@ def test_a_link_of_another_wave_opens_only_that_waves_form(client, world, setup)
     mail.outbox.clear()
     other_link = send(other)[world.participant_m.person.email]
     # Answers for this wave's questions through the other wave's link are refused.
-    response = client.post(other_link, good_answers(setup))
+    response = answer(client, other_link, good_answers(setup))
     assert response.status_code == 200
-    assert not Response.objects.exists()
-    assert "Andere meting" not in client.get(setup.link).content.decode()
+    assert not PendingResponse.objects.exists()
+    assert "Andere meting" not in client.get(open_form(client, setup.link)).content.decode()
 
 
 def test_a_member_of_two_communities_is_asked_which_one(client, world, setup):
@@ -204,7 +263,7 @@ def test_a_member_of_two_communities_is_asked_which_one(client, world, setup):
     wave = wave_for(world, s)
     wave.communities.set([world.community, world.sibling])
     mail.outbox.clear()
-    link = send(wave)[person.email]
+    link = open_form(client, send(wave)[person.email])
     html = client.get(link).content.decode()
     assert f'name="q{s.v1.pk}"' in html
     data = good_answers(s)
@@ -213,6 +272,7 @@ def test_a_member_of_two_communities_is_asked_which_one(client, world, setup):
     assert "Kies alleen uit de antwoorden" in client.post(link, data).content.decode()
     data[f"q{s.v1.pk}"] = str(world.sibling.pk)
     client.post(link, data)
+    release_all(wave)
     assert Response.objects.get(wave=wave).community == world.sibling
 
 
@@ -224,9 +284,10 @@ def test_a_questionnaire_without_a_community_question_asks_it_when_unknown(clien
     from leerkring.surveys import services
 
     services.wave_addresses_add(wave=wave, emails=["wethouder@example.nl"], by=None)
-    link = send(wave)["wethouder@example.nl"]
+    link = open_form(client, send(wave)["wethouder@example.nl"])
     html = client.get(link).content.decode()
     assert "Aan welke gemeenschap neem je deel?" in html
     client.post(link, {f"q{question.pk}": "Goed", "q0": str(world.sibling.pk)})
+    release_all(wave)
     assert Response.objects.get().community == world.sibling
     assert Answer.objects.count() == 1

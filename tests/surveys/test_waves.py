@@ -16,7 +16,7 @@ from leerkring.surveys import selectors, services
 from leerkring.surveys.forms_waves import email_list_parse
 from leerkring.surveys.models import Invitation, Response, Wave
 from tests import factories
-from tests.surveys.waves_helpers import committed, good_answers, survey
+from tests.surveys.waves_helpers import committed, good_answers, open_form, release_all, survey
 
 pytestmark = pytest.mark.django_db
 
@@ -233,18 +233,22 @@ def open_wave(world):
 
 def test_the_open_link_asks_the_community_and_stores_it(client, world, open_wave):
     s = open_wave.s
-    html = client.get(open_wave.url).content.decode()
+    form = open_form(client, open_wave.url)
+    html = client.get(form).content.decode()
     assert f'name="q{s.v1.pk}"' in html
     assert 'name="website"' in html
-    response = client.post(open_wave.url, good_answers(s, community=world.sibling))
+    response = client.post(form, good_answers(s, community=world.sibling))
     assert response.status_code == 302
+    assert response["Location"] == reverse("surveys:respond_done")
+    release_all(open_wave)
     assert Response.objects.get().community == world.sibling
 
 
 def test_the_open_link_ignores_a_filled_honeypot(client, world, open_wave):
     data = good_answers(open_wave.s, community=world.sibling) | {"website": "http://spam"}
-    response = client.post(open_wave.url, data)
+    response = client.post(open_form(client, open_wave.url), data)
     assert response.status_code == 302
+    release_all(open_wave)
     assert not Response.objects.exists()
 
 
@@ -253,12 +257,14 @@ def test_the_open_link_limits_submits_per_address(client, world, open_wave, sett
 
     limit = respond.OPEN_LINK_SUBMITS_PER_HOUR
     data = good_answers(open_wave.s, community=world.community)
+    form = open_form(client, open_wave.url)
     for _ in range(limit):
-        assert client.post(open_wave.url, data).status_code == 302
-    refused = client.post(open_wave.url, data)
+        assert client.post(form, data).status_code == 302
+    refused = client.post(form, data)
     assert refused.status_code == 429
+    release_all(open_wave)
     assert Response.objects.count() == limit
-    other = client.post(open_wave.url, data, REMOTE_ADDR="10.0.0.9")
+    other = client.post(form, data, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
 
 

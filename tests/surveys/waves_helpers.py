@@ -3,13 +3,15 @@ of waves, invitations and the respondent's form."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from types import SimpleNamespace
 
 from django.core import mail
 from django.test import TestCase
+from django.urls import reverse
 
-from leerkring.surveys import services
+from leerkring.surveys import ballots, services
 from leerkring.surveys.models import Question
 from tests import factories
 
@@ -85,6 +87,25 @@ def links_by_address() -> dict[str, str]:
 def committed():
     """Run the e-mails queued for after the commit (pytest-django wraps tests in one)."""
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def open_form(client, link: str) -> str:
+    """Open an e-mailed link as a respondent does: the token is exchanged for a key in a
+    cookie and the form continues at an address without a token, which is returned."""
+    response = client.get(link)
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == reverse("surveys:respond_form")
+    return response["Location"]
+
+
+def answer(client, link: str, data: dict):
+    """Open the link and send the form; returns the response to the sending."""
+    return client.post(open_form(client, link), data)
+
+
+def release_all(wave) -> int:
+    """Release whatever waits for a batch, as happens when the wave closes."""
+    return ballots.wave_release(wave=wave, today=wave.closes_on + datetime.timedelta(days=1))
 
 
 def send(wave, by=None) -> dict[str, str]:

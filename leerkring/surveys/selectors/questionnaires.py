@@ -16,6 +16,7 @@ from leerkring.communities.models import Community, Programme
 from leerkring.surveys.models import (
     AgreementScale,
     Option,
+    PendingResponse,
     Question,
     Questionnaire,
     Response,
@@ -214,7 +215,10 @@ def questionnaire_form_bind(
 def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
     """Locked once any wave of it has a response: from then on its questions are what those
     answers mean, so changes that break comparison go into a new version."""
-    return Response.objects.filter(wave__questionnaire=questionnaire).exists()
+    return (
+        Response.objects.filter(wave__questionnaire=questionnaire).exists()
+        or PendingResponse.objects.filter(wave__questionnaire=questionnaire).exists()
+    )
 
 
 def questionnaires_for_programme(programme: Programme) -> list[Questionnaire]:
@@ -225,7 +229,8 @@ def questionnaires_for_programme(programme: Programme) -> list[Questionnaire]:
         .select_related("previous_version")
         .annotate(
             question_count=Count("questions", distinct=True),
-            is_locked=Exists(Response.objects.filter(wave__questionnaire=OuterRef("pk"))),
+            is_locked=Exists(Response.objects.filter(wave__questionnaire=OuterRef("pk")))
+            | Exists(PendingResponse.objects.filter(wave__questionnaire=OuterRef("pk"))),
         )
         .order_by("title", "-version")
     )

@@ -1,16 +1,27 @@
-"""Answering a wave. Submitting creates the response and its answers and marks the
-invitation answered in one transaction, with the invitation row locked: a double submit
-stores nothing twice. Nothing about answering is audited — an audit row would carry a time
-and an invitation id next to a response id (docs/privacy.md)."""
+"""Answering a wave (docs/privacy.md, "Enquêtes").
+
+- **The link is exchanged.** The e-mailed token opens the form once: the first visit swaps it
+  for a form key that lives only in the respondent's browser (a cookie), and the form is
+  served from an address without a token. The e-mailed token stops working, so a copy of it
+  in an access log or a proxy opens nothing, and no later request line carries it.
+- **Sending writes one row.** The answers go into one sealed `PendingResponse`
+  (`surveys.ballots`): no invitation is read for update or changed, so no transaction id,
+  lock or order ties the two. The batch release marks the invitation answered later, apart
+  from writing the responses.
+- Nothing about answering is audited: an audit row would carry a time and an invitation id.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from leerkring.surveys.models import Answer, Invitation, Response, Wave
+from leerkring.surveys import ballots
+from leerkring.surveys.models import Invitation, Wave
 
 from .waves import survey_token_hash
 
@@ -35,23 +46,8 @@ class AnswerData:
     text: str = ""
 
 
-def _store(*, wave: Wave, community_id: int | None, answers: list[AnswerData]) -> Response:
-    response = Response.objects.create(wave=wave, community_id=community_id)
-    Answer.objects.bulk_create(
-        [
-            Answer(
-                response=response,
-                question_id=a.question_id,
-                option_id=a.option_id,
-                statement_id=a.statement_id,
-                community_id=a.community_id,
-                scale_value=a.scale_value,
-                text=a.text,
-            )
-            for a in answers
-        ]
-    )
-    return response
+def form_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def wave_answering_state(wave: Wave) -> str:
@@ -64,44 +60,76 @@ def wave_answering_state(wave: Wave) -> str:
     return ""
 
 
+def invitation_check_can_answer(invitation: Invitation) -> None:
+    """Raises `SurveyLinkError` when this invitation cannot answer now."""
+    if invitation.answered or ballots.is_pending(invitation):
+        raise SurveyLinkError("answered")
+    state = wave_answering_state(invitation.wave)
+    if state:
+        raise SurveyLinkError(state)
+
+
 @transaction.atomic
-def response_submit(*, token: str, community_id: int | None, answers: list[AnswerData]) -> Response:
-    """Store an invited respondent's answers and mark their invitation answered, in one
-    transaction. The invitation row is locked first, so of two simultaneous submits one
-    stores and the other finds it answered. The response keeps the community, not the
-    invitation."""
+def invitation_exchange(*, token: str) -> tuple[Invitation, str]:
+    """Swap the e-mailed token for a form key (returned once, for the respondent's browser;
+    only its hash is kept). The e-mailed token stops working. A link of a wave that is not
+    open yet is left as it is, so it still works on the opening day."""
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("wave")
+        .select_related("wave__programme")
         .filter(token_hash=survey_token_hash(token), sent_at__isnull=False)
         .first()
     )
     if invitation is None:
         raise SurveyLinkError("unknown")
-    if invitation.answered:
-        raise SurveyLinkError("answered")
-    state = wave_answering_state(invitation.wave)
-    if state:
-        raise SurveyLinkError(state)
-    response = _store(
-        wave=invitation.wave,
-        community_id=invitation.community_id or community_id,
-        answers=answers,
+    invitation_check_can_answer(invitation)
+    key = secrets.token_urlsafe(32)
+    invitation.token_hash = survey_token_hash(secrets.token_urlsafe(32))
+    invitation.form_key_hash = form_key_hash(key)
+    invitation.save(update_fields=["token_hash", "form_key_hash"])
+    return invitation, key
+
+
+def invitation_for_form_key(key: str) -> Invitation | None:
+    if not key or len(key) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("wave__programme", "community")
+        .filter(form_key_hash=form_key_hash(key), sent_at__isnull=False)
+        .first()
     )
-    invitation.answered = True
-    invitation.save(update_fields=["answered"])
-    return response
 
 
-@transaction.atomic
+def response_submit(*, form_key: str, community_id: int | None, answers: list[AnswerData]) -> None:
+    """Keep an invited respondent's answers until their batch, then release what may be
+    released. Reads the invitation without locking it and writes nothing to it; a second
+    send of the same invitation is refused by its ballot."""
+    invitation = invitation_for_form_key(form_key)
+    if invitation is None:
+        raise SurveyLinkError("unknown")
+    invitation_check_can_answer(invitation)
+    try:
+        ballots.pending_store(
+            wave=invitation.wave,
+            invitation=invitation,
+            community_id=invitation.community_id or community_id,
+            answers=answers,
+        )
+    except ballots.AlreadySent as error:
+        raise SurveyLinkError("answered") from error
+    ballots.wave_release(wave=invitation.wave)
+
+
 def response_submit_open(
     *, wave: Wave, community_id: int | None, answers: list[AnswerData]
-) -> Response:
-    """Store answers given through the wave's open link (no invitation to mark)."""
-    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+) -> None:
+    """Keep answers given through the wave's open link (no invitation, no ballot) until
+    their batch."""
+    wave = Wave.objects.select_related("programme").get(pk=wave.pk)
     if not wave.open_link_token_hash:
         raise SurveyLinkError("unknown")
     state = wave_answering_state(wave)
     if state:
         raise SurveyLinkError(state)
-    return _store(wave=wave, community_id=community_id, answers=answers)
+    ballots.pending_store(wave=wave, invitation=None, community_id=community_id, answers=answers)
+    ballots.wave_release(wave=wave)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from leerkring.communities.models import Membership, Programme
 from leerkring.core.audit import audit
 from leerkring.core.emails import email_build, emails_send_on_commit
-from leerkring.surveys import selectors
+from leerkring.surveys import ballots, selectors
 from leerkring.surveys.models import Invitation, Questionnaire, Wave
 
 
@@ -116,7 +116,8 @@ def wave_update(
     """Change a wave. Its questionnaire is fixed once anyone answered: the answers belong to
     the questions they were given to."""
     communities = list(communities)
-    if questionnaire.pk != wave.questionnaire_id and wave.responses.exists():
+    answered = wave.responses.exists() or ballots.wave_has_pending(wave)
+    if questionnaire.pk != wave.questionnaire_id and answered:
         raise ValidationError(
             {
                 "questionnaire": _(
@@ -262,12 +263,16 @@ def _remind(wave: Wave, invitations, *, by, now) -> int:
     return len(messages)
 
 
-def _unanswered(wave: Wave):
-    return (
+def _unanswered(wave: Wave) -> list[Invitation]:
+    """Sent and not answered: neither released into the results (`answered`) nor waiting
+    for a batch (their ballot, `surveys.ballots`)."""
+    invitations = list(
         Invitation.objects.select_for_update(of=("self",))
         .filter(wave=wave, answered=False, sent_at__isnull=False)
         .select_related("person", "community", "wave__questionnaire", "wave__programme")
     )
+    waiting = ballots.pending_invitation_ids(invitations)
+    return [invitation for invitation in invitations if invitation.pk not in waiting]
 
 
 @transaction.atomic

@@ -20,15 +20,20 @@ from django.utils.translation import gettext as _
 from leerkring.communities.models import Programme
 from leerkring.core import access_log
 
-from .. import exports, permissions, results, selectors, services
+from .. import ballots, exports, permissions, results, selectors, services
 from ..forms_results import CompareForm, ResultsFilterForm
 from ..models import Wave
 
 
 def _wave_for(request: HttpRequest, pk: int) -> Wave:
+    """The wave, after the last batch of a closed wave was released: results and exports
+    never show waiting answers, and a closed wave's last answers do not wait for the daily
+    command (surveys/ballots.py)."""
     wave = get_object_or_404(selectors.wave_for_results(), pk=pk)
     if not permissions.can_view_results(request.user, wave):
         raise PermissionDenied
+    if services.wave_answering_state(wave) == "closed" and ballots.wave_has_pending(wave):
+        ballots.wave_release(wave=wave)
     return wave
 
 
