@@ -117,6 +117,20 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
+    # An invitation to join `community` in this role: the person becomes a member only when
+    # they accept it (`services.invitation_accept` / `invitation_join`), never before.
+    role = models.CharField(_("rol"), max_length=20, blank=True)
+    organisation = models.ForeignKey(
+        "communities.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    job_title = models.CharField(_("functie"), max_length=150, blank=True)
+    # The name as the inviter typed it; pages about the invitation show this, never the name
+    # an existing account has, so inviting an address tells nothing about who holds it.
+    invited_name = models.CharField(_("naam"), max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

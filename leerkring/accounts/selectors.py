@@ -146,3 +146,20 @@ def personal_data(*, person, user) -> dict[str, list[dict]]:
         for row in AuditEvent.objects.filter(actor=user).order_by("created_at", "pk")
     ]
     return sections
+
+
+def open_membership_invitations(community) -> list[Invitation]:
+    """Invitations to join `community` not yet accepted, revoked or expired, newest first,
+    for the member list: the address and the name as the inviter typed it — nothing from an
+    account the address may have."""
+    return list(
+        Invitation.objects.filter(
+            community=community,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(role="")
+        .only("email", "invited_name", "role", "created_at", "expires_at")
+        .order_by("-created_at")
+    )

@@ -42,12 +42,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def has_account(person: Person) -> bool:
+    """Whether the person can sign in already (an invitation then asks only to accept)."""
+    return bool(person.user_id and person.user.has_usable_password())
+
+
 def _queue_invitation_email(
     *, invitation: Invitation, token: str, programme_role: ProgrammeRole | None = None
 ) -> None:
     context = {
         "invitation": invitation,
         "person": invitation.person,
+        "name": invitation.invited_name or invitation.person.full_name,
+        "joins": bool(invitation.role),
+        "has_account": has_account(invitation.person),
         "inviter": invitation.invited_by,
         "community": invitation.community,
         "programme_role": programme_role,
@@ -86,17 +94,26 @@ def invitation_create(
     by: Any,
     community: Community | None = None,
     programme_role: ProgrammeRole | None = None,
+    role: str = "",
+    organisation: Organisation | None = None,
+    job_title: str = "",
+    invited_name: str = "",
 ) -> tuple[Invitation, str]:
-    """Invite a person to set a password. Earlier open invitations for them are revoked, so only
-    the newest link works. `programme_role` only tells the e-mail what the invitation is for."""
+    """Invite a person to set a password — or, with `role`, to join `community` in that role,
+    which happens only when they accept (with or without an account). Earlier open
+    invitations of the same kind are revoked, so only the newest link works.
+    `programme_role` only tells the e-mail what the invitation is for."""
     if not person.email:
         raise ValidationError({"email": _("Deze persoon heeft geen e-mailadres.")})
-    if person.user_id and person.user.has_usable_password():
+    if not role and has_account(person):
         raise ValidationError({"email": _("%(name)s heeft al een account.") % {"name": person}})
     now = timezone.now()
-    Invitation.objects.filter(
+    earlier = Invitation.objects.filter(
         person=person, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
+    )
+    if role:
+        earlier = earlier.filter(community=community)
+    earlier.update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     by_person = getattr(by, "person", None) if getattr(by, "is_authenticated", False) else None
     invitation = Invitation.objects.create(
@@ -105,6 +122,10 @@ def invitation_create(
         token_hash=token_hash(token),
         invited_by=by_person,
         community=community,
+        role=role,
+        organisation=organisation,
+        job_title=job_title,
+        invited_name=invited_name,
         expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit(
@@ -147,7 +168,51 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit(actor=user, verb="invitation.accepted", obj=invitation)
+    _join(invitation, by=user)
     return user
+
+
+def _join(invitation: Invitation, *, by: Any) -> Membership | None:
+    """The membership an accepted invitation promised (none for a plain account invitation,
+    or when the person became a member some other way meanwhile)."""
+    if not invitation.role or invitation.community is None:
+        return None
+    if (
+        Membership.objects.active()
+        .filter(community=invitation.community, person=invitation.person)
+        .exists()
+    ):
+        return None
+    return community_services.membership_add(
+        community=invitation.community,
+        person=invitation.person,
+        by=by,
+        role=invitation.role,
+        organisation=invitation.organisation,
+    )
+
+
+@transaction.atomic
+def invitation_join(*, token: str) -> Membership | None:
+    """Accept an invitation to a community for someone who already has an account: they
+    become a member now, with the role the invitation names."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("person__user", "community")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable or not invitation.role:
+        raise ValidationError(_("Deze uitnodiging is verlopen of al gebruikt."))
+    user = invitation.person.user
+    if user is None or not user.is_active:
+        raise ValidationError(
+            _("Dit account is uitgeschakeld. Neem contact op met het coördinatiepunt.")
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit(actor=user, verb="invitation.accepted", obj=invitation)
+    return _join(invitation, by=user)
 
 
 @transaction.atomic
@@ -160,17 +225,29 @@ def member_invite(
     role: str = Membership.Role.PARTICIPANT,
     organisation: Organisation | None = None,
     job_title: str = "",
-) -> Membership:
-    """Add someone to a community and, when they cannot sign in yet, send them an invitation."""
+) -> Invitation:
+    """Invite someone to join a community. They become a member only when they accept the
+    invitation. What the inviter sees is the same for every address — whether it has an
+    account, in this programme or another: no stored name, no "can sign in at once"."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Kies een van de rollen uit de lijst.")})
     person = community_services.person_for_email(
         email=email, full_name=full_name, organisation=organisation, job_title=job_title
     )
-    membership = community_services.membership_add(
-        community=community, person=person, by=by, role=role, organisation=organisation
+    if Membership.objects.active().filter(community=community, person=person).exists():
+        raise ValidationError(
+            {"email": _("%(email)s is al lid van deze gemeenschap.") % {"email": email}}
+        )
+    invitation, _token = invitation_create(
+        person=person,
+        by=by,
+        community=community,
+        role=role,
+        organisation=organisation,
+        job_title=job_title,
+        invited_name=full_name.strip(),
     )
-    if person.user_id is None or not person.user.has_usable_password():
-        invitation_create(person=person, by=by, community=community)
-    return membership
+    return invitation
 
 
 @transaction.atomic

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -12,6 +14,10 @@ from tests import factories
 
 def invite_url(world):
     return reverse("accounts:member_invite", args=[world.community.pk])
+
+
+def token_from_mail(message) -> str:
+    return re.search(r"/accounts/invitation/([^/\s]+)/", message.body).group(1)
 
 
 def data(**overrides):
@@ -34,11 +40,11 @@ def test_it_lets_the_lead_and_the_coordinator_invite(
         response = client.post(invite_url(world), data())
     assert response.status_code == 302
     assert response.url == reverse("communities:members", args=[world.community.pk])
-    membership = Membership.objects.get(
-        community=world.community, person__email="noor@taalschool.nl"
-    )
-    assert membership.role == Membership.Role.PARTICIPANT
-    assert membership.person.job_title == "Docent NT2"
+    # Not a member before accepting.
+    assert not Membership.objects.filter(person__email="noor@taalschool.nl").exists()
+    invitation = Invitation.objects.get(email="noor@taalschool.nl")
+    assert (invitation.community, invitation.role) == (world.community, "participant")
+    assert invitation.person.job_title == "Docent NT2"
     assert len(mail.outbox) == 1
 
 
@@ -82,7 +88,7 @@ def test_it_offers_the_combined_role_only_when_the_rule_profile_allows_it(client
     response = client.post(invite_url(world), data(role="lead_facilitator"))
     assert response.status_code == 200
     assert "role" in response.context["form"].errors
-    assert not Membership.objects.filter(person__email="noor@taalschool.nl").exists()
+    assert not Invitation.objects.filter(email="noor@taalschool.nl").exists()
 
     profile = world.programme.rule_profile
     profile.lead_facilitator_separate = False
@@ -90,14 +96,14 @@ def test_it_offers_the_combined_role_only_when_the_rule_profile_allows_it(client
     form = client.get(invite_url(world)).context["form"]
     assert "lead_facilitator" in [value for value, _ in form.fields["role"].choices]
     assert client.post(invite_url(world), data(role="lead_facilitator")).status_code == 302
-    membership = Membership.objects.get(person__email="noor@taalschool.nl")
-    assert membership.role == Membership.Role.LEAD_FACILITATOR
+    invitation = Invitation.objects.get(email="noor@taalschool.nl")
+    assert invitation.role == Membership.Role.LEAD_FACILITATOR
 
 
 def test_it_can_appoint_a_facilitator(client, world):
     client.force_login(world.coordinator)
     client.post(invite_url(world), data(role="facilitator"))
-    assert Membership.objects.get(person__email="noor@taalschool.nl").role == "facilitator"
+    assert Invitation.objects.get(email="noor@taalschool.nl").role == "facilitator"
 
 
 @pytest.mark.parametrize(
@@ -128,16 +134,82 @@ def test_it_says_when_someone_is_already_a_member(client, world):
     assert Membership.objects.filter(community=world.community, person__email=email).count() == 1
 
 
-def test_it_adds_someone_with_an_account_without_an_invitation(
+def _invite_page(client, world, email, name, django_capture_on_commit_callbacks) -> str:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invite_url(world), data(email=email, full_name=name), follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Noor Bakker" in html
+    said = " ".join(str(message) for message in response.context["messages"])
+    assert said
+    return said if "kan meteen inloggen" not in html else html
+
+
+def test_it_answers_the_same_for_any_address(client, world, django_capture_on_commit_callbacks):
+    """A new address, an account in this programme and an account in another programme get
+    the same answer: no stored name, no "can sign in at once", nobody added yet."""
+    client.force_login(world.lead)
+    addresses = {
+        "new": "nieuw@taalschool.nl",
+        "this programme": world.sibling_member_m.person.email,
+        "another programme": world.foreign_member_m.person.email,
+    }
+    pages = {}
+    for kind, email in addresses.items():
+        said = _invite_page(client, world, email, "Noor Bakker", django_capture_on_commit_callbacks)
+        assert world.sibling_member_m.person.full_name not in said
+        assert world.foreign_member_m.person.full_name not in said
+        pages[kind] = said.replace(email, "ADRES")
+    assert pages["new"] == pages["this programme"] == pages["another programme"]
+    assert not Membership.objects.filter(
+        community=world.community,
+        person__email__in=list(addresses.values()),
+    ).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(addresses.values())
+
+
+def test_someone_without_an_account_joins_when_accepting(
     client, world, django_capture_on_commit_callbacks
 ):
+    organisation = factories.OrganisationFactory(name="Taalschool Oost")
     client.force_login(world.lead)
-    person = world.sibling_member_m.person
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(invite_url(world), data(email=person.email), follow=True)
+        client.post(invite_url(world), data(role="facilitator", organisation=organisation.pk))
+    client.logout()
+    token = token_from_mail(mail.outbox[0])
+    password = "een-lang-wachtwoord-2024"
+    response = client.post(
+        reverse("accounts:invitation_accept", args=[token]),
+        {"new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership = Membership.objects.get(
+        community=world.community, person__email="noor@taalschool.nl"
+    )
+    assert (membership.role, membership.organisation) == ("facilitator", organisation)
+
+
+def test_someone_with_an_account_joins_only_by_accepting(
+    client, world, django_capture_on_commit_callbacks
+):
+    person = world.foreign_member_m.person
+    client.force_login(world.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite_url(world), data(email=person.email))
+    assert "bestaande wachtwoord" in mail.outbox[0].body
+    assert person.full_name not in mail.outbox[0].body or "Noor Bakker" in mail.outbox[0].body
+    url = reverse("accounts:invitation_accept", args=[token_from_mail(mail.outbox[0])])
+    client.force_login(world.participant)  # someone else's link does nothing for them
+    assert client.post(url).status_code == 403
+    assert not Membership.objects.filter(community=world.community, person=person).exists()
+    client.force_login(person.user)
+    page = client.get(url)
+    assert "Lid worden" in page.content.decode()
+    assert not Membership.objects.filter(community=world.community, person=person).exists()
+    response = client.post(url)
+    assert response.url == reverse("communities:community", args=[world.community.pk])
     assert Membership.objects.filter(community=world.community, person=person).exists()
-    assert mail.outbox == []
-    assert "kan meteen inloggen" in response.content.decode()
+    assert client.post(url).status_code == 410  # used
 
 
 def test_it_keeps_an_existing_persons_name(client, world):
@@ -166,8 +238,8 @@ def test_an_organisation_can_be_chosen_or_left_empty(client, world):
     client.force_login(world.lead)
     client.post(invite_url(world), data(organisation=organisation.pk))
     client.post(invite_url(world), data(email="jan@vrijwilligers.nl", full_name="Jan"))
-    assert Membership.objects.get(person__email="noor@taalschool.nl").organisation == organisation
-    assert Membership.objects.get(person__email="jan@vrijwilligers.nl").organisation is None
+    assert Invitation.objects.get(email="noor@taalschool.nl").organisation == organisation
+    assert Invitation.objects.get(email="jan@vrijwilligers.nl").organisation is None
 
 
 # --- Reinvite ----------------------------------------------------------------------------
@@ -175,9 +247,11 @@ def test_an_organisation_can_be_chosen_or_left_empty(client, world):
 
 @pytest.fixture
 def invited(world):
-    return services.member_invite(
-        community=world.community, email="noor@taalschool.nl", full_name="Noor", by=world.lead
-    )
+    """A member who has no account yet (added before invitations were needed to join)."""
+    person = factories.PersonFactory(email="noor@taalschool.nl", full_name="Noor", user=None)
+    membership = factories.MembershipFactory(community=world.community, person=person)
+    services.invitation_create(person=person, by=world.lead, community=world.community)
+    return membership
 
 
 def reinvite_url(world, membership, community=None):

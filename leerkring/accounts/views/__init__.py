@@ -201,6 +201,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": reason, **_invitation_context(invitation)},
             status=410,
         )
+    if invitation.role and services.has_account(invitation.person):
+        return _invitation_join(request, token, invitation)
     if request.user.is_authenticated:
         if invitation.person.user_id == request.user.pk:
             messages.info(request, _("Je bent al ingelogd."))
@@ -237,6 +239,30 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _invitation_join(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    """An invitation to a community for someone who already has an account: one button."""
+    if request.user.is_authenticated and invitation.person.user_id != request.user.pk:
+        # Someone else's link must never act for that person's account.
+        return render(
+            request, "accounts/invitation_signed_in.html", {"next": request.path}, status=403
+        )
+    if request.method == "POST":
+        try:
+            services.invitation_join(token=token)
+        except ValidationError:
+            return render(
+                request, "accounts/invitation_invalid.html", {"reason": "expired"}, status=410
+            )
+        messages.success(
+            request,
+            _("Je bent nu lid van %(community)s.") % {"community": invitation.community.name},
+        )
+        if request.user.is_authenticated:
+            return redirect("communities:community", pk=invitation.community_id)
+        return redirect("accounts:login")
+    return render(request, "accounts/invitation_join.html", _invitation_context(invitation))
+
+
 # --- Members -----------------------------------------------------------------------------
 
 
@@ -247,22 +273,24 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberInviteForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.member_invite(
-                community=community, by=request.user, **form.cleaned_data
-            )
+            services.member_invite(community=community, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            person = membership.person
-            values = {"name": person.full_name, "community": community.name, "email": person.email}
-            if person.user_id and person.user.has_usable_password():
-                message = _("%(name)s is toegevoegd aan %(community)s en kan meteen inloggen.")
-            else:
-                message = _(
-                    "%(name)s is toegevoegd aan %(community)s. We hebben een uitnodiging "
-                    "gestuurd naar %(email)s."
+            # The same words for every address: nothing here tells whether it has an
+            # account, or whose; the name is the one typed in the form.
+            messages.success(
+                request,
+                _(
+                    "We hebben een uitnodiging gestuurd naar %(email)s. Zodra %(name)s die "
+                    "aanneemt, is hij of zij lid van %(community)s."
                 )
-            messages.success(request, message % values)
+                % {
+                    "email": form.cleaned_data["email"],
+                    "name": form.cleaned_data["full_name"],
+                    "community": community.name,
+                },
+            )
             return redirect("communities:members", pk=community.pk)
     return render(
         request,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leerkring.accounts import selectors as account_selectors
 from leerkring.core import access_log
 
 from .. import permissions, selectors, services
@@ -65,6 +66,14 @@ def _back_to_members(request: HttpRequest, community: Community, anchor: str = "
     return redirect("core:home")
 
 
+def _invitations(community: Community) -> list:
+    labels = dict(Membership.Role.choices)
+    invitations = account_selectors.open_membership_invitations(community)
+    for invitation in invitations:
+        invitation.role_label = labels.get(invitation.role, invitation.role)
+    return invitations
+
+
 def _render_members(
     request: HttpRequest,
     community: Community,
@@ -84,6 +93,7 @@ def _render_members(
             "role_choices": Membership.Role.choices,
             "role_errors": role_errors,
             "today": timezone.localdate(),
+            "invitations": _invitations(community),
             "nav_section": "community",
             **overview,
         },
