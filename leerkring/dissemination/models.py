@@ -215,6 +215,14 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The links in e-mails carry random tokens (dissemination/newsletter.py, "Tokens"): the
+    # database keeps their SHA-256 to find the subscriber, and the unsubscribe token sealed
+    # (core.sealing) so every issue can carry the same link; a copy of the database alone
+    # opens neither.
+    unsubscribe_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    unsubscribe_token_sealed = models.TextField(blank=True)
+    confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    confirm_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -16,7 +16,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community
+from leerkring.core import sealing
 from leerkring.core.audit import audit
 from leerkring.core.emails import email_build
 from leerkring.meetings.models import Lesson
@@ -54,7 +57,7 @@ DELIVERY_CREATE_BATCH = 2000
 SEND_LOCK_SECONDS = 60 * 30
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 7
 UNSUBSCRIBE_SALT = "leerkring.dissemination.unsubscribe"
-CONFIRM_SALT = "leerkring.dissemination.confirm"
+TOKEN_PURPOSE = "dissemination.unsubscribe-token"  # noqa: S105 - a sealing purpose
 # Stands in for the personal unsubscribe address while an issue is rendered once for everyone.
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/__LEERKRING_UNSUBSCRIBE__/"
 
@@ -276,14 +279,51 @@ def candidates_by_key(*, newsletter: Newsletter, keys: list[str]) -> dict[str, C
 # --- Tokens --------------------------------------------------------------------------------
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def unsubscribe_token(subscriber: Subscriber | int) -> str:
-    """Signed, so it cannot be guessed or changed to another subscriber's; without an expiry,
-    because an unsubscribe link in an old e-mail must keep working."""
+    """The subscriber's unsubscribe token: random, made once, the same in every issue (a link
+    in an old e-mail keeps working). The database keeps its hash to find the subscriber and
+    the token sealed to put it in the next e-mail; nothing in it reads as an id or address."""
     pk = subscriber if isinstance(subscriber, int) else subscriber.pk
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(pk))
+    sealed = "" if isinstance(subscriber, int) else subscriber.unsubscribe_token_sealed
+    if not sealed:
+        # The copy in hand may be older than the row: never replace a token already mailed.
+        sealed = (
+            Subscriber.objects.filter(pk=pk)
+            .values_list("unsubscribe_token_sealed", flat=True)
+            .first()
+        )
+    if not sealed:
+        token = secrets.token_urlsafe(32)
+        new = sealing.seal(token.encode(), purpose=TOKEN_PURPOSE)
+        made = Subscriber.objects.filter(pk=pk, unsubscribe_token_sealed="").update(
+            unsubscribe_token_hash=_token_hash(token), unsubscribe_token_sealed=new
+        )
+        sealed = (
+            new
+            if made
+            else Subscriber.objects.values_list("unsubscribe_token_sealed", flat=True).get(pk=pk)
+        )
+    if not isinstance(subscriber, int):
+        subscriber.unsubscribe_token_sealed = sealed
+    return sealing.unseal(sealed, purpose=TOKEN_PURPOSE).decode()
 
 
 def subscriber_id_from_unsubscribe_token(token: str) -> int | None:
+    if not token or len(token) > 200:
+        return None
+    found = (
+        Subscriber.objects.filter(unsubscribe_token_hash=_token_hash(token))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is not None:
+        return found
+    # Links in e-mails sent before the tokens were random: a signed subscriber number. They
+    # keep working; none are made any more.
     try:
         value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
     except signing.BadSignature:
@@ -292,24 +332,29 @@ def subscriber_id_from_unsubscribe_token(token: str) -> int | None:
 
 
 def confirm_token(subscriber: Subscriber) -> str:
-    """The double opt-in link. Carries the address too, so a link sent before the subscriber
-    changed cannot confirm anything else."""
-    return signing.dumps([subscriber.pk, subscriber.email], salt=CONFIRM_SALT, compress=False)
+    """The double opt-in link: a new random token for each confirmation e-mail (an earlier
+    one stops working), valid for `CONFIRM_MAX_AGE` seconds; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    subscriber.confirm_token_hash = _token_hash(token)
+    subscriber.confirm_expires_at = timezone.now() + datetime.timedelta(seconds=CONFIRM_MAX_AGE)
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        confirm_token_hash=subscriber.confirm_token_hash,
+        confirm_expires_at=subscriber.confirm_expires_at,
+    )
+    return token
 
 
 def subscriber_id_from_confirm_token(token: str) -> tuple[int, str] | None:
-    try:
-        value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.BadSignature:  # includes SignatureExpired
+    """(subscriber id, address) of an unexpired confirmation link, or None."""
+    if not token or len(token) > 200:
         return None
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], int)
-        and isinstance(value[1], str)
-    ):
-        return value[0], value[1]
-    return None
+    return (
+        Subscriber.objects.filter(
+            confirm_token_hash=_token_hash(token), confirm_expires_at__gt=timezone.now()
+        )
+        .values_list("pk", "email")
+        .first()
+    )
 
 
 def absolute(path: str) -> str:

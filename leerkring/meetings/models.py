@@ -193,6 +193,26 @@ class Guest(models.Model):
         return self.name
 
 
+class RsvpLink(models.Model):
+    """The personal answer link of one seat for one meeting, as e-mailed. The token is random:
+    the database keeps its SHA-256 to find the seat, and the token sealed (core.sealing) so
+    an update or reminder carries the same link; a copy of the database opens nothing."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_sealed = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "membership"], name="one_rsvp_link")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.membership_id}"
+
+
 class Rsvp(models.Model):
     """A member's answer to the invitation: will attend or not."""
 

@@ -3,6 +3,7 @@ the same event, answers from the e-mail link or the page, and the reminder task.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import email
 import email.policy
@@ -17,7 +18,7 @@ from icalendar import Calendar
 
 from leerkring.communities.models import Membership
 from leerkring.meetings import selectors, services, tasks
-from leerkring.meetings.models import Meeting, Rsvp
+from leerkring.meetings.models import Meeting, Rsvp, RsvpLink
 from tests import factories
 
 
@@ -262,13 +263,24 @@ def test_a_tampered_answer_link_is_refused(client, world, meeting):
     assert not Rsvp.objects.exists()
 
 
-def test_an_expired_answer_link_is_refused(client, world, meeting, monkeypatch):
+def test_an_expired_answer_link_is_refused(client, world, meeting):
     token = _token(meeting, world.participant_m)
-    later = signing.time.time() + services.RSVP_LINK_MAX_AGE.total_seconds() + 60
-    monkeypatch.setattr(signing.time, "time", lambda: later)
+    RsvpLink.objects.update(
+        created_at=timezone.now() - services.RSVP_LINK_MAX_AGE - datetime.timedelta(minutes=1)
+    )
     response = client.post(_answer_url(meeting, token), {"answer": "attend"})
     assert response.status_code == 404
     assert not Rsvp.objects.exists()
+
+
+def test_answer_links_carry_a_random_token_the_database_keeps_only_hashed(world, meeting):
+    """No meeting or seat number readable in the link (signed ids used to be)."""
+    token = _token(meeting, world.participant_m)
+    assert _token(meeting, world.participant_m) == token  # the same in every e-mail
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"meeting" not in decoded and b"membership" not in decoded
+    assert token not in str(list(RsvpLink.objects.values()))
+    assert services.rsvp_membership_for_token(meeting=meeting, token=token) == world.participant_m
 
 
 def test_an_answer_link_for_another_meeting_is_refused(client, world, meeting):

@@ -5,6 +5,7 @@ are sent after commit (`leerkring.core.emails`)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from typing import Any
 
@@ -19,11 +20,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Membership, Person
-from leerkring.core import emails
+from leerkring.core import emails, sealing
 from leerkring.core.audit import audit
 from leerkring.meetings import ical
 from leerkring.meetings import selectors as meeting_selectors
-from leerkring.meetings.models import CalendarFeed, Meeting, Rsvp
+from leerkring.meetings.models import CalendarFeed, Meeting, Rsvp, RsvpLink
 
 
 def meeting_when(meeting: Meeting) -> str:
@@ -33,28 +34,56 @@ def meeting_when(meeting: Meeting) -> str:
 
 
 RSVP_SALT = "leerkring.meetings.rsvp"
+RSVP_TOKEN_PURPOSE = "meetings.rsvp-token"  # noqa: S105 - a sealing purpose
 # An answer link works for half a year and never after the meeting has ended.
 RSVP_LINK_MAX_AGE = datetime.timedelta(days=183)
 
 
+def _rsvp_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def rsvp_token(*, meeting: Meeting, membership: Membership) -> str:
-    """A signed, timestamped link token naming one seat and one meeting. Nothing is stored:
-    the signature (SECRET_KEY) is what makes it unforgeable."""
-    return signing.dumps({"meeting": meeting.pk, "membership": membership.pk}, salt=RSVP_SALT)
+    """The seat's answer token for this meeting: random, made once and then the same in
+    every e-mail about the meeting. Nothing readable — no meeting or seat number — is in it."""
+    link = RsvpLink.objects.filter(meeting=meeting, membership=membership).first()
+    if link is not None:
+        return sealing.unseal(link.token_sealed, purpose=RSVP_TOKEN_PURPOSE).decode()
+    token = secrets.token_urlsafe(32)
+    RsvpLink.objects.create(
+        meeting=meeting,
+        membership=membership,
+        token_hash=_rsvp_token_hash(token),
+        token_sealed=sealing.seal(token.encode(), purpose=RSVP_TOKEN_PURPOSE),
+    )
+    return token
 
 
 def rsvp_membership_for_token(*, meeting: Meeting, token: str) -> Membership | None:
-    """The current seat the token was made for, or None when the token is forged, expired,
-    made for another meeting, or the person has left the community since."""
-    try:
-        data = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_LINK_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("meeting") != meeting.pk:
+    """The current seat the token was made for, or None when the token is unknown, older than
+    `RSVP_LINK_MAX_AGE`, made for another meeting, or the person has left the community
+    since. Links e-mailed before tokens were random (signed ids) still work until they
+    expire; none are made any more."""
+    membership_id = None
+    link = (
+        RsvpLink.objects.filter(token_hash=_rsvp_token_hash(token or ""), meeting=meeting)
+        .values_list("membership_id", "created_at")
+        .first()
+    )
+    if link is not None and link[1] > timezone.now() - RSVP_LINK_MAX_AGE:
+        membership_id = link[0]
+    elif link is None:
+        try:
+            data = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_LINK_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if isinstance(data, dict) and data.get("meeting") == meeting.pk:
+            membership_id = data.get("membership")
+    if membership_id is None:
         return None
     return (
         Membership.objects.active()
-        .filter(pk=data.get("membership"), community_id=meeting.community_id)
+        .filter(pk=membership_id, community_id=meeting.community_id)
         .select_related("person")
         .first()
     )
