@@ -140,6 +140,7 @@ MATRIX.update(
         "meetings:meeting_series": Door(args=_community, allowed=MEETING_PLANNERS),
         "meetings:meeting_detail": Door(args=_planned_meeting, allowed=MEETING_MEMBERS),
         "meetings:meeting_edit": Door(args=_planned_meeting, allowed=MEETING_PLANNERS),
+        "meetings:meeting_observation": Door(args=_planned_meeting, allowed=MEETING_PLANNERS),
         "meetings:meeting_print": Door(args=_planned_meeting, allowed=MEETING_MEMBERS),
         "meetings:agenda": Door(args=_planned_meeting, allowed=MEETING_PLANNERS),
         "meetings:agenda_item_edit": Door(args=_agenda_item, allowed=MEETING_PLANNERS),
@@ -690,15 +691,18 @@ E1_READERS = frozenset({"coordinator", "evaluator"})
 
 
 def _e1_meeting(w):
+    """A held meeting the community opened to the programme's evaluators."""
     from tests.evaluation.fieldwork_helpers import held_meeting
 
-    return [held_meeting(w.community).pk]
+    return [held_meeting(w.community, open_to_observation=True).pk]
 
 
 def _e1_observation(w):
     from tests.factories import ObservationFactory
 
-    return [ObservationFactory(meeting__community=w.community).pk]
+    return [
+        ObservationFactory(meeting__community=w.community, meeting__open_to_observation=True).pk
+    ]
 
 
 def _e1_template(w):

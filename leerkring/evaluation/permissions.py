@@ -19,7 +19,20 @@ def is_evaluator(user, programme: Programme) -> bool:
 
 
 def can_observe(user, community: Community) -> bool:
+    """An evaluator of the programme; which meetings, `can_observe_meeting` decides."""
     return is_evaluator(user, community.programme)
+
+
+def can_observe_meeting(user, meeting) -> bool:
+    """Only a meeting the evaluator was invited to as observer, or that the community opened
+    to the programme's evaluators (meetings.Meeting.observers / open_to_observation): an
+    observer sees what happens in the room, so only where the community let them in."""
+    access = access_for(user)
+    if not access.has_programme_role(meeting.community.programme_id, EVALUATOR):
+        return False
+    if meeting.open_to_observation:
+        return True
+    return access.person is not None and meeting.observers.filter(pk=access.person.pk).exists()
 
 
 def can_view_observations(user, programme: Programme) -> bool:
@@ -64,11 +77,9 @@ def can_view_observation(user, observation) -> bool:
 
 
 def can_edit_observation(user, observation) -> bool:
-    """Any evaluator of the programme: observers work as a team and complete each other's
-    notes. Coordinators read along."""
-    return access_for(user).has_programme_role(
-        observation.meeting.community.programme_id, EVALUATOR
-    )
+    """Evaluators who may observe the meeting: observers work as a team and complete each
+    other's notes. Coordinators read along."""
+    return can_observe_meeting(user, observation.meeting)
 
 
 def can_manage_observation_templates(user, programme: Programme) -> bool:

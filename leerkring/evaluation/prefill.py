@@ -10,9 +10,12 @@ is stored as a snapshot in `Observation.prefill`: the observation stays readable
 the day when the attendance or agenda is corrected later. Labels are stored as text for the
 same reason.
 
-Observations are read by evaluators and coordinators, so the snapshot holds counts and names
-of organisations, never names of members or guests (DESIGN.md §2). Signals still inside the
-community are counted, not named: only what the community passed on leaves the room.
+Observations are read by evaluators and coordinators, so the snapshot holds what an observer
+may know: counts and kinds — members present, organisation *types*, work forms, topic
+categories, whether the inburgeraar's perspective was on the agenda, signals counted. Never a
+member's or guest's name, never an organisation's name (one with a single member would name
+that person), never an agenda item's title (DESIGN.md §2). Migration 0003 cleaned the
+snapshots stored before.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from leerkring.communities.models import Membership
+from leerkring.communities.models import Membership, Organisation
 from leerkring.meetings.models import AgendaItem, Attendance, Guest, Meeting
 from leerkring.meetings.topics import TopicCategory
 from leerkring.signalling.models import Signal
@@ -51,9 +54,20 @@ def _guests_by_role(guests: list[Guest]) -> list[dict[str, Any]]:
     ]
 
 
+def _types(organisations) -> list[dict[str, Any]]:
+    """Organisation types with how many organisations of each: never an organisation's name,
+    which for an organisation with one member would name that person."""
+    counts = Counter(organisation.type for organisation in organisations)
+    return [
+        {"type": str(label), "count": counts[value]}
+        for value, label in Organisation.Type.choices
+        if counts[value]
+    ]
+
+
 def prefill_attendance(meeting: Meeting) -> dict[str, Any]:
-    """Attendance against the membership of the meeting day, and which organisations were
-    there and which were not (Bijlage 4, question 1)."""
+    """Attendance against the membership of the meeting day, and which kinds of
+    organisations were there (Bijlage 4, question 1). Counts and types only."""
     day = timezone.localtime(meeting.starts_at).date()
     members = list(
         Membership.objects.active(on=day)
@@ -65,12 +79,12 @@ def prefill_attendance(meeting: Meeting) -> dict[str, Any]:
     )
     counts = Counter(attendance.status for attendance in attendances)
     recorded = {attendance.membership_id for attendance in attendances}
-    present_orgs = {
-        a.membership.organisation.name
+    present = {
+        a.membership.organisation_id: a.membership.organisation
         for a in attendances
         if a.status == Attendance.Status.PRESENT and a.membership.organisation_id
     }
-    member_orgs = {m.organisation.name for m in members if m.organisation_id}
+    member_orgs = {m.organisation_id: m.organisation for m in members if m.organisation_id}
     return {
         "members": len(members),
         "present": counts[Attendance.Status.PRESENT],
@@ -78,40 +92,34 @@ def prefill_attendance(meeting: Meeting) -> dict[str, Any]:
         "excused": counts[Attendance.Status.EXCUSED],
         "not_recorded": sum(1 for m in members if m.pk not in recorded),
         "recorded": bool(attendances),
-        "organisations_present": sorted(present_orgs, key=str.lower),
-        "organisations_absent": sorted(member_orgs - present_orgs, key=str.lower),
+        "organisation_types_present": _types(present.values()),
+        "organisations_present": len(present),
+        "organisations": len(member_orgs),
         "guests": len(_present_guests(meeting)),
     }
 
 
 def prefill_guidance(meeting: Meeting) -> dict[str, Any]:
-    """Who led which part, as the agenda says (question 3), and whether there was an agenda."""
+    """Whether there was an agenda and how many of its parts name who leads them (question
+    3); who that is stays in the community."""
     items = _agenda(meeting)
     return {
         "agenda_published": meeting.agenda_published_at is not None,
-        "items": [
-            {"title": item.title, "led_by": item.led_by, "minutes": item.minutes} for item in items
-        ],
+        "items": len(items),
+        "items_led": sum(1 for item in items if item.led_by),
     }
 
 
 def prefill_work_forms(meeting: Meeting) -> dict[str, Any]:
-    """The agenda's work forms with their time, and the guests and experts by role
-    (question 4)."""
+    """The work forms used and their time, and the guests and experts by role (question 4)."""
     items = _agenda(meeting)
     minutes: Counter[str] = Counter()
     for item in items:
         if item.work_form_id:
             minutes[item.work_form.name] += item.minutes
     return {
-        "items": [
-            {
-                "title": item.title,
-                "work_form": item.work_form.name if item.work_form_id else "",
-                "minutes": item.minutes,
-            }
-            for item in items
-        ],
+        "items": len(items),
+        "without_work_form": sum(1 for item in items if not item.work_form_id),
         "work_forms": [{"name": name, "minutes": total} for name, total in minutes.items()],
         "guests": _guests_by_role(_present_guests(meeting)),
     }
@@ -119,20 +127,20 @@ def prefill_work_forms(meeting: Meeting) -> dict[str, Any]:
 
 def prefill_perspective(meeting: Meeting) -> dict[str, Any]:
     """Whether and how the perspective of the inburgeraar was on the agenda (question 5;
-    report §5.1.2: important and often missing)."""
+    report §5.1.2: important and often missing): the ways, counted, not the items."""
     items = [item for item in _agenda(meeting) if item.perspective]
+    hows = Counter(str(item.get_perspective_display()) for item in items)
     voices = {Guest.Role.INBURGERAAR, Guest.Role.EXPERIENCE_EXPERT}
     return {
         "on_agenda": bool(items),
-        "items": [
-            {"title": item.title, "how": str(item.get_perspective_display())} for item in items
-        ],
+        "ways": [{"how": how, "count": count} for how, count in hows.items()],
         "guests": _guests_by_role([g for g in _present_guests(meeting) if g.role in voices]),
     }
 
 
 def prefill_topics(meeting: Meeting) -> dict[str, Any]:
-    """The agenda's topics by category of the report (§3.2.2) with their time (question 6)."""
+    """The agenda's topic categories of the report (§3.2.2) with their time (question 6):
+    categories and minutes, not the items' titles."""
     items = _agenda(meeting)
     categories = []
     for value, label in TopicCategory.choices:
@@ -143,33 +151,20 @@ def prefill_topics(meeting: Meeting) -> dict[str, Any]:
                     "key": value,
                     "label": str(label),
                     "minutes": sum(item.minutes for item in mine),
-                    "items": [
-                        {"title": i.title, "subtopic": i.subtopic, "minutes": i.minutes}
-                        for i in mine
-                    ],
+                    "items": len(mine),
                 }
             )
     return {
         "categories": categories,
-        "uncategorised": [
-            {"title": item.title, "minutes": item.minutes}
-            for item in items
-            if not item.topic_category
-        ],
+        "uncategorised": sum(1 for item in items if not item.topic_category),
     }
 
 
 def prefill_signals(meeting: Meeting) -> dict[str, Any]:
-    """Signals recorded at the meeting (question 11): titles of those passed on, and only a
-    count of those still inside the community."""
-    signals = list(Signal.objects.filter(meeting=meeting).order_by("raised_on", "pk"))
-    passed = [signal for signal in signals if signal.passed_on_at is not None]
-    return {
-        "passed_on": [
-            {"title": signal.title, "state": str(signal.get_state_display())} for signal in passed
-        ],
-        "kept_in_community": len(signals) - len(passed),
-    }
+    """Signals recorded at the meeting (question 11), counted: passed on and still inside."""
+    signals = list(Signal.objects.filter(meeting=meeting).only("passed_on_at"))
+    passed = sum(1 for signal in signals if signal.passed_on_at is not None)
+    return {"passed_on": passed, "kept_in_community": len(signals) - passed}
 
 
 PREFILL_FUNCTIONS: dict[str, Callable[[Meeting], dict[str, Any]]] = {

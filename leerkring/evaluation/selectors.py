@@ -50,16 +50,24 @@ def observable_meetings(
     *,
     programme: Programme,
     community_id: int | None = None,
+    user=None,
     now: datetime.datetime | None = None,
 ) -> list[Meeting]:
-    """Meetings an evaluator can observe now: begun, not cancelled, recent; newest first."""
+    """Meetings `user` (an evaluator) can observe now: begun, not cancelled, recent, and
+    invited to as observer or opened to the programme's evaluators; newest first."""
     now = now or timezone.now()
+    person = getattr(user, "person", None) if user is not None else None
+    let_in = Q(open_to_observation=True)
+    if person is not None:
+        let_in |= Q(observers=person)
     meetings = (
         Meeting.objects.filter(
+            let_in,
             community__programme=programme,
             starts_at__lte=now,
             starts_at__gte=now - datetime.timedelta(days=OBSERVABLE_DAYS),
         )
+        .distinct()
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("community")
         .annotate(observation_count=Count("observations"))

@@ -12,6 +12,7 @@ from django.forms import formset_factory
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from leerkring.communities.models import Person
 from leerkring.core.forms import Form
 
 from .models import AgendaItem, Guest, Meeting
@@ -465,3 +466,29 @@ class WorkFormForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "workform")
         super().__init__(*args, **kwargs)
+
+
+class MeetingObservationForm(Form):
+    """Whether the programme's evaluators may observe this meeting (report Bijlage 4)."""
+
+    open_to_observation = forms.BooleanField(
+        label=_("Alle onderzoekers van het programma mogen deze bijeenkomst observeren"),
+        required=False,
+    )
+    observers = forms.ModelMultipleChoiceField(
+        label=_("Uitgenodigd als observator"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Een observator ziet wat in de ruimte gebeurt: de agenda en het aantal "
+            "aanwezigen. Het verslag, de namen en de gesprekken blijven in de gemeenschap."
+        ),
+        error_messages={"invalid_choice": _("Kies alleen onderzoekers uit de lijst.")},
+    )
+
+    def __init__(self, *args: Any, evaluators: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["observers"].queryset = Person.objects.filter(
+            pk__in=[person.pk for person in evaluators]
+        ).order_by("full_name", "pk")

@@ -94,6 +94,13 @@ class Meeting(models.Model):
     ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Who may observe the meeting for the evaluation (report Bijlage 4): the evaluators the
+    # community invited as observer, or — when the community opens it — the programme's
+    # evaluators. Only they open an observation form for it and see its agenda there.
+    open_to_observation = models.BooleanField(_("open voor observatie"), default=False)
+    observers = models.ManyToManyField(
+        "communities.Person", verbose_name=_("observatoren"), blank=True, related_name="+"
+    )
     minutes = models.TextField(_("verslag"), blank=True)
     minutes_updated_at = models.DateTimeField(null=True, blank=True)
     minutes_sent_at = models.DateTimeField(null=True, blank=True)

@@ -35,6 +35,11 @@ def can_edit_meeting(user, meeting: Meeting) -> bool:
     return can_plan_meetings(user, meeting.community)
 
 
+def can_manage_observation(user, meeting: Meeting) -> bool:
+    """Whether the evaluator may observe this meeting is the community's choice."""
+    return can_plan_meetings(user, meeting.community)
+
+
 def can_edit_agenda(user, meeting: Meeting) -> bool:
     return can_plan_meetings(user, meeting.community)
 

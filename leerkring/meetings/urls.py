@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/", planning_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", planning_views.meeting_edit, name="meeting_edit"),
+    path(
+        "meetings/<int:pk>/observation/",
+        planning_views.meeting_observation,
+        name="meeting_observation",
+    ),
     path("meetings/<int:pk>/print/", agenda_views.meeting_print, name="meeting_print"),
     path("meetings/<int:pk>/agenda/", agenda_views.agenda, name="agenda"),
     path(

@@ -282,6 +282,8 @@ def test_every_link_to_a_person_is_covered_by_the_download_or_judged(db):
         # history the person downloads as "what you did".
         "accounts.Invitation.invited_by",
         "meetings.Meeting.created_by",
+        # Which evaluators the community let in as observer: its own record of the meeting.
+        "meetings.Meeting.observers",
         "meetings.Attendance.recorded_by",
         "meetings.Lesson.created_by",
         "meetings.Agreement.created_by",

@@ -1,6 +1,6 @@
-"""Journey: an evaluator picks a meeting they attended, finds the observation form filled in
-with what Leerkring knows (attendance, organisations, work forms, topics, perspective, who led
-what), adds their own notes and wrap-up answers, and reads the observation back. Then a story
+"""Journey: an evaluator picks a meeting the community opened to the evaluation, finds the
+observation form filled in with what Leerkring knows (counts and kinds: attendance, types of
+organisations, work forms, topics, perspective) and the agenda beside it, adds their own notes and wrap-up answers, and reads the observation back. Then a story
 is told through a link, and the evaluator tags and selects it."""
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ def test_an_evaluator_fills_a_prefilled_observation(page: Page):
     # What Leerkring knows stands beside the questions.
     expect(page.get_by_role("heading", name="Nieuwe observatie")).to_be_visible()
     question_1 = page.locator("section.lk-observe").first
-    expect(question_1.get_by_text("COA Winterswijk")).to_be_visible()
-    expect(question_1.get_by_text("Taalschool Oost")).to_be_visible()
-    expect(page.get_by_text("geleid door De procesbegeleider")).to_be_visible()
-    expect(page.get_by_text("Casus wachttijden: Verhaal van een inburgeraar")).to_be_visible()
+    expect(question_1.get_by_text("COA (1)")).to_be_visible()
+    expect(page.get_by_text("Verhaal van een inburgeraar (1)")).to_be_visible()
+    assert "Taalschool Oost" not in page.content()
+    assert "geleid door" not in page.content()
+    page.get_by_text("Agenda van de bijeenkomst").click()
+    expect(page.get_by_text("Casus wachttijden – Casusbespreking")).to_be_visible()
     assert_accessible(page, "evaluation-observation-form")
 
     builtin = ObservationTemplate.objects.get(programme=None, key="bijlage4")
@@ -56,7 +58,8 @@ def test_an_evaluator_fills_a_prefilled_observation(page: Page):
     assert_accessible(page, "evaluation-observation-detail")
     observation = Observation.objects.get()
     assert observation.answers.get(question=q8).wrapup_answers == "Korte lijnen met het COA."
-    assert observation.prefill["attendance"]["organisations_absent"] == ["Taalschool Oost"]
+    assert "Taalschool Oost" not in str(observation.prefill)
+    assert observation.prefill["attendance"]["organisations_present"] == 2
 
     # The evaluator adapts a copy of the schema for the programme.
     page.goto(f"/programmes/{programme.slug}/observations/templates/")

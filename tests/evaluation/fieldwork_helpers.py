@@ -32,11 +32,12 @@ class ObservedMeeting:
     present: Membership
 
 
-def observed_meeting(community) -> ObservedMeeting:
+def observed_meeting(community, *, open_to_observation: bool = True) -> ObservedMeeting:
+    """`open_to_observation`: the community let the programme's evaluators in."""
     gemeente = factories.OrganisationFactory(name="Gemeente Aalten")
     coa = factories.OrganisationFactory(name="COA Winterswijk", type=Organisation.Type.COA)
     school = factories.OrganisationFactory(name="Taalschool Oost")
-    meeting = held_meeting(community)
+    meeting = held_meeting(community, open_to_observation=open_to_observation)
     day = timezone.localtime(meeting.starts_at).date()
 
     def member(organisation, **kwargs):

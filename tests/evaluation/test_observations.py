@@ -36,12 +36,13 @@ def test_the_form_comes_prefilled_beside_the_questions(client, world, observed):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Wat Leerkring al weet" in html
-    assert "COA Winterswijk" in html and "Taalschool Oost" in html
+    assert "COA (1)" in html and "Gemeente (1)" in html
     assert "Casusbespreking" in html
-    assert "geleid door De procesbegeleider" in html
     assert "Verhaal van een inburgeraar" in html
-    assert "Wachttijd taalschool" in html
-    assert "Anna Jansen" not in html
+    # No names and no organisations; the agenda is shown (not stored) to a let-in observer.
+    assert "Anna Jansen" not in html and "Taalschool Oost" not in html
+    assert "geleid door" not in html and "De procesbegeleider" not in html
+    assert "Agenda van de bijeenkomst" in html and "Casus wachttijden" in html
     assert html.count('class="lk-observe"') == 15
 
 
@@ -68,10 +69,13 @@ def test_an_evaluator_saves_an_observation_with_wrapup_answers(client, world, ob
     assert set(answers) == {q1.pk, q8.pk}
     assert answers[q8.pk].wrapup_answers == "Korte lijnen met het COA."
     detail = client.get(response["Location"]).content.decode()
-    assert "Korte lijnen met het COA." in detail and "COA Winterswijk" in detail
+    assert "Korte lijnen met het COA." in detail and "COA (1)" in detail
+    assert "COA Winterswijk" not in detail and "Casus wachttijden" not in detail
 
 
 def test_it_refuses_a_meeting_in_the_future(client, world, meeting):
+    meeting.open_to_observation = True
+    meeting.save()
     client.force_login(world.evaluator)
     url = reverse("evaluation:observation_create", args=[meeting.pk])
     assert FUTURE in client.get(url).content.decode()
@@ -90,7 +94,7 @@ def test_the_service_refuses_a_meeting_in_the_future(world, meeting):
 
 
 def test_it_refuses_a_cancelled_meeting(client, world):
-    meeting = held_meeting(world.community)
+    meeting = held_meeting(world.community, open_to_observation=True)
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancel_reason = "Te weinig aanmeldingen"
     meeting.save()
@@ -98,6 +102,45 @@ def test_it_refuses_a_cancelled_meeting(client, world):
     response = client.post(reverse("evaluation:observation_create", args=[meeting.pk]), {})
     assert "afgelast" in response.content.decode()
     assert not Observation.objects.exists()
+
+
+def test_an_evaluator_observes_only_meetings_the_community_let_them_in(client, world):
+    """Neither a form nor the agenda for a meeting the community did not open to the
+    evaluation or invite this evaluator to as observer."""
+    closed = observed_meeting(world.community, open_to_observation=False)
+    url = reverse("evaluation:observation_create", args=[closed.meeting.pk])
+    client.force_login(world.evaluator)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"atmosphere": "Ongevraagd"}).status_code == 403
+    listing = client.get(reverse("evaluation:observation_list", args=[world.programme.slug]))
+    assert reverse("evaluation:observation_create", args=[closed.meeting.pk]) not in (
+        listing.content.decode()
+    )
+    # Invited as observer: in.
+    closed.meeting.observers.add(world.evaluator.person)
+    page = client.get(url)
+    assert page.status_code == 200 and "Casus wachttijden" in page.content.decode()
+    assert not Observation.objects.exists()
+
+
+def test_the_lead_decides_who_observes(client, world):
+    from leerkring.meetings.models import Meeting as MeetingModel
+
+    meeting = held_meeting(world.community)
+    url = reverse("meetings:meeting_observation", args=[meeting.pk])
+    client.force_login(world.lead)
+    assert client.get(url).status_code == 200
+    evaluator = world.evaluator.person
+    other = factories.ProgrammeRoleFactory(
+        programme=world.other_programme, role=ProgrammeRole.Role.EVALUATOR
+    ).person
+    refused = client.post(url, {"observers": [other.pk]})
+    assert refused.status_code == 200 and "Kies alleen onderzoekers" in refused.content.decode()
+    assert client.post(url, {"observers": [evaluator.pk]}).status_code == 302
+    meeting = MeetingModel.objects.get(pk=meeting.pk)
+    assert list(meeting.observers.all()) == [evaluator] and not meeting.open_to_observation
+    client.force_login(world.evaluator)
+    assert client.get(url).status_code == 403
 
 
 def test_it_refuses_an_evaluator_of_another_programme(client, world, observed):

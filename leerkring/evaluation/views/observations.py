@@ -79,6 +79,11 @@ def _form_rows(form: ObservationForm, snapshot: dict) -> list[dict]:
     ]
 
 
+def _agenda(meeting: Meeting) -> list:
+    """The agenda, shown (never stored) to an observer the community let in."""
+    return list(meeting.agenda_items.select_related("work_form").order_by("position", "pk"))
+
+
 # Lists ------------------------------------------------------------------------------------
 
 
@@ -97,7 +102,9 @@ def observation_list(request: HttpRequest, slug: str) -> HttpResponse:
             programme,
             observations=list(selectors.observations_of_programme(programme=programme)),
             meetings=(
-                selectors.observable_meetings(programme=programme, community_id=community_id)
+                selectors.observable_meetings(
+                    programme=programme, community_id=community_id, user=request.user
+                )
                 if can_observe
                 else []
             ),
@@ -126,7 +133,7 @@ def meeting_observations(request: HttpRequest, pk: int) -> HttpResponse:
             programme,
             meeting=meeting,
             observations=list(selectors.observations_of_meeting(meeting=meeting)),
-            can_observe=permissions.can_observe(request.user, meeting.community),
+            can_observe=permissions.can_observe_meeting(request.user, meeting),
             refusal=refusal,
         ),
     )
@@ -140,9 +147,9 @@ def meeting_observations(request: HttpRequest, pk: int) -> HttpResponse:
 def observation_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(pk)
     programme = meeting.community.programme
-    if not permissions.can_observe(request.user, meeting.community):
+    if not permissions.can_observe_meeting(request.user, meeting):
         raise PermissionDenied
-    context = _page(programme, meeting=meeting)
+    context = _page(programme, meeting=meeting, agenda=_agenda(meeting))
     try:
         services.observation_check_meeting(meeting=meeting)
     except ValidationError as error:
@@ -237,6 +244,7 @@ def observation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             rows=_form_rows(form, observation.prefill),
             template=observation.template,
+            agenda=_agenda(observation.meeting),
             action=request.path,
         ),
     )

@@ -4,6 +4,7 @@ runs in one transaction and writes the audit history; e-mails are sent after com
 - `planning`: meetings, series, agenda items, guests, work forms
 - `invitations`: answer links, invitation/update/cancellation/reminder e-mails, calendar feed
 - `attendance`: who was there
+- `observation`: whether the evaluation may observe a meeting
 - `outcomes`: lessons, agreements, minutes
 - `threads`: conversations between meetings and their e-mails and digests
 
@@ -29,6 +30,7 @@ from .invitations import (
     rsvp_membership_for_token,
     rsvp_token,
 )
+from .observation import meeting_observation_set, programme_evaluators
 from .outcomes import (
     LESSON_FIELDS,
     agreement_change_status,
@@ -75,12 +77,12 @@ __all__ = [
     "LESSON_FIELDS",
     "LOOKBACK_MINUTES",
     "MEETING_FIELDS",
-    "MeetingSeriesError",
     "REMINDER",
     "RSVP_LINK_MAX_AGE",
     "RSVP_SALT",
     "SCHEDULE_FIELDS",
     "UPDATE",
+    "MeetingSeriesError",
     "agenda_guest_add",
     "agenda_guest_remove",
     "agenda_item_add",
@@ -102,6 +104,7 @@ __all__ = [
     "meeting_cancel_notify",
     "meeting_changed_notify",
     "meeting_create",
+    "meeting_observation_set",
     "meeting_publish",
     "meeting_reminder_send",
     "meeting_series_create",
@@ -110,6 +113,7 @@ __all__ = [
     "message_post",
     "minutes_save",
     "minutes_send",
+    "programme_evaluators",
     "rsvp_answer",
     "rsvp_closed_reason",
     "rsvp_membership_for_token",

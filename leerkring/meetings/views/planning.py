@@ -20,6 +20,7 @@ from .. import permissions, selectors, services
 from ..forms import (
     MeetingEditForm,
     MeetingForm,
+    MeetingObservationForm,
     SeriesDateFormSet,
     SeriesForm,
     local_datetime,
@@ -298,6 +299,48 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "form": form,
             "hosts": hosts,
+            "nav_section": "community",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_observation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The community decides whether the evaluation may observe this meeting."""
+    meeting = _meeting(pk)
+    if not permissions.can_manage_observation(request.user, meeting):
+        raise PermissionDenied
+    evaluators = services.programme_evaluators(meeting)
+    form = MeetingObservationForm(
+        request.POST or None,
+        evaluators=evaluators,
+        initial={
+            "open_to_observation": meeting.open_to_observation,
+            "observers": list(meeting.observers.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_observation_set(
+                meeting=meeting,
+                by=request.user,
+                open_to_observation=form.cleaned_data["open_to_observation"],
+                observers=list(form.cleaned_data["observers"]),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("De keuze over observatie is opgeslagen."))
+            return redirect("meetings:meeting_detail", meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_observation.html",
+        {
+            "community": meeting.community,
+            "meeting": meeting,
+            "form": form,
+            "evaluators": evaluators,
             "nav_section": "community",
         },
     )
