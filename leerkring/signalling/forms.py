@@ -122,12 +122,18 @@ class OwnerField(forms.ModelChoiceField):
         return person.full_name if person else obj.email
 
 
+INTERNAL_NOTE = _(
+    "Interne notitie: alleen de coördinatoren van het programma zien dit, de gemeenschap niet."
+)
+
+
 class TriageForm(Form):
     owner = OwnerField(
         label=_("Behandelaar"), queryset=None, required=False, empty_label=_("Nog niemand")
     )
     note = forms.CharField(
-        label=_("Notitie"),
+        label=_("Interne notitie"),
+        help_text=INTERNAL_NOTE,
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -175,7 +181,8 @@ class KnownForm(Form):
         help_text=_("Het nummer staat bovenaan de pagina van dat signaal."),
     )
     note = forms.CharField(
-        label=_("Toelichting"),
+        label=_("Interne toelichting"),
+        help_text=INTERNAL_NOTE,
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -205,7 +212,10 @@ class AnswerForm(Form):
         label=_("Antwoord voor de gemeenschap"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("De communitytrekker en procesbegeleider krijgen dit antwoord per e-mail."),
+        help_text=_(
+            "Bericht aan de gemeenschap: de leden zien dit antwoord bij hun signaal; de "
+            "communitytrekker en procesbegeleider krijgen het per e-mail."
+        ),
     )
 
 
@@ -214,7 +224,7 @@ class ReasonForm(Form):
         label=_("Reden"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("De gemeenschap krijgt deze reden te zien."),
+        help_text=_("Bericht aan de gemeenschap: de leden zien deze reden bij hun signaal."),
     )
 
 
@@ -226,7 +236,10 @@ class EscalateForm(Form):
         label=_("Vraag"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Welke vraag leg je voor?"),
+        help_text=_(
+            "Welke vraag leg je voor? De vraag gaat naar het LCC of het stelselniveau en de "
+            "gemeenschap ziet hem bij haar signaal."
+        ),
     )
 
     def __init__(self, *args, levels: list[str] | None = None, **kwargs):
@@ -242,7 +255,10 @@ class RespondForm(Form):
         label=_("Tussenbericht voor de gemeenschap"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Bijvoorbeeld: wat er met het signaal gebeurt en wanneer er meer bekend is."),
+        help_text=_(
+            "Bericht aan de gemeenschap: bijvoorbeeld wat er met het signaal gebeurt en wanneer "
+            "er meer bekend is."
+        ),
     )
 
 

@@ -198,7 +198,10 @@ class ThemeRespondForm(Form):
         label=_("Antwoord of voortgang"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Gaat naar elke gemeenschap met een signaal bij dit hoofdvraagstuk."),
+        help_text=_(
+            "Bericht aan de gemeenschappen: gaat naar elke gemeenschap met een signaal bij dit "
+            "hoofdvraagstuk."
+        ),
     )
 
 
@@ -216,7 +219,10 @@ class RankingForm(Form):
         label=_("Reden"),
         required=False,
         max_length=300,
-        help_text=_("Verplicht bij vastzetten of uitsluiten; staat naast het hoofdvraagstuk."),
+        help_text=_(
+            "Verplicht bij vastzetten of uitsluiten. Staat naast het hoofdvraagstuk in het "
+            "venster: wie het venster ziet, leest het."
+        ),
     )
 
     def clean(self):
@@ -230,7 +236,10 @@ class CoordinationMeetingForm(Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     notes = forms.CharField(
-        label=_("Aantekeningen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Interne aantekeningen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Alleen de coördinatoren van het programma zien dit, de gemeenschappen niet."),
     )
 
 
@@ -259,9 +268,9 @@ class DecisionForm(Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Bij ‘opgelost’, ‘terug naar de gemeenschap’ of ‘geen vervolg’ gaat deze "
-            "tekst als antwoord naar de gemeenschap; bij opschalen naar stelselniveau "
-            "is het de vraag."
+            "Bericht aan de gemeenschap: bij ‘opgelost’, ‘terug naar de gemeenschap’ of ‘geen "
+            "vervolg’ gaat deze tekst als antwoord naar de gemeenschap; bij opschalen naar "
+            "stelselniveau is het de vraag, die de gemeenschap ook ziet."
         ),
     )
 
@@ -277,6 +286,7 @@ class SystemAnswerForm(Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
-            "Het antwoord gaat naar de gemeenschap die het signaal gaf en naar het coördinatiepunt."
+            "Bericht aan de gemeenschap: het antwoord gaat naar de gemeenschap die het signaal "
+            "gaf en naar het coördinatiepunt."
         ),
     )

@@ -70,8 +70,21 @@ def can_view_signal(user, signal: Signal) -> bool:
 
 
 def can_view_signal_history(user, signal: Signal) -> bool:
-    """The audit history names the people who acted; not for system partners."""
+    """The audit history; not for system partners. Who sees names and notes in it is
+    decided per entry (`can_see_names_in_history`, `can_read_internal_notes`)."""
     return can_view_signal(user, signal)
+
+
+def can_see_names_in_history(user, signal: Signal) -> bool:
+    """Only the raising community's members see who of them acted: outside the community a
+    signal names the community, never a person (DESIGN.md §2)."""
+    return community_permissions.is_member(user, signal.community)
+
+
+def can_read_internal_notes(user, signal: Signal) -> bool:
+    """Notes in the history are internal: for the programme's coordinators only. What the
+    community is told travels as an answer (terugkoppeling), never as a note."""
+    return access_for(user).has_programme_role(signal.community.programme_id, COORDINATOR)
 
 
 def can_view_escalated_signal(user, signal: Signal) -> bool:

@@ -8,6 +8,7 @@ import datetime
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
+from leerkring.accounts.models import ProgrammeRole, User
 from leerkring.communities.models import Community, Programme
 from leerkring.signalling.models import Signal, SignalEvent, SignalResponse
 
@@ -26,6 +27,17 @@ def signal_for_page() -> QuerySet[Signal]:
         "owner__person",
         "passed_on_by__person",
         "created_by__person",
+    )
+
+
+def programme_coordinator_user_ids(*, signal: Signal) -> set[int]:
+    """The accounts of the programme's coordinators (one query), to tell their entries in a
+    signal's history apart from the community's."""
+    return set(
+        User.objects.filter(
+            person__programme_roles__programme_id=signal.community.programme_id,
+            person__programme_roles__role=ProgrammeRole.Role.COORDINATOR,
+        ).values_list("pk", flat=True)
     )
 
 

@@ -253,12 +253,29 @@ def _field_label(name: str) -> str:
         return name
 
 
-def _history(signal: Signal) -> list:
-    """The events with the changed fields named in Dutch (events store field names only)."""
+def _history(signal: Signal, user) -> list:
+    """The events with the changed fields named in Dutch (events store field names only),
+    with who acted as this visitor may see it: names for the raising community's members;
+    for everyone else the community's name for what happened inside it, and "het
+    coördinatiepunt" for the rest. Notes only for the programme's coordinators."""
     events = list(selectors.signal_history(signal=signal))
+    names = permissions.can_see_names_in_history(user, signal)
+    notes = permissions.can_read_internal_notes(user, signal)
+    coordinators = set() if names else selectors.programme_coordinator_user_ids(signal=signal)
     for event in events:
         fields = event.data.get("fields") if isinstance(event.data, dict) else None
         event.fields_display = ", ".join(_field_label(f) for f in fields or [])
+        if event.actor is None:
+            event.who = _("Systeem")
+        elif names:
+            person = getattr(event.actor, "person", None)
+            event.who = person.full_name if person else event.actor.email
+        elif event.actor_id in coordinators:
+            event.who = _("Het coördinatiepunt")
+        else:
+            event.who = signal.community.name
+        event.note_shown = event.note if notes else ""
+        event.note_hidden = bool(event.note) and not notes
     return events
 
 
@@ -275,7 +292,7 @@ def _render_detail(request: HttpRequest, signal: Signal, *, bound=None, status: 
         "answers": selectors.signal_answers(signal=signal),
         "escalations": list(signal.escalations.select_related("coordination_meeting")),
         "history": (
-            _history(signal) if permissions.can_view_signal_history(user, signal) else None
+            _history(signal, user) if permissions.can_view_signal_history(user, signal) else None
         ),
         "can_pass_on": signal.state == State.DRAFT and permissions.can_pass_on_signal(user, signal),
         "can_edit_draft": permissions.can_edit_draft(user, signal),
