@@ -338,10 +338,14 @@ class StoryClassifyForm(Form):
         help_text=_("Dan kan het verhaal, zonder naam, in de nieuwsbrief komen."),
         required=False,
     )
+    guard_confirmed = forms.BooleanField(
+        label=_("Ik heb het verhaal gecontroleerd; er staan geen persoonsgegevens in"),
+        required=False,
+    )
 
     @classmethod
     def initial_for(cls, story: ChangeStory) -> dict:
-        return {name: getattr(story, name) for name in cls.base_fields}
+        return {name: getattr(story, name) for name in cls.base_fields if hasattr(story, name)}
 
 
 TAG_CHOICES = [

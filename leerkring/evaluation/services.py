@@ -17,6 +17,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 
 from leerkring.communities.models import Community, Programme  # noqa: E402
+from leerkring.core import guard  # noqa: E402
 from leerkring.core.audit import audit  # noqa: E402
 from leerkring.evaluation.models import (  # noqa: E402
     ChangeStory,
@@ -355,6 +356,11 @@ def story_interview_create(
     return change
 
 
+def story_texts(story: ChangeStory) -> dict[str, str]:
+    """The texts of a story that leave the evaluation when it is shared."""
+    return {"title": story.title, "story": story.story, "why_significant": story.why_significant}
+
+
 @transaction.atomic
 def story_classify(
     *,
@@ -367,9 +373,11 @@ def story_classify(
     level: str,
     selected: bool,
     shareable: bool,
+    guard_confirmed: bool = False,
 ) -> ChangeStory:
     """The evaluator's reading of a story (report §4.1). Only a selected story can be
-    shareable: the newsletter takes the stories the evaluator chose, not every story sent."""
+    shareable: the newsletter takes the stories the evaluator chose, not every story sent.
+    Sharing runs the personal-data guard: with findings, it needs `guard_confirmed`."""
     if shareable and not selected:
         raise ValidationError(
             {
@@ -378,6 +386,8 @@ def story_classify(
                 )
             }
         )
+    if shareable and not story.shareable:
+        guard.check(story_texts(story), confirmed=guard_confirmed)
     story.tag_knowledge = tag_knowledge
     story.tag_relations = tag_relations
     story.tag_attitude = tag_attitude

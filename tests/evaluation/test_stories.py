@@ -321,3 +321,26 @@ def test_the_link_list_has_a_flat_query_count(client, world):
     for _ in range(4):
         _link(world, community=world.sibling)
     assert count() == few
+
+
+def test_sharing_a_story_with_a_name_needs_the_guards_check_first(client, world):
+    """ "mevrouw El Amrani" in a change story used to go through without a warning, though
+    shared stories go into the newsletter."""
+    story = factories.ChangeStoryFactory(
+        programme=world.programme,
+        story="Mevrouw El Amrani vond dankzij de CoP eindelijk een plek bij de taalschool.",
+    )
+    url = reverse("evaluation:story_detail", args=[story.pk])
+    client.force_login(world.evaluator)
+    page = client.get(url).content.decode()
+    assert "Controleer dit verhaal voordat je het deelt." in page
+    assert '<mark class="lk-guard-hit"' in page and "El Amrani</mark>" in page
+    data = {"selected": "on", "shareable": "on"}
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "persoonsgegevens" in refused.content.decode()
+    story.refresh_from_db()
+    assert not story.shareable
+    assert client.post(url, data | {"guard_confirmed": "on"}).status_code == 302
+    story.refresh_from_db()
+    assert story.shareable

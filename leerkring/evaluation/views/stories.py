@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
+from leerkring.core import guard
 
 from .. import permissions, selectors, services
 from ..forms_fieldwork import (
@@ -114,6 +115,17 @@ def _story(request: HttpRequest, pk: int) -> ChangeStory:
     return story
 
 
+def _findings(story) -> list[dict]:
+    """What the personal-data guard finds in the story, highlighted per text, for the
+    warning before it is shared (core.guard)."""
+    found = []
+    for name, text in services.story_texts(story).items():
+        findings = guard.scan(text, field=name)
+        if findings:
+            found.append({"html": guard.highlight(text, findings), "findings": findings})
+    return found
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -139,7 +151,13 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/story_detail.html",
-        _page(story.programme, story=story, form=form, can_manage=can_manage),
+        _page(
+            story.programme,
+            story=story,
+            form=form,
+            can_manage=can_manage,
+            findings=_findings(story) if can_manage else [],
+        ),
     )
 
 
