@@ -1,24 +1,24 @@
 """Reads of the evaluation app: querysets with their joins and counts, so pages keep a fixed
-number of queries. Each block belongs to one part."""
+number of queries whatever the number of rows (select_related, annotate)."""
 
 from __future__ import annotations
 
-# --- Observations and stories -----------------------------------------------------------
-# Lists keep a fixed number of queries whatever the number of rows (select_related, annotate).
-import datetime  # noqa: E402
+import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
-from leerkring.communities.models import Community, Programme  # noqa: E402
-from leerkring.evaluation.models import (  # noqa: E402
+from leerkring.communities.models import Community, Programme
+from leerkring.evaluation import monitor
+from leerkring.evaluation.models import (
     ChangeStory,
     Observation,
     ObservationQuestion,
     ObservationTemplate,
     StoryInvitation,
 )
-from leerkring.meetings.models import Meeting  # noqa: E402
+from leerkring.meetings.models import Meeting
 
 OBSERVABLE_DAYS = 120
 OBSERVABLE_LIMIT = 40
@@ -162,14 +162,11 @@ def stories_for_newsletter(*, programme: Programme) -> QuerySet[ChangeStory]:
 # --- Monitor ----------------------------------------------------------------------------
 # The checks themselves are in `evaluation.monitor`; these pick the communities and shape the
 # outcome for the pages, in the fixed number of queries `monitor.community_facts` takes.
-from dataclasses import dataclass as _dataclass  # noqa: E402
-
-from leerkring.evaluation import monitor  # noqa: E402
 
 MONITOR_SORTS = ("reds", "name")
 
 
-@_dataclass
+@dataclass
 class MonitorRow:
     community: Community
     checks: list[monitor.Check]

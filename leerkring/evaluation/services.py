@@ -1,25 +1,23 @@
-"""State changes of the evaluation app: validated, transactional, audited. Each block belongs to
-one part."""
+"""State changes of the evaluation app: observations (Bijlage 4) and most-significant-change
+stories (Bijlage 3, §4.1), validated, transactional, audited. Observations are audited without a
+community id: they are the evaluator's notes and stay out of the community's own history. The
+monitor and the reports only read (`monitor`, `reports`)."""
 
 from __future__ import annotations
 
-# --- Observations and stories -----------------------------------------------------------
-# Observations (Bijlage 4) and most-significant-change stories (Bijlage 3, §4.1). Observations
-# are audited without a community id: they are the evaluator's notes and stay out of the
-# community's own history.
-import hashlib  # noqa: E402
-import secrets  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+import hashlib
+import secrets
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from leerkring.communities.models import Community, Programme  # noqa: E402
-from leerkring.core import guard  # noqa: E402
-from leerkring.core.audit import audit  # noqa: E402
-from leerkring.evaluation.models import (  # noqa: E402
+from leerkring.communities.models import Community, Programme
+from leerkring.core import guard
+from leerkring.core.audit import audit
+from leerkring.evaluation.models import (
     ChangeStory,
     Observation,
     ObservationAnswer,
@@ -27,8 +25,8 @@ from leerkring.evaluation.models import (  # noqa: E402
     ObservationTemplate,
     StoryInvitation,
 )
-from leerkring.evaluation.prefill import meeting_prefill  # noqa: E402
-from leerkring.meetings.models import Meeting  # noqa: E402
+from leerkring.evaluation.prefill import meeting_prefill
+from leerkring.meetings.models import Meeting
 
 STORY_TEXT_MAX = 5000
 
@@ -413,8 +411,3 @@ def story_delete(*, story: ChangeStory, by) -> None:
     """Remove a story that does not belong (spam through the open link, a double entry)."""
     audit(actor=by, verb="change_story.delete", obj=story)
     story.delete()
-
-
-# --- Monitor ----------------------------------------------------------------------------
-
-# --- Reports ----------------------------------------------------------------------------

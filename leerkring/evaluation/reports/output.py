@@ -1,0 +1,205 @@
+"""Output: what the communities did — meetings held, attendance, work forms, topics, products,
+signals passed on and answered."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from fractions import Fraction
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+
+from leerkring.communities.models import Membership
+from leerkring.dissemination.models import Product
+from leerkring.meetings.models import AgendaItem, Attendance, Meeting
+from leerkring.meetings.topics import TopicCategory
+from leerkring.signalling.models import Signal, SignalResponse
+
+from .data import CommunityRow, Output, Period, Row, round_half_up, with_widths
+
+# --- Building ----------------------------------------------------------------------------
+
+
+def local_date(value: datetime.datetime) -> datetime.date:
+    return timezone.localtime(value).date()
+
+
+def _month_label(year: int, month: int) -> str:
+    return date_format(datetime.date(year, month, 1), "F Y")
+
+
+def _months(period: Period) -> list[tuple[int, int]]:
+    months, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def report_output(
+    *,
+    community_ids: list[int],
+    product_scope: Q,
+    period: Period,
+    with_dates: bool,
+    per_community: dict[int, CommunityRow] | None = None,
+) -> Output:
+    """The output level for the given communities, in a fixed number of queries."""
+    start, end = period.bounds()
+    out = Output()
+    held = Meeting.objects.filter(
+        community_id__in=community_ids,
+        status=Meeting.Status.HELD,
+        starts_at__gte=start,
+        starts_at__lt=end,
+    )
+    meetings = list(
+        held.order_by("starts_at", "pk").values_list("pk", "community_id", "starts_at", "format")
+    )
+    out.meetings_held = len(meetings)
+    out.meetings_physical = sum(1 for *_rest, fmt in meetings if fmt == Meeting.Format.PHYSICAL)
+    days = {pk: local_date(starts_at) for pk, _c, starts_at, _f in meetings}
+    if with_dates:
+        out.meeting_dates = [days[pk] for pk, *_rest in meetings]
+    if meetings:
+        by_month = Counter((day.year, day.month) for day in days.values())
+        out.meetings_by_month = with_widths(
+            [Row(label=_month_label(y, m), count=by_month[(y, m)]) for y, m in _months(period)]
+        )
+
+    # Attendance: present members ÷ members on the meeting day, per meeting.
+    present = {
+        meeting_id: (n_present, n_recorded)
+        for meeting_id, n_present, n_recorded in Attendance.objects.filter(meeting__in=held)
+        .values("meeting_id")
+        .annotate(
+            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)), recorded=Count("pk")
+        )
+        .values_list("meeting_id", "present", "recorded")
+    }
+    periods: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    if present:
+        community_with_attendance = {c for pk, c, _s, _f in meetings if pk in present}
+        for community_id, joined, left in Membership.objects.filter(
+            community_id__in=community_with_attendance
+        ).values_list("community_id", "joined_on", "left_on"):
+            periods[community_id].append((joined, left))
+    rates: list[Fraction] = []
+    counts: list[int] = []
+    community_rates: dict[int, list[Fraction]] = defaultdict(list)
+    for pk, community_id, _starts, _fmt in meetings:
+        if per_community is not None:
+            per_community[community_id].meetings_held += 1
+        if pk not in present:
+            continue
+        day = days[pk]
+        members = sum(
+            1
+            for joined, left in periods[community_id]
+            if joined <= day and (left is None or left > day)
+        )
+        counts.append(present[pk][0])
+        if members:
+            rate = min(Fraction(100), Fraction(100 * present[pk][0], members))
+            rates.append(rate)
+            community_rates[community_id].append(rate)
+    out.attendance_meetings = len(counts)
+    if counts:
+        out.attendance_average = number_format(round(sum(counts) / len(counts), 1), 1)
+    if rates:
+        out.attendance_rate = round_half_up(sum(rates, Fraction(0)) / len(rates))
+    if per_community is not None:
+        for community_id, values in community_rates.items():
+            per_community[community_id].attendance_rate = round_half_up(
+                sum(values, Fraction(0)) / len(values)
+            )
+
+    items = AgendaItem.objects.filter(meeting__in=held, is_lookback=False)
+    out.work_forms = with_widths(
+        [
+            Row(label=name, count=n)
+            for name, n in items.exclude(work_form=None)
+            .values("work_form__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "work_form__name")
+            .values_list("work_form__name", "n")
+        ]
+    )
+    topics = dict(
+        items.exclude(topic_category="")
+        .values("topic_category")
+        .annotate(n=Count("pk"))
+        .values_list("topic_category", "n")
+    )
+    if topics:
+        out.topics = with_widths(
+            [
+                Row(label=str(label), count=topics.get(key, 0))
+                for key, label in TopicCategory.choices
+            ]
+        )
+
+    products = Product.objects.filter(product_scope, created_at__gte=start, created_at__lt=end)
+    by_status = dict(
+        products.values("status").annotate(n=Count("pk", distinct=True)).values_list("status", "n")
+    )
+    out.products_total = sum(by_status.values())
+    if out.products_total:
+        out.products_by_status = with_widths(
+            [
+                Row(label=str(label), count=by_status.get(key, 0))
+                for key, label in Product.Status.choices
+            ]
+        )
+        kinds = dict(Product.Kind.choices)
+        out.products_by_kind = with_widths(
+            [
+                Row(label=str(kinds.get(key, key)), count=n)
+                for key, n in products.values("kind")
+                .annotate(n=Count("pk", distinct=True))
+                .order_by("-n", "kind")
+                .values_list("kind", "n")
+            ]
+        )
+    if per_community is not None:
+        for community_id, n in (
+            Product.objects.filter(
+                communities__in=community_ids, created_at__gte=start, created_at__lt=end
+            )
+            .values("communities")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("communities", "n")
+        ):
+            per_community[community_id].products = n
+
+    answered = Q(last_feedback_at__isnull=False) | Q(
+        Exists(SignalResponse.objects.filter(signal=OuterRef("pk")))
+    )
+    signals = (
+        Signal.objects.filter(
+            community_id__in=community_ids, passed_on_at__gte=start, passed_on_at__lt=end
+        )
+        .exclude(state=Signal.State.DRAFT)
+        .values("community_id", "state")
+        .annotate(n=Count("pk"), answered=Count("pk", filter=answered))
+        .values_list("community_id", "state", "n", "answered")
+    )
+    by_state: Counter = Counter()
+    for community_id, state, n, n_answered in signals:
+        by_state[state] += n
+        out.signals_passed_on += n
+        out.signals_answered += n_answered
+        if per_community is not None:
+            per_community[community_id].signals_passed_on += n
+            per_community[community_id].signals_answered += n_answered
+    if by_state:
+        out.signals_by_state = with_widths(
+            [
+                Row(label=str(label), count=by_state[key])
+                for key, label in Signal.State.choices
+                if by_state[key]
+            ]
+        )
+    return out
