@@ -1,5 +1,4 @@
-"""Django admin for the administrator: repairs, not day-to-day work. Each block belongs to one
-part."""
+"""Django admin for the administrator: repairs, not day-to-day work."""
 
 from __future__ import annotations
 
@@ -7,9 +6,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-# --- Newsletter ----------------------------------------------------------------------------
-from .models import Delivery, Subscriber  # noqa: E402
-from .services import delivery_mark_bounced  # noqa: E402
+from .models import Delivery, Subscriber
+from .services import delivery_mark_bounced
 
 
 @admin.register(Subscriber)

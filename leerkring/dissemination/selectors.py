@@ -1,15 +1,14 @@
 """Reads of the dissemination app: querysets with their joins, so pages keep a fixed number of
-queries (STYLE.md). Each block belongs to one part."""
+queries (STYLE.md): products and the knowledge view, then newsletters."""
 
 from __future__ import annotations
 
-# --- Products and knowledge view -----------------------------------------------------------
 import datetime
 import heapq
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -19,7 +18,17 @@ from leerkring.meetings.models import AgendaItem, Lesson, Meeting
 from leerkring.meetings.topics import TopicCategory
 from leerkring.signalling.models import Signal
 
-from .models import Dissemination, Product, ProductFile
+from .models import (
+    Dissemination,
+    IssueItem,
+    Newsletter,
+    NewsletterIssue,
+    Product,
+    ProductFile,
+    Subscriber,
+)
+
+# --- Products and knowledge view -----------------------------------------------------------
 
 # "Current" topics: what agendas of the last half year were about (issue §3).
 KNOWLEDGE_TOPIC_DAYS = 183
@@ -319,9 +328,6 @@ def _closest(
 
 
 # --- Newsletter ----------------------------------------------------------------------------
-from django.db.models import Count, Max  # noqa: E402
-
-from .models import IssueItem, Newsletter, NewsletterIssue, Subscriber  # noqa: E402
 
 
 def newsletters_of_programme(*, programme: Programme) -> QuerySet[Newsletter]:
