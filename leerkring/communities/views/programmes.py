@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .. import permissions, selectors, services
 from ..forms import CommunityFilterForm, PresetForm, RuleProfileForm
@@ -128,11 +128,11 @@ def rule_profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Sortable columns of the overview table; counts and dates start with the largest or newest.
 _COLUMNS = [
-    ("name", _lazy("Naam"), ""),
-    ("region", _lazy("Regio"), ""),
-    ("members", _lazy("Leden"), "-"),
-    ("organisations", _lazy("Organisaties"), "-"),
-    ("start", _lazy("Start"), "-"),
+    ("name", gettext_lazy("Naam"), ""),
+    ("region", gettext_lazy("Regio"), ""),
+    ("members", gettext_lazy("Leden"), "-"),
+    ("organisations", gettext_lazy("Organisaties"), "-"),
+    ("start", gettext_lazy("Start"), "-"),
 ]
 
 
