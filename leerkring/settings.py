@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "leerkring.surveys",
     "leerkring.evaluation",
     "leerkring.dissemination",
+    "leerkring.publishing",
     "leerkring.search",
     "leerkring.api",
     # After our apps, so our templates override allauth's.

@@ -404,3 +404,36 @@ class ChangeStoryFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Verhaal {n + 1}")
     story = "Ik bel de taalschool nu direct in plaats van te mailen."
     why_significant = "Inburgeraars hoeven minder lang te wachten."
+
+
+# --- Public knowledge base --------------------------------------------------------------
+# Rows straight into the table for test data; code under test goes through
+# `leerkring.publishing.services`.
+
+from leerkring.meetings.models import Lesson  # noqa: E402
+from leerkring.publishing.models import Publication  # noqa: E402
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """A published lesson of a new shareable lesson in `community` (pass it)."""
+
+    class Meta:
+        model = Publication
+
+    community = factory.SubFactory(CommunityFactory)
+    programme = factory.SelfAttribute("community.programme")
+    kind = Publication.Kind.LESSON
+    lesson = factory.LazyAttribute(
+        lambda p: Lesson.objects.create(
+            meeting=MeetingFactory(community=p.community),
+            community=p.community,
+            text="Samen plannen met het COA scheelt wachttijd.",
+            shareable=True,
+        )
+    )
+    title = factory.Sequence(lambda n: f"Leerpunt {n + 1}")
+    body = "Samen plannen met het COA scheelt wachttijd."
+    region = factory.SelfAttribute("community.region")
+    dated_on = factory.LazyFunction(timezone.localdate)
+    status = Publication.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

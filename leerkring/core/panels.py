@@ -6,7 +6,14 @@ this registry instead: each app registers its panels in its `AppConfig.ready()`,
 panel's context function decides, with that app's own permission rules, whether the visitor
 sees it at all (it returns None if not) and what it shows.
 
-Orders leave room between apps: meetings use 100–199, signals 200–299, products 300–399.
+Three pages are built this way:
+
+- the community page (`community_panels`, context `(community, user)`); orders leave room
+  between apps: meetings use 100–199, signals 200–299, products 300–399, what other
+  communities work on and joint sessions 400–499, the public knowledge base 500–599;
+- the home page (`home_panels`, context `(user, user)`): what is next for the signed-in person;
+- a programme's public page (`public_panels`, context `(programme, user)`), open to anyone:
+  a panel there shows only what was made public.
 """
 
 from __future__ import annotations
@@ -80,3 +87,33 @@ def register_community_panel(
     """Add a panel to the community page. `context(community, user)` returns what the template
     needs (there as `panel`), or None when this visitor must not see the panel."""
     community_panels.register(key=key, order=order, template=template, context=context)
+
+
+home_panels = PanelRegistry()
+
+
+def register_home_panel(
+    *,
+    key: str,
+    order: int,
+    template: str,
+    context: Callable[[Any, Any], dict[str, Any] | None],
+) -> None:
+    """Add a panel to the signed-in home page. `context(user, user)` returns what the template
+    needs (there as `panel`), or None when there is nothing for this person."""
+    home_panels.register(key=key, order=order, template=template, context=context)
+
+
+public_panels = PanelRegistry()
+
+
+def register_public_panel(
+    *,
+    key: str,
+    order: int,
+    template: str,
+    context: Callable[[Any, Any], dict[str, Any] | None],
+) -> None:
+    """Add a panel to a programme's public page (no sign-in). `context(programme, user)` must
+    return only what was made public, whoever the visitor is."""
+    public_panels.register(key=key, order=order, template=template, context=context)

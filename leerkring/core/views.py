@@ -5,13 +5,17 @@ from django.shortcuts import render
 from leerkring.communities.selectors import home_overview
 
 from .health import run_checks
+from .panels import home_panels
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.html")
     overview = home_overview(request.user)
-    return render(request, "core/home.html", {"nav_section": "home", **overview})
+    # What other apps have for this person (upcoming programme events, ...), without core
+    # importing them: see `panels.register_home_panel`.
+    panels = home_panels.visible_for(request.user, request.user)
+    return render(request, "core/home.html", {"nav_section": "home", "panels": panels, **overview})
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -1,0 +1,156 @@
+"""The public knowledge base of a programme (report §3.2.4 and §4.4.1: knowledge sessions, the
+website and a newsletter carried results beyond the CoP's; stakeholders said they saw little of
+concrete outcomes).
+
+A lesson or product is its community's; marked shareable it travels through the programme
+(DESIGN.md §2). A `Publication` is a third level: the community proposes it for the public, the
+programme's coordinator approves it (four eyes), and only then can anyone without an account
+find it. What the public sees is the text *as approved*, copied at proposal time, so a later
+edit of the product does not go public unseen.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from leerkring.communities.models import Community, Person, Programme
+from leerkring.dissemination.models import Product, ProductFile
+from leerkring.meetings.models import Lesson
+from leerkring.meetings.topics import TopicCategory
+
+
+def new_public_id() -> str:
+    """An opaque key for public addresses: no row id, so the address tells nobody how many
+    proposals there were or which were declined."""
+    return secrets.token_urlsafe(9)
+
+
+class Publication(models.Model):
+    class Kind(models.TextChoices):
+        LESSON = "lesson", _("Leerpunt")
+        PRODUCT = "product", _("Product")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Wacht op goedkeuring")
+        PUBLISHED = "published", _("Openbaar")
+        DECLINED = "declined", _("Niet goedgekeurd")
+        WITHDRAWN = "withdrawn", _("Teruggetrokken")
+
+    ACTIVE = (Status.PROPOSED, Status.PUBLISHED)
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="publications")
+    # The community that chose to make it public; its lead and facilitator may withdraw it.
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="publications")
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="publications"
+    )
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="publications"
+    )
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id)
+    title = models.CharField(_("titel"), max_length=200)
+    body = models.TextField(_("tekst"))
+    # Copied from the source for filtering, so the public list needs no join per filter.
+    product_kind = models.CharField(
+        _("soort product"), max_length=20, choices=Product.Kind.choices, blank=True
+    )
+    topic_category = models.CharField(
+        _("onderwerp"), max_length=20, choices=TopicCategory.choices, blank=True
+    )
+    region = models.CharField(_("regio"), max_length=80, blank=True)
+    dated_on = models.DateField(_("datum"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reden"), blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("publicatie")
+        verbose_name_plural = _("publicaties")
+        ordering = ["-published_at", "-proposed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="lesson", lesson__isnull=False, product__isnull=True)
+                    | Q(kind="product", product__isnull=False, lesson__isnull=True)
+                ),
+                name="publication_one_source",
+            ),
+            # One proposal or publication at a time per source.
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(status__in=["proposed", "published"]),
+                name="publication_one_active_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["lesson"],
+                condition=Q(status__in=["proposed", "published"]),
+                name="publication_one_active_per_lesson",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        """What a visitor filters on: the kind of product, or "Leerpunt"."""
+        if self.kind == self.Kind.PRODUCT and self.product_kind:
+            return Product.Kind(self.product_kind).label
+        return self.Kind(self.kind).label
+
+
+class PublicationFile(models.Model):
+    """A file of the product that the coordinator approved along with it. Files added to the
+    product later are not public until proposed again."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="files")
+    product_file = models.ForeignKey(ProductFile, on_delete=models.CASCADE, related_name="+")
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "product_file"], name="publication_file_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.product_file)
+
+
+class PublicationCredit(models.Model):
+    """A member who chose to be named as an author. Only the person themself adds or removes
+    their name; without one, nothing public says who wrote the text."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "person"], name="credit_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)

@@ -1,0 +1,261 @@
+"""Reads of the public knowledge base, each in a fixed number of queries.
+
+What the public sees is decided here, once: a publication that is published *and* whose source
+the community still shares in the programme (`public_q`). A community that stops sharing a
+lesson takes it off the public pages at the same moment, without anyone having to remember.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from leerkring.accounts.models import ProgrammeRole
+from leerkring.communities.models import Community, Programme
+from leerkring.communities.permissions import access_for
+from leerkring.dissemination.models import Product
+from leerkring.meetings.models import Lesson
+from leerkring.meetings.topics import TopicCategory
+from leerkring.search import fulltext
+
+from .models import Publication, PublicationCredit, PublicationFile
+
+FEED_ITEMS = 30
+PANEL_ITEMS = 5
+CANDIDATES_PER_KIND = 20
+LESSON = "lesson"
+
+
+def public_q() -> Q:
+    return Q(status=Publication.Status.PUBLISHED) & (
+        Q(product__shareable=True) | Q(lesson__shareable=True)
+    )
+
+
+def _credits() -> Prefetch:
+    return Prefetch(
+        "credits",
+        queryset=PublicationCredit.objects.select_related("person").only(
+            "pk", "publication_id", "person_id", "person__full_name"
+        ),
+    )
+
+
+def public_publications(
+    *,
+    programme: Programme,
+    q: str = "",
+    topic: str = "",
+    kind: str = "",
+    region: str = "",
+    year: int | None = None,
+) -> QuerySet[Publication]:
+    """The programme's public lessons and products, newest first, filtered as the visitor
+    asked. Authors appear only through their own `PublicationCredit`."""
+    items = Publication.objects.filter(programme=programme).filter(public_q())
+    if topic:
+        items = items.filter(topic_category=topic)
+    if kind == LESSON:
+        items = items.filter(kind=Publication.Kind.LESSON)
+    elif kind:
+        items = items.filter(kind=Publication.Kind.PRODUCT, product_kind=kind)
+    if region:
+        items = items.filter(region=region)
+    if year:
+        items = items.filter(dated_on__year=year)
+    q, _cut = fulltext.query_clean(q)
+    if q:
+        if fulltext.is_full_text():
+            items = items.annotate(search_document=fulltext.document("title", "body")).filter(
+                search_document=fulltext.search_query(q)
+            )
+        else:
+            items = items.filter(fulltext.fallback_q(("title", "body"), fulltext.query_words(q)))
+    return (
+        items.select_related("community")
+        .prefetch_related(_credits())
+        .only(
+            "pk",
+            "public_id",
+            "title",
+            "body",
+            "kind",
+            "product_kind",
+            "topic_category",
+            "region",
+            "dated_on",
+            "published_at",
+            "programme_id",
+            "community__name",
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    regions: list[str]
+    years: list[int]
+
+
+def public_filter_options(*, programme: Programme) -> FilterOptions:
+    """Regions and years that have something public, so no filter leads to an empty page."""
+    published = Publication.objects.filter(programme=programme).filter(public_q())
+    regions = sorted(set(published.exclude(region="").values_list("region", flat=True).order_by()))
+    years = sorted(
+        set(published.annotate(y=ExtractYear("dated_on")).values_list("y", flat=True).order_by()),
+        reverse=True,
+    )
+    return FilterOptions(regions=regions, years=years)
+
+
+def public_item(*, programme: Programme, public_id: str) -> Publication | None:
+    return (
+        Publication.objects.filter(programme=programme, public_id=public_id)
+        .filter(public_q())
+        .select_related("community", "programme")
+        .prefetch_related(
+            _credits(),
+            Prefetch(
+                "files",
+                queryset=PublicationFile.objects.select_related("product_file").order_by("pk"),
+            ),
+        )
+        .first()
+    )
+
+
+def public_file(*, programme: Programme, public_id: str, file_id: str) -> PublicationFile | None:
+    """An approved file of a public product, while the file still belongs to the product."""
+    return (
+        PublicationFile.objects.filter(
+            public_id=file_id,
+            publication__programme=programme,
+            publication__public_id=public_id,
+        )
+        .filter(
+            publication__status=Publication.Status.PUBLISHED,
+            publication__product__shareable=True,
+        )
+        .select_related("product_file", "publication")
+        .first()
+    )
+
+
+def public_feed_items(*, programme: Programme) -> list[Publication]:
+    items = list(public_publications(programme=programme)[:FEED_ITEMS])
+    for item in items:
+        item.programme = programme  # known already: links need its slug, not a query each
+    return items
+
+
+def programmes_with_public_items() -> QuerySet[Programme]:
+    """Programmes that have anything public; the others have no public page to speak of."""
+    return Programme.objects.filter(
+        pk__in=Publication.objects.filter(public_q()).values("programme_id")
+    ).order_by("name")
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(LESSON, str(Publication.Kind.LESSON.label)), *Product.Kind.choices]
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    return list(TopicCategory.choices)
+
+
+# --- Inside the programme ---------------------------------------------------------------
+
+
+def coordinator_addresses(*, programme_id: int) -> list[str]:
+    """E-mail addresses of the programme's coordinators (who review and approve)."""
+    return sorted(
+        {
+            address
+            for address in ProgrammeRole.objects.filter(
+                programme_id=programme_id, role=ProgrammeRole.Role.COORDINATOR
+            ).values_list("person__email", flat=True)
+            if address
+        }
+    )
+
+
+def publication_for_page(*, pk: int) -> Publication:
+    return (
+        Publication.objects.select_related(
+            "programme", "community", "proposed_by", "decided_by", "product", "lesson"
+        )
+        .prefetch_related(
+            _credits(),
+            Prefetch(
+                "files",
+                queryset=PublicationFile.objects.select_related("product_file").order_by("pk"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def review_queue(*, programme: Programme) -> QuerySet[Publication]:
+    """Proposals waiting for a coordinator, oldest first."""
+    return (
+        Publication.objects.filter(programme=programme, status=Publication.Status.PROPOSED)
+        .select_related("community", "proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def published_of_programme(*, programme: Programme) -> QuerySet[Publication]:
+    return (
+        Publication.objects.filter(programme=programme, status=Publication.Status.PUBLISHED)
+        .select_related("community")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def community_publications(*, community: Community, limit: int = PANEL_ITEMS) -> dict[str, Any]:
+    """The community's proposals and publications for the community page, newest first."""
+    rows = list(
+        Publication.objects.filter(community=community)
+        .exclude(status=Publication.Status.WITHDRAWN)
+        .order_by("-proposed_at", "-pk")
+        .only("pk", "title", "status", "public_id", "kind", "proposed_at", "community_id")[
+            : limit + 1
+        ]
+    )
+    return {"publications": rows[:limit], "more": len(rows) > limit}
+
+
+def proposal_candidates(*, community: Community) -> dict[str, list]:
+    """Shared lessons and products of the community that are not public or proposed yet: what
+    its lead or facilitator can propose. The newest few of each, in two queries."""
+    active = Publication.objects.filter(status__in=Publication.ACTIVE)
+    lessons = list(
+        Lesson.objects.filter(community=community, shareable=True)
+        .exclude(pk__in=active.filter(lesson__isnull=False).values("lesson_id"))
+        .select_related("meeting")
+        .only("pk", "text", "meeting__starts_at", "created_at")
+        .order_by("-created_at", "-pk")[:CANDIDATES_PER_KIND]
+    )
+    products = list(
+        Product.objects.filter(
+            pk__in=Product.communities.through.objects.filter(community=community).values(
+                "product_id"
+            ),
+            shareable=True,
+        )
+        .exclude(pk__in=active.filter(product__isnull=False).values("product_id"))
+        .only("pk", "title", "kind")
+        .order_by("-updated_at", "-pk")[:CANDIDATES_PER_KIND]
+    )
+    return {"lessons": lessons, "products": products}
+
+
+def is_credited(*, publication: Publication, user: Any) -> bool:
+    person = access_for(user).person
+    if person is None:
+        return False
+    return any(credit.person_id == person.pk for credit in publication.credits.all())
