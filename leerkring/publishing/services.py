@@ -15,10 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Person
+from leerkring.core import emails
 from leerkring.core.audit import audit
+from leerkring.core.markdown import clean_text
 from leerkring.dissemination.models import Product, ProductFile
-from leerkring.meetings import emails
-from leerkring.meetings.markdown import clean_text
 from leerkring.meetings.models import Lesson
 
 from . import guard, selectors

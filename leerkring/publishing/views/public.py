@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from leerkring.communities.models import Programme
+from leerkring.core.markdown import render_markdown
 from leerkring.core.panels import public_panels
-from leerkring.meetings.markdown import render_markdown
 
 from .. import selectors
 from ..forms import PublicSearchForm
