@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "leerkring.evaluation",
     "leerkring.dissemination",
     "leerkring.publishing",
+    "leerkring.events",
     "leerkring.search",
     "leerkring.api",
     # After our apps, so our templates override allauth's.
@@ -356,6 +357,15 @@ WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECOND
 MEETING_REMINDER_DAYS = int(os.environ.get("MEETING_REMINDER_DAYS", "3"))
 # How long the access log (who read or exported personal data) keeps its records.
 ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "365"))
+
+# --- Programme events -----------------------------------------------------------------
+# Days before an event that registrants get a reminder (sent by the task worker).
+EVENT_REMINDER_DAYS = int(os.environ.get("EVENT_REMINDER_DAYS", "2"))
+# Hours a public registrant has to confirm their address (double opt-in).
+EVENT_CONFIRM_HOURS = int(os.environ.get("EVENT_CONFIRM_HOURS", "48"))
+# Days after an event that the names and addresses of public registrants are removed
+# (`manage.py purge_event_registrations`, run daily).
+EVENT_REGISTRATION_RETENTION_DAYS = int(os.environ.get("EVENT_REGISTRATION_RETENTION_DAYS", "30"))
 
 # --- API and webhooks (docs/api.md) ---------------------------------------------------
 REST_FRAMEWORK = {

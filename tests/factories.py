@@ -437,3 +437,31 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     dated_on = factory.LazyFunction(timezone.localdate)
     status = Publication.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+# --- Programme events -------------------------------------------------------------------
+
+from leerkring.events.models import Event  # noqa: E402
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An announced knowledge session open to anyone, online, a week ahead."""
+
+    class Meta:
+        model = Event
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = Event.Kind.KNOWLEDGE_SESSION
+    audience = Event.Audience.PUBLIC
+    title = factory.Sequence(lambda n: f"Kennissessie {n + 1}")
+    description = "Lessen uit de CoP's over werk en taal."
+    format = Event.Format.ONLINE
+    online_url = "https://meet.example.nl/kennissessie"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(
+            hour=13, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + datetime.timedelta(hours=1))
+    status = Event.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

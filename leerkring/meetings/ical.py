@@ -14,25 +14,39 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from email.mime.text import MIMEText
 from email.utils import parseaddr
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import Event
+
+from leerkring.core.ical import (
+    AMSTERDAM,
+    CANCEL,
+    PUBLISH,
+    REQUEST,
+    calendar_new,
+    feed_events_from_sources,
+    ics_attachment,
+)
 
 from .models import Meeting
 from .selectors import meeting_page_path
 
-TZID = "Europe/Amsterdam"
-AMSTERDAM = ZoneInfo(TZID)
-PRODID = "-//Leerkring//Bijeenkomsten//NL"
-
-REQUEST = "REQUEST"
-CANCEL = "CANCEL"
-PUBLISH = "PUBLISH"
+# The iTIP methods and the MIME part come from core; the meeting services use them from here.
+__all__ = [
+    "CANCEL",
+    "PUBLISH",
+    "REQUEST",
+    "feed_ics",
+    "ics_attachment",
+    "meeting_event",
+    "meeting_ics",
+    "meeting_title",
+    "meeting_uid",
+    "meeting_url",
+]
 
 
 def meeting_uid(meeting: Meeting) -> str:
@@ -45,42 +59,6 @@ def meeting_title(meeting: Meeting) -> str:
 
 def meeting_url(meeting: Meeting) -> str:
     return settings.SITE_URL + meeting_page_path(meeting)
-
-
-def _amsterdam_vtimezone() -> Timezone:
-    """The EU summer-time rule (last Sunday of March and October) as RRULEs: short, and what
-    every calendar client understands."""
-    tz = Timezone()
-    tz.add("tzid", TZID)
-    summer = TimezoneDaylight()
-    summer.add("tzname", "CEST")
-    summer.add("dtstart", datetime.datetime(1981, 3, 29, 2, 0, 0))
-    summer.add("tzoffsetfrom", datetime.timedelta(hours=1))
-    summer.add("tzoffsetto", datetime.timedelta(hours=2))
-    summer.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
-    winter = TimezoneStandard()
-    winter.add("tzname", "CET")
-    winter.add("dtstart", datetime.datetime(1996, 10, 27, 3, 0, 0))
-    winter.add("tzoffsetfrom", datetime.timedelta(hours=2))
-    winter.add("tzoffsetto", datetime.timedelta(hours=1))
-    winter.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))
-    tz.add_component(summer)
-    tz.add_component(winter)
-    return tz
-
-
-def _calendar(method: str | None, name: str | None = None) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    if method:
-        calendar.add("method", method)
-    if name:
-        calendar.add("x-wr-calname", name)
-        calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(_amsterdam_vtimezone())
-    return calendar
 
 
 def _location(meeting: Meeting) -> str:
@@ -153,7 +131,7 @@ def meeting_ics(
         raise ValueError(f"A {method} names its attendee (RFC 5546 §3.2).")
     if method == REQUEST and meeting.status == Meeting.Status.CANCELLED:
         method = CANCEL
-    calendar = _calendar(method)
+    calendar = calendar_new(method)
     calendar.add_component(
         meeting_event(
             meeting,
@@ -165,18 +143,15 @@ def meeting_ics(
     return calendar.to_ical()
 
 
-def feed_ics(meetings: Iterable[Meeting], *, name: str) -> bytes:
+def feed_ics(meetings: Iterable[Meeting], *, name: str, person=None) -> bytes:
     """A subscription feed: every meeting once, cancelled ones kept as STATUS:CANCELLED so a
-    subscribed calendar shows them struck through rather than silently dropping them."""
-    calendar = _calendar(PUBLISH, name=name)
+    subscribed calendar shows them struck through rather than silently dropping them. With
+    `person`, the events other apps keep for them (programme events they registered for,
+    `leerkring.core.ical.register_feed_source`) join the meetings."""
+    calendar = calendar_new(PUBLISH, name=name)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
+    if person is not None:
+        for event in feed_events_from_sources(person):
+            calendar.add_component(event)
     return calendar.to_ical()
-
-
-def ics_attachment(content: bytes, *, method: str, filename: str = "bijeenkomst.ics") -> MIMEText:
-    """A text/calendar MIME part with its iTIP method, as mail clients expect for invitations."""
-    part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename=filename)
-    return part

@@ -210,7 +210,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     meetings = selectors.calendar_feed_meetings(person=feed.person)
-    content = ical.feed_ics(meetings, name=_("Leerkring-bijeenkomsten"))
+    content = ical.feed_ics(meetings, name=_("Leerkring-bijeenkomsten"), person=feed.person)
     response = HttpResponse(content, content_type=CALENDAR)
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"

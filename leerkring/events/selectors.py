@@ -1,0 +1,324 @@
+"""Reads of programme events, each in a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from leerkring.communities.models import Community, Membership, Programme
+from leerkring.communities.permissions import COORDINATOR, EVALUATOR, access_for
+from leerkring.dissemination import selectors as dissemination_selectors
+from leerkring.dissemination.models import Product
+from leerkring.meetings.models import Lesson
+
+from . import permissions
+from .models import Event, EventCommunity, Registration, RegistrationToken, token_hash
+
+HOME_EVENTS = 5
+PUBLIC_PANEL_EVENTS = 5
+LINKED_COMMUNITIES = 5
+SHARED_PER_LINKED = 2
+
+_seat_counts = {
+    "confirmed_count": Count(
+        "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+    ),
+    "waitlist_count": Count(
+        "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+    ),
+}
+
+
+def _announced() -> Q:
+    return Q(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+
+def _visible_q(user: Any, programme_id: int) -> Q:
+    """The events of one programme this visitor may see on the members' pages."""
+    if permissions.is_coordinator(user, programme_id):
+        return Q()
+    visible = _announced()
+    if not permissions.is_programme_guide(user, programme_id):
+        visible &= ~Q(audience=Event.Audience.GUIDES)
+    guided = permissions.guided_community_ids(user, programme_id)
+    if guided:
+        # Joint sessions their communities are asked to organise, drafts included.
+        visible |= Q(
+            pk__in=EventCommunity.objects.filter(community_id__in=guided).values("event_id")
+        )
+    return visible
+
+
+def events_of_programme(*, programme: Programme, user: Any, past: bool = False) -> QuerySet[Event]:
+    """Upcoming (soonest first) or past (latest first) events this visitor may see, with
+    their seat counts."""
+    now = timezone.now()
+    events = Event.objects.filter(programme=programme).filter(_visible_q(user, programme.pk))
+    if past:
+        events = events.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    else:
+        events = events.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    return events.annotate(**_seat_counts)
+
+
+def event_for_page(*, pk: int) -> Event:
+    return (
+        Event.objects.select_related("programme", "recording", "created_by", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "organisers",
+                queryset=EventCommunity.objects.select_related("community").order_by(
+                    "community__name"
+                ),
+            ),
+            Prefetch("presented_products", queryset=Product.objects.only("pk", "title", "kind")),
+            Prefetch(
+                "presented_lessons",
+                queryset=Lesson.objects.select_related("community").only(
+                    "pk", "text", "community__name"
+                ),
+            ),
+        )
+        .annotate(**_seat_counts)
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class Seats:
+    confirmed: int
+    waitlisted: int
+    pending: int
+    capacity: int | None
+
+    @property
+    def free(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.confirmed)
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+
+def seats(event: Event) -> Seats:
+    counts = dict(event.registrations.values_list("status").annotate(n=Count("pk")).order_by())
+    return Seats(
+        confirmed=counts.get(Registration.Status.CONFIRMED, 0),
+        waitlisted=counts.get(Registration.Status.WAITLISTED, 0),
+        pending=counts.get(Registration.Status.PENDING, 0),
+        capacity=event.capacity,
+    )
+
+
+def registration_of(*, event: Event, user: Any) -> Registration | None:
+    person = access_for(user).person
+    if person is None:
+        return None
+    return (
+        event.registrations.filter(person=person, status__in=Registration.ACTIVE)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        status=Registration.Status.WAITLISTED,
+    ).filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at)
+        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def registrations_for_organisers(*, event: Event) -> list[Registration]:
+    """Who registered, in order; names and organisations, never addresses."""
+    return list(
+        event.registrations.exclude(status=Registration.Status.PENDING)
+        .select_related("person__organisation")
+        .order_by(
+            F("status").asc(),
+            F("waitlisted_at").asc(nulls_first=True),
+            "created_at",
+            "pk",
+        )
+    )
+
+
+def registration_for_token(token: str, purpose: str) -> Registration | None:
+    """The registration a link belongs to, while the link is valid."""
+    if not token or len(token) > 100:
+        return None
+    found = (
+        RegistrationToken.objects.filter(
+            token_hash=token_hash(token), purpose=purpose, expires_at__gt=timezone.now()
+        )
+        .select_related("registration__event__programme", "registration__person")
+        .first()
+    )
+    return found.registration if found else None
+
+
+def events_upcoming_for(user: Any, *, limit: int = HOME_EVENTS) -> list[dict[str, Any]]:
+    """What the home page lists: announced, upcoming events of the person's programmes that are
+    meant for them (their audience), soonest first, each with their own registration. Four
+    queries at most, whatever the number of events and people."""
+    access = access_for(user)
+    if access.person is None:
+        return []
+    member_of = (
+        set(
+            Community.objects.filter(pk__in=access.community_roles).values_list(
+                "programme_id", flat=True
+            )
+        )
+        if access.community_roles
+        else set()
+    )
+    role_programmes = access.programmes_with(COORDINATOR, EVALUATOR)
+    programme_ids = member_of | role_programmes
+    if not programme_ids:
+        return []
+    guide_programmes = set()
+    guided = [pk for pk, role in access.community_roles.items() if role in permissions.GUIDE_ROLES]
+    if guided:
+        guide_programmes = set(
+            Community.objects.filter(pk__in=guided).values_list("programme_id", flat=True)
+        )
+    guide_programmes |= access.programmes_with(COORDINATOR)
+    audience = Q(audience__in=[Event.Audience.PROGRAMME, Event.Audience.PUBLIC])
+    if guide_programmes:
+        audience |= Q(audience=Event.Audience.GUIDES, programme_id__in=guide_programmes)
+    events = list(
+        Event.objects.filter(
+            programme_id__in=programme_ids,
+            status=Event.Status.PUBLISHED,
+            ends_at__gt=timezone.now(),
+        )
+        .filter(audience)
+        .select_related("programme")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    if not events:
+        return []
+    mine = {
+        registration.event_id: registration
+        for registration in Registration.objects.filter(
+            event__in=events, person=access.person, status__in=Registration.ACTIVE
+        )
+    }
+    return [{"event": event, "registration": mine.get(event.pk)} for event in events]
+
+
+def public_events(*, programme: Programme, limit: int = PUBLIC_PANEL_EVENTS) -> list[Event]:
+    """Upcoming events open to anyone, with their seat counts, for the public page."""
+    return list(
+        Event.objects.filter(
+            programme=programme,
+            audience=Event.Audience.PUBLIC,
+            status=Event.Status.PUBLISHED,
+            ends_at__gt=timezone.now(),
+        )
+        .annotate(**_seat_counts)
+        .only(
+            "pk", "public_id", "title", "kind", "format", "place", "starts_at", "ends_at",
+            "capacity", "programme_id",
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )  # fmt: skip
+
+
+def public_event(*, programme: Programme, public_id: str) -> Event | None:
+    return (
+        Event.objects.filter(
+            programme=programme,
+            public_id=public_id,
+            audience=Event.Audience.PUBLIC,
+            status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        )
+        .select_related("programme")
+        .annotate(**_seat_counts)
+        .first()
+    )
+
+
+def pending_joint_sessions(*, community: Community) -> list[EventCommunity]:
+    """Joint sessions this community is asked to organise and has not answered yet."""
+    return list(
+        EventCommunity.objects.filter(
+            community=community,
+            accepted_at__isnull=True,
+            event__status=Event.Status.DRAFT,
+            event__ends_at__gt=timezone.now(),
+        )
+        .select_related("event")
+        .order_by("event__starts_at", "pk")
+    )
+
+
+def linked_communities(*, community: Community) -> list[dict[str, Any]]:
+    """ "Who else works on this?" for the community page: the communities of the programme with
+    the most subtopics in common on their recent agendas — the knowledge view's own reckoning
+    (`dissemination.selectors.knowledge_entries`), so both pages agree — each with the
+    lessons and products it shared (only what it shared; DESIGN.md §2)."""
+    (entry,) = dissemination_selectors.knowledge_entries(
+        programme=community.programme, communities=[community]
+    )
+    related = entry["related"][:LINKED_COMMUNITIES]
+    if not related:
+        return []
+    ids = [row["pk"] for row in related]
+    shared: dict[int, list[str]] = {pk: [] for pk in ids}
+    through = Product.communities.through
+    for row in (
+        through.objects.filter(community_id__in=ids, product__shareable=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("community_id")],
+                order_by=[F("product__updated_at").desc(), F("product_id").desc()],
+            )
+        )
+        .filter(rank__lte=SHARED_PER_LINKED)
+        .values_list("community_id", "product__title")
+    ):
+        shared[row[0]].append(row[1])
+    lessons: dict[int, list[str]] = {pk: [] for pk in ids}
+    for community_id, text in (
+        Lesson.objects.filter(community_id__in=ids, shareable=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("community_id")],
+                order_by=[F("created_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=SHARED_PER_LINKED)
+        .values_list("community_id", "text")
+    ):
+        lessons[community_id].append(text)
+    return [
+        {**row, "products": shared[row["pk"]], "lessons": lessons[row["pk"]]} for row in related
+    ]
+
+
+def guide_addresses(*, community_ids: list[int]) -> list[str]:
+    """Addresses of the current leads and facilitators of these communities."""
+    return sorted(
+        {
+            address
+            for address in Membership.objects.active()
+            .filter(community_id__in=community_ids, role__in=permissions.GUIDE_ROLES)
+            .values_list("person__email", flat=True)
+            if address
+        }
+    )
