@@ -973,6 +973,65 @@ def _webhook(w):
     return [subscription.pk]
 
 
+# --- Public knowledge base --------------------------------------------------------------------
+# The public pages are open doors that show only what is published (their content rules are
+# tested in tests/publishing/). Proposing is for the community's lead and facilitator; a
+# proposal is followed by the members of its community and the programme's coordinators;
+# approving is for a coordinator who did not propose it.
+KB_MEMBERS = frozenset({"participant", "lead", "facilitator"})
+KB_GUIDES = frozenset({"lead", "facilitator"})
+KB_FOLLOWERS = KB_MEMBERS | {"coordinator"}
+
+
+def _kb_lesson(w):
+    from leerkring.meetings.models import Lesson
+    from tests.factories import MeetingFactory
+
+    return Lesson.objects.create(
+        meeting=MeetingFactory(community=w.community),
+        community=w.community,
+        text="Een vaste contactpersoon scheelt weken.",
+        shareable=True,
+    )
+
+
+def _kb_product(w):
+    from tests.factories import ProductFactory
+
+    return ProductFactory(programme=w.programme, communities=[w.community], shareable=True)
+
+
+def _kb_published(w):
+    from tests.factories import PublicationFactory
+
+    return PublicationFactory(community=w.community)
+
+
+def _kb_proposal(w):
+    from leerkring.publishing import services
+
+    return services.publication_propose(
+        community=w.community, lesson=_kb_lesson(w), by=w.lead, title="Contactpersoon", body="Tekst"
+    )
+
+
+def _kb_product_with_file(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leerkring.dissemination import services as dissemination_services
+    from leerkring.publishing import services
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(programme=w.programme, communities=[w.community], shareable=True)
+    upload = SimpleUploadedFile("kaart.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    file = dissemination_services.product_file_add(product=product, upload=upload, by=w.lead)
+    publication = services.publication_propose(
+        community=w.community, product=product, by=w.lead, title="Kaart", body="Tekst", files=[file]
+    )
+    services.publication_approve(publication=publication, by=w.coordinator)
+    return [w.programme.slug, publication.public_id, publication.files.get().public_id]
+
+
 MATRIX.update(
     {
         "integrations:tokens": Door(allowed=PUBLIC - {"anonymous"}),
@@ -983,9 +1042,137 @@ MATRIX.update(
         "integrations:webhook": Door(args=_webhook, allowed=WEBHOOK_MANAGERS),
         "integrations:webhook_secret": Door(args=_webhook, allowed=WEBHOOK_MANAGERS, method="post"),
         "integrations:webhook_delete": Door(args=_webhook, allowed=WEBHOOK_MANAGERS, method="post"),
+        "publishing:public_index": Door(public=True),
+        "publishing:public_programme": Door(args=_programme, public=True),
+        "publishing:public_feed_atom": Door(args=_programme, public=True),
+        "publishing:public_feed_rss": Door(args=_programme, public=True),
+        "publishing:public_item": Door(
+            args=lambda w: [w.programme.slug, _kb_published(w).public_id], public=True
+        ),
+        "publishing:public_file": Door(args=_kb_product_with_file, public=True),
+        "publishing:propose_lesson": Door(
+            args=lambda w: [w.community.pk, _kb_lesson(w).pk], allowed=KB_GUIDES
+        ),
+        "publishing:propose_product": Door(
+            args=lambda w: [w.community.pk, _kb_product(w).pk],
+            allowed=KB_GUIDES,
+        ),
+        "publishing:publication": Door(args=lambda w: [_kb_proposal(w).pk], allowed=KB_FOLLOWERS),
+        "publishing:approve": Door(
+            args=lambda w: [_kb_proposal(w).pk],
+            allowed=frozenset({"coordinator"}),
+            method="post",
+        ),
+        "publishing:decline": Door(
+            args=lambda w: [_kb_proposal(w).pk],
+            allowed=frozenset({"coordinator"}),
+            method="post",
+            data={"reason": "Maak het algemener."},
+        ),
+        "publishing:withdraw": Door(
+            args=lambda w: [_kb_proposal(w).pk],
+            allowed=KB_GUIDES | {"coordinator"},
+            method="post",
+        ),
+        "publishing:credit": Door(
+            args=lambda w: [_kb_published(w).pk],
+            allowed=KB_MEMBERS,
+            method="post",
+            data={"named": "1"},
+        ),
+        "publishing:review": Door(args=_programme, allowed=frozenset({"coordinator"})),
     }
 )
 
+
+# --- Programme events -------------------------------------------------------------------------
+# An event of the programme for its members (anyone in one of its communities, its coordinators
+# and evaluators; not system partners); planning, changing and wrapping up for its coordinators;
+# a joint session for the leads and facilitators of the communities that plan it. The public
+# page and the e-mailed links are open doors (their tokens are tested in tests/events/).
+EV_MEMBERS = frozenset(
+    {"participant", "lead", "facilitator", "sibling_member", "coordinator", "evaluator"}
+)
+EV_COORDINATOR = frozenset({"coordinator"})
+
+
+def _ev_event(w, **kwargs):
+    from tests.factories import EventFactory
+
+    return EventFactory(
+        programme=w.programme, audience=kwargs.pop("audience", "programme"), **kwargs
+    )
+
+
+def _ev_members_event(w):
+    return [_ev_event(w).pk]
+
+
+def _ev_draft(w):
+    return [_ev_event(w, status="draft").pk]
+
+
+def _ev_awaiting(w):
+    event = _ev_event(w, audience="public", status="awaiting_approval")
+    event.submitted_by = w.lead
+    event.save()
+    return [event.pk]
+
+
+def _ev_joint_asked(w):
+    """A joint session proposed by another community of the programme, asking this one."""
+    from leerkring.events import services
+    from tests.factories import MembershipFactory
+
+    sibling_lead = MembershipFactory(community=w.sibling, role="lead").person.user
+    event = services.joint_session_propose(
+        community=w.sibling,
+        partners=[w.community],
+        by=sibling_lead,
+        **{
+            name: getattr(_ev_event(w, status="draft"), name)
+            for name in ("title", "audience", "format", "online_url", "starts_at", "ends_at")
+        },
+    )
+    return [event.pk, w.community.pk]
+
+
+def _ev_registered(w):
+    from leerkring.events import services
+
+    event = _ev_event(w)
+    services.registration_member(event=event, person=w.participant_m.person, by=None)
+    return [event.pk]
+
+
+def _ev_public(w):
+    return [w.programme.slug, _ev_event(w, audience="public").public_id]
+
+
+MATRIX.update(
+    {
+        "events:event_list": Door(args=_programme, allowed=EV_MEMBERS),
+        "events:event_create": Door(args=_programme, allowed=EV_COORDINATOR),
+        "events:joint_session_create": Door(args=_community, allowed=MEETING_PLANNERS),
+        "events:event": Door(args=_ev_members_event, allowed=EV_MEMBERS),
+        "events:event_edit": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
+        "events:event_announce": Door(args=_ev_draft, allowed=EV_COORDINATOR, method="post"),
+        "events:event_approve": Door(args=_ev_awaiting, allowed=EV_COORDINATOR, method="post"),
+        "events:event_cancel": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
+        "events:joint_answer": Door(
+            args=_ev_joint_asked, allowed=MEETING_PLANNERS, method="post", data={"answer": "accept"}
+        ),
+        "events:event_register": Door(args=_ev_members_event, allowed=EV_MEMBERS, method="post"),
+        "events:event_unregister": Door(args=_ev_members_event, allowed=EV_MEMBERS, method="post"),
+        "events:event_ics": Door(args=_ev_registered, allowed=frozenset({"participant"})),
+        "events:registrations": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
+        "events:wrap_up": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
+        "events:public_event": Door(args=_ev_public, public=True),
+        "events:confirm": Door(args=lambda w: ["no-such-token"], public=True),
+        "events:manage": Door(args=lambda w: ["no-such-token"], public=True),
+        "events:manage_ics": Door(args=lambda w: ["no-such-token"], public=True),
+    }
+)
 
 # The Django admin is for the administrator (is_staff) only and guards itself; its patterns
 # are checked once, below, rather than one by one. The JSON API answers with 401 instead of

@@ -17,9 +17,14 @@ urlpatterns = [
     ),
     # Inside the programme.
     path(
-        "communities/<int:pk>/publications/new/",
+        "communities/<int:pk>/publications/new/lesson/<int:lesson_pk>/",
         proposals.publication_propose,
-        name="propose",
+        name="propose_lesson",
+    ),
+    path(
+        "communities/<int:pk>/publications/new/product/<int:product_pk>/",
+        proposals.publication_propose,
+        name="propose_product",
     ),
     path("publications/<int:pk>/", proposals.publication_detail, name="publication"),
     path("publications/<int:pk>/approve/", proposals.publication_approve, name="approve"),

@@ -203,21 +203,19 @@ def test_a_name_is_added_only_by_its_owner(client, world):
 
 def test_the_propose_page_shows_the_guards_findings(client, world, lesson):
     client.force_login(world.lead)
-    url = reverse("publishing:propose", args=[world.community.pk])
-    response = client.post(url, {"lesson": lesson.pk, "title": "Ontheffing", "body": BSN_TEXT})
+    url = reverse("publishing:propose_lesson", args=[world.community.pk, lesson.pk])
+    response = client.post(url, {"title": "Ontheffing", "body": BSN_TEXT})
     assert response.status_code == 400
     assert "lk-guard-hit" in response.content.decode()
     assert not Publication.objects.exists()
-    response = client.post(
-        url, {"lesson": lesson.pk, "title": "Ontheffing", "body": BSN_TEXT, "confirmed": "on"}
-    )
+    response = client.post(url, {"title": "Ontheffing", "body": BSN_TEXT, "confirmed": "on"})
     assert response.status_code == 302
     assert Publication.objects.get().status == Publication.Status.PROPOSED
 
 
 def test_a_participant_cannot_propose(client, world, lesson):
     client.force_login(world.participant)
-    url = reverse("publishing:propose", args=[world.community.pk]) + f"?lesson={lesson.pk}"
+    url = reverse("publishing:propose_lesson", args=[world.community.pk, lesson.pk])
     assert client.get(url).status_code == 403
 
 

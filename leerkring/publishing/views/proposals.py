@@ -30,30 +30,30 @@ def _first_line(text: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def _source(request: HttpRequest, community: Community) -> tuple[Product | None, Lesson | None]:
-    """The lesson or product named in the address or the form, if it is this community's."""
-    data = request.POST if request.method == "POST" else request.GET
-    product_id, lesson_id = data.get("product", ""), data.get("lesson", "")
-    if product_id.isdigit():
+def _source(
+    community: Community, lesson_pk: int | None, product_pk: int | None
+) -> tuple[Product | None, Lesson | None]:
+    """The lesson or product named in the address, if it is this community's."""
+    if product_pk is not None:
         product = get_object_or_404(
-            Product.objects.filter(communities=community).distinct(), pk=int(product_id)
+            Product.objects.filter(communities=community).distinct(), pk=product_pk
         )
         return product, None
-    if lesson_id.isdigit():
-        lesson = get_object_or_404(
-            Lesson.objects.select_related("meeting"), pk=int(lesson_id), community=community
-        )
-        return None, lesson
-    raise Http404
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("meeting"), pk=lesson_pk, community=community
+    )
+    return None, lesson
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def publication_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_propose(
+    request: HttpRequest, pk: int, lesson_pk: int | None = None, product_pk: int | None = None
+) -> HttpResponse:
     community = get_object_or_404(Community.objects.select_related("programme"), pk=pk)
     if not permissions.can_propose(request.user, community):
         raise PermissionDenied
-    product, lesson = _source(request, community)
+    product, lesson = _source(community, lesson_pk, product_pk)
     if product is not None:
         initial = {"title": product.title, "body": product.summary}
     else:
