@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "leerkring.dissemination",
     "leerkring.publishing",
     "leerkring.events",
+    "leerkring.network",
     "leerkring.search",
     "leerkring.api",
     # After our apps, so our templates override allauth's.

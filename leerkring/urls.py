@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("leerkring.dissemination.urls")),
     path("", include("leerkring.publishing.urls")),
     path("", include("leerkring.events.urls")),
+    path("", include("leerkring.network.urls")),
     path("", include("leerkring.search.urls")),
     path("", include("leerkring.api.urls_pages")),
     path("api/v1/", include("leerkring.api.urls")),

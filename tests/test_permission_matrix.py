@@ -1174,6 +1174,77 @@ MATRIX.update(
     }
 )
 
+# --- Network of leads and facilitators ------------------------------------------------------
+# Closed like a community: its members are today's leads and facilitators of the programme
+# (and whoever they invited); the programme's coordinators see its shape and set it up.
+NW_MEMBERS = frozenset({"lead", "facilitator"})
+
+
+def _nw_network(w):
+    from leerkring.network import services
+
+    return services.network_create(programmes=[w.programme], name="Netwerk", by=w.coordinator)
+
+
+def _nw(w):
+    return [_nw_network(w).pk]
+
+
+def _nw_thread(w):
+    from leerkring.network import services
+
+    network = _nw_network(w)
+    thread = services.network_thread_start(network=network, title="Rol", body="Tekst", by=w.lead)
+    return [network.pk, thread.pk]
+
+
+def _nw_invited_evaluator(w):
+    from leerkring.network import services
+
+    network = _nw_network(w)
+    member = services.network_member_add(network=network, person=w.evaluator.person, by=w.lead)
+    return [network.pk, member.pk]
+
+
+def _nw_document(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leerkring.network import services
+
+    network = _nw_network(w)
+    upload = SimpleUploadedFile(
+        "werkvorm.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    )
+    document = services.network_document_add(
+        network=network, upload=upload, title="Werkvorm", by=w.lead
+    )
+    return [network.pk, document.pk]
+
+
+MATRIX.update(
+    {
+        "network:network_list": Door(args=_programme, allowed=NW_MEMBERS | {"coordinator"}),
+        "network:network_create": Door(args=_programme, allowed=frozenset({"coordinator"})),
+        "network:network": Door(args=_nw, allowed=NW_MEMBERS | {"coordinator"}),
+        "network:thread_start": Door(
+            args=_nw, allowed=NW_MEMBERS, method="post", data={"title": "Vraag", "body": "Wie?"}
+        ),
+        "network:thread": Door(args=_nw_thread, allowed=NW_MEMBERS),
+        "network:members": Door(args=_nw, allowed=NW_MEMBERS),
+        "network:member_add": Door(args=_nw, allowed=NW_MEMBERS, method="post"),
+        # The invited evaluator may leave; the members may take them out.
+        "network:member_remove": Door(
+            args=_nw_invited_evaluator, allowed=NW_MEMBERS | {"evaluator"}, method="post"
+        ),
+        "network:document_add": Door(args=_nw, allowed=NW_MEMBERS, method="post"),
+        "network:document": Door(args=_nw_document, allowed=NW_MEMBERS),
+        "network:document_delete": Door(args=_nw_document, allowed=NW_MEMBERS, method="post"),
+        "network:notifications": Door(
+            args=_nw, allowed=NW_MEMBERS, method="post", data={"mode": "off"}
+        ),
+    }
+)
+
 # The Django admin is for the administrator (is_staff) only and guards itself; its patterns
 # are checked once, below, rather than one by one. The JSON API answers with 401 instead of
 # the sign-in page and has its own matrix: tests/api/test_api_permission_matrix.py.

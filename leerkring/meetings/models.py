@@ -369,9 +369,15 @@ class CalendarFeed(models.Model):
 
 
 class Thread(models.Model):
-    """Conversation between meetings (the report's app groups), for members only."""
+    """Conversation between meetings (the report's app groups), for members only.
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    A thread without a community belongs to another closed space that keeps its own list of
+    threads and its own members (the network of leads and facilitators); the community pages,
+    the digest and search only ever look at threads of a community."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="threads", null=True, blank=True
+    )
     title = models.CharField(_("onderwerp"), max_length=200)
     started_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -63,7 +63,9 @@ from .planning import (
     work_form_add,
 )
 from .threads import (
+    message_add,
     message_post,
+    thread_create,
     thread_digests_send,
     thread_notification_mode,
     thread_notification_set,
@@ -110,6 +112,7 @@ __all__ = [
     "meeting_series_create",
     "meeting_update",
     "meeting_when",
+    "message_add",
     "message_post",
     "minutes_save",
     "minutes_send",
@@ -118,6 +121,7 @@ __all__ = [
     "rsvp_closed_reason",
     "rsvp_membership_for_token",
     "rsvp_token",
+    "thread_create",
     "thread_digests_send",
     "thread_notification_mode",
     "thread_notification_set",

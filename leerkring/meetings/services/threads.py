@@ -32,10 +32,9 @@ def _membership_of(person: Person, community_id: int) -> Membership:
     return membership
 
 
-@transaction.atomic
-def thread_start(*, community: Community, author: Person, title: str, body: str, by) -> Thread:
-    """A new conversation with its first message; members who want it hear of it."""
-    _membership_of(author, community.pk)
+def thread_create(*, title: str, author: Person, community: Community | None = None) -> Thread:
+    """The thread row itself, for any closed space: the caller has checked who may write,
+    and adds the first message (`message_add`), the audit entry and the e-mails."""
     now = timezone.now()
     thread = Thread(
         community=community,
@@ -46,26 +45,37 @@ def thread_start(*, community: Community, author: Person, title: str, body: str,
     )
     thread.full_clean()
     thread.save()
+    return thread
+
+
+def message_add(*, thread: Thread, author: Person, body: str) -> Message:
+    """A message row in any thread, and the thread's latest activity moved to it; like
+    `thread_create`, without checks, audit or e-mail."""
+    now = timezone.now()
+    message = Message(thread=thread, author=author, body=clean_text(body).strip(), created_at=now)
+    message.full_clean()
+    message.save()
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
+    thread.last_message_at = now
+    return message
+
+
+@transaction.atomic
+def thread_start(*, community: Community, author: Person, title: str, body: str, by) -> Thread:
+    """A new conversation with its first message; members who want it hear of it."""
+    _membership_of(author, community.pk)
+    thread = thread_create(title=title, author=author, community=community)
     audit(actor=by, verb="thread.start", obj=thread, community_id=community.pk)
-    _message_create(thread=thread, author=author, body=body, now=now)
+    message = message_add(thread=thread, author=author, body=body)
+    emails.emails_send_on_commit(_thread_message_emails(message))
     return thread
 
 
 @transaction.atomic
 def message_post(*, thread: Thread, author: Person, body: str, by) -> Message:
     _membership_of(author, thread.community_id)
-    now = timezone.now()
-    message = _message_create(thread=thread, author=author, body=body, now=now)
-    Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
-    thread.last_message_at = now
+    message = message_add(thread=thread, author=author, body=body)
     audit(actor=by, verb="thread.message", obj=message, community_id=thread.community_id)
-    return message
-
-
-def _message_create(*, thread: Thread, author: Person, body: str, now) -> Message:
-    message = Message(thread=thread, author=author, body=clean_text(body).strip(), created_at=now)
-    message.full_clean()
-    message.save()
     emails.emails_send_on_commit(_thread_message_emails(message))
     return message
 

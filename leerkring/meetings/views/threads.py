@@ -107,7 +107,10 @@ def thread_notifications(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(Thread.objects.select_related("community__programme"), pk=pk)
+    # Threads of other spaces (the network of leads) have no community and their own pages.
+    thread = get_object_or_404(
+        Thread.objects.select_related("community__programme"), pk=pk, community__isnull=False
+    )
     community = thread.community
     if not permissions.can_use_threads(request.user, community):
         raise PermissionDenied
