@@ -32,6 +32,17 @@ PAGES = [
     "meeting page, as member",
     "meeting page, as lead",
     "my agreements",
+    # Issue "Learning across communities": the public knowledge base (no sign-in), programme
+    # events and the network of leads and facilitators, on the same two networks.
+    "public knowledge base",
+    "public knowledge base, searched and filtered",
+    "public item",
+    "public feed",
+    "public event page",
+    "programme events, as member",
+    "programme events, as coordinator",
+    "network page, as lead",
+    "home, as lead",
 ]
 
 _cache: dict[float, dict[str, tuple[int, int]]] = {}
@@ -92,6 +103,7 @@ def _page_counts(scale: float, community_pick: str) -> dict[str, tuple[int, int]
             ),
         }
         counts.update(_meeting_page_counts(coordinator))
+        counts.update(_learning_across_counts(coordinator, lead))
         transaction.set_rollback(True)
     return counts
 
@@ -139,6 +151,53 @@ def _meeting_page_counts(coordinator) -> dict[str, tuple[int, int]]:
             _member(small_meeting.community, Membership.Role.PARTICIPANT),
             reverse("meetings:meeting_detail", args=[small_meeting.pk]),
         ),
+    }
+
+
+def _count_anonymous(url: str) -> tuple[int, int]:
+    client = Client()
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response.status_code, len(captured.captured_queries)
+
+
+def _learning_across_counts(coordinator, lead) -> dict[str, tuple[int, int]]:
+    from leerkring.events.models import Event
+    from leerkring.network.models import Network
+    from leerkring.publishing.models import Publication
+
+    item = Publication.objects.filter(programme__slug="inburgering").order_by("pk").first()
+    event = (
+        Event.objects.filter(programme__slug="inburgering", audience="public")
+        .annotate(n=Count("registrations"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    network = Network.objects.get(programmes__slug="inburgering")
+    public_url = reverse("publishing:public_programme", args=["inburgering"])
+    return {
+        "public knowledge base": _count_anonymous(public_url),
+        "public knowledge base, searched and filtered": _count_anonymous(
+            f"{public_url}?q=gemeente&topic=procedures&kind=lesson"
+        ),
+        "public item": _count_anonymous(
+            reverse("publishing:public_item", args=["inburgering", item.public_id])
+        ),
+        "public feed": _count_anonymous(
+            reverse("publishing:public_feed_atom", args=["inburgering"])
+        ),
+        "public event page": _count_anonymous(
+            reverse("events:public_event", args=["inburgering", event.public_id])
+        ),
+        "programme events, as member": _count(
+            lead, reverse("events:event_list", args=["inburgering"])
+        ),
+        "programme events, as coordinator": _count(
+            coordinator, reverse("events:event_list", args=["inburgering"])
+        ),
+        "network page, as lead": _count(lead, reverse("network:network", args=[network.pk])),
+        "home, as lead": _count(lead, reverse("core:home")),
     }
 
 

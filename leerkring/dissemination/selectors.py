@@ -214,9 +214,11 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
         shared.pop(community_id, None)
         own_subtopics[community_id], related[community_id] = mine, shared
     related_ids = set().union(*related.values())
-    # 2. Names of the related communities (they need not be on this page).
+    # 2. Names of the related communities (they need not be on this page). The listed ones
+    # are asked too, so the query is made even when nothing is related: the page costs the
+    # same number of queries in a programme of one community as in one of hundreds.
     names = dict(
-        Community.objects.filter(pk__in=related_ids)
+        Community.objects.filter(pk__in=related_ids | set(ids))
         .exclude(status=Community.Status.ENDED)
         .values_list("pk", "name")
     )

@@ -274,9 +274,9 @@ def linked_communities(*, community: Community) -> list[dict[str, Any]]:
         programme=community.programme, communities=[community]
     )
     related = entry["related"][:LINKED_COMMUNITIES]
-    if not related:
-        return []
-    ids = [row["pk"] for row in related]
+    # The community itself is asked along, so both queries are made even when no community is
+    # related (a flat query count); its own items are not shown.
+    ids = [row["pk"] for row in related] + [community.pk]
     shared: dict[int, list[str]] = {pk: [] for pk in ids}
     through = Product.communities.through
     for row in (
