@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from leerkring.accounts.models import User
 from leerkring.communities.demo_data import INBURGERING_SLUG, LOGINS, demo_build, demo_reset
@@ -101,3 +102,35 @@ def test_the_demo_is_the_same_every_time():
     demo_build(today=today)
     assert _counts() == first
     demo_reset()
+
+
+def test_the_demo_runs_a_monthly_open_session_and_a_public_knowledge_base(demo, client):
+    from leerkring.events.models import Event, Registration
+    from leerkring.publishing.models import Publication
+
+    public = client.get(reverse("publishing:public_programme", args=[INBURGERING_SLUG]))
+    assert public.status_code == 200
+    page = public.content.decode()
+    published = Publication.objects.filter(status=Publication.Status.PUBLISHED)
+    assert published.count() >= 10
+    assert published.first().title in page
+    sessions = Event.objects.filter(kind=Event.Kind.KNOWLEDGE_SESSION, audience="public")
+    assert sessions.count() >= 8
+    upcoming = sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    assert upcoming[0].title in page
+    # The next session is full and has a waiting list; held ones have a recording.
+    assert upcoming[0].registrations.filter(status=Registration.Status.WAITLISTED).exists()
+    assert sessions.filter(recording__isnull=False).exists()
+    assert Publication.objects.filter(status=Publication.Status.PROPOSED).exists()
+
+
+def test_the_demo_network_is_for_leads_and_facilitators(demo, client):
+    from leerkring.network.models import Network
+
+    network = Network.objects.get()
+    client.force_login(User.objects.get(email=LOGINS["lead"]))
+    page = client.get(reverse("network:network", args=[network.pk])).content.decode()
+    assert "Rolverdeling trekker en procesbegeleider" in page
+    client.force_login(User.objects.get(email=LOGINS["coordinator"]))
+    page = client.get(reverse("network:network", args=[network.pk])).content.decode()
+    assert "Rolverdeling trekker en procesbegeleider" not in page
