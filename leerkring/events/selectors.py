@@ -20,7 +20,7 @@ from .models import Event, EventCommunity, Registration, RegistrationToken, toke
 
 HOME_EVENTS = 5
 PUBLIC_PANEL_EVENTS = 5
-LINKED_COMMUNITIES = 5
+LINKED_COMMUNITIES = 3
 SHARED_PER_LINKED = 2
 
 _seat_counts = {

@@ -22,7 +22,7 @@ from leerkring.communities.models import Community
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
 
-from .models import Publication, PublicationCredit
+from .models import Publication, PublicationCredit, title_from_text
 
 PUBLIC_LESSONS = 8
 
@@ -55,11 +55,15 @@ def demo_publications(ctx: DemoContext) -> None:
                 proposer=lead if community.name == "CoP Achterhoek" else None,
             )  # fmt: skip
         )
-    lessons = list(
+    lessons, texts = [], set()
+    for lesson in (
         Lesson.objects.filter(community__in=inburgering, shareable=True)
         .select_related("meeting", "community")
         .order_by("pk")
-    )
+    ):
+        if lesson.text not in texts:  # communities name the same lesson now and then
+            texts.add(lesson.text)
+            lessons.append(lesson)
     for number, lesson in enumerate(rng.sample(lessons, min(PUBLIC_LESSONS, len(lessons)))):
         rows.append(
             _published(
@@ -68,7 +72,7 @@ def demo_publications(ctx: DemoContext) -> None:
                 now - datetime.timedelta(days=60 - number * 5),
                 kind=Publication.Kind.LESSON,
                 lesson=lesson,
-                title=lesson.text.split(".")[0][:120],
+                title=title_from_text(lesson.text),
                 body=lesson.text,
                 dated=lesson.meeting.starts_at,
                 proposer=None,
@@ -91,7 +95,7 @@ def demo_publications(ctx: DemoContext) -> None:
                 community=waiting.community,
                 kind=Publication.Kind.LESSON,
                 lesson=waiting,
-                title=waiting.text.split(".")[0][:120],
+                title=title_from_text(waiting.text),
                 body=waiting.text,
                 region=waiting.community.region,
                 dated_on=timezone.localdate(waiting.meeting.starts_at),

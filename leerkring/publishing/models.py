@@ -31,6 +31,19 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(9)
 
 
+def title_from_text(text: str, limit: int = 120) -> str:
+    """A title for a lesson, which has only a text: its first sentence, cut at a word when it
+    is long."""
+    first = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    for mark in (". ", "; ", "? ", "! "):
+        if mark in first:
+            first = first.split(mark, 1)[0]
+    first = first.rstrip(".;:!? ")
+    if len(first) <= limit:
+        return first
+    return first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
+
+
 class Publication(models.Model):
     class Kind(models.TextChoices):
         LESSON = "lesson", _("Leerpunt")

@@ -16,7 +16,7 @@ from leerkring.communities.synthetic import SynthContext, synth_step
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
 
-from .models import Publication, PublicationCredit
+from .models import Publication, PublicationCredit, title_from_text
 
 BATCH_SIZE = 5000
 PRODUCT_SHARE = 0.25
@@ -57,7 +57,7 @@ def synth_publications(ctx: SynthContext) -> None:
         if rng.random() >= LESSON_SHARE:
             continue
         community = communities[lesson.community_id]
-        title = lesson.text.split(".")[0][:120]
+        title = title_from_text(lesson.text)
         rows.append(_publication(community, approver, now, rng,
                                  kind=Publication.Kind.LESSON, lesson_id=lesson.pk, title=title,
                                  body=lesson.text, dated=lesson.meeting.starts_at))  # fmt: skip

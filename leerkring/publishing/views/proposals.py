@@ -20,14 +20,9 @@ from leerkring.meetings.models import Lesson
 
 from .. import guard, permissions, selectors, services
 from ..forms import ApproveForm, DeclineForm, ProposeForm
-from ..models import Publication
+from ..models import Publication, title_from_text
 
 PUBLISHED_PER_PAGE = 25
-
-
-def _first_line(text: str, limit: int = 120) -> str:
-    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _source(
@@ -57,7 +52,7 @@ def publication_propose(
     if product is not None:
         initial = {"title": product.title, "body": product.summary}
     else:
-        initial = {"title": _first_line(lesson.text), "body": lesson.text}
+        initial = {"title": title_from_text(lesson.text), "body": lesson.text}
     form = ProposeForm(request.POST or None, initial=initial, product=product)
     texts = initial
     findings: list[guard.Finding] = []
