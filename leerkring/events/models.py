@@ -134,7 +134,7 @@ class Event(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("Het einde ligt na het begin.")
+            errors["ends_at"] = _("Het einde moet na het begin liggen.")
         if self.format in (self.Format.ON_LOCATION, self.Format.HYBRID) and not self.place:
             errors["place"] = _("Waar is het? Vul de locatie in.")
         if self.capacity == 0:
