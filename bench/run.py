@@ -595,6 +595,11 @@ def main(argv: list[str]) -> int:
     from bench.api import run_api_bench
 
     report["api"] = run_api_bench(warmup=args.warmup, requests=args.requests)
+    # Learning across communities (bench/learning.py): the public knowledge base and event
+    # pages without sign-in, programme events, the leads' network, the pages with new panels.
+    from bench.learning import run_learning_bench
+
+    report["learning"] = run_learning_bench(warmup=args.warmup, requests=args.requests)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"\nWritten to {OUT_DIR / 'latest.json'}")
