@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Event as VEvent
 
-from leerkring.core.ical import AMSTERDAM, CANCEL, REQUEST, calendar_new, ics_attachment
+from leerkring.core.ical import AMSTERDAM, CANCEL, PUBLISH, REQUEST, calendar_new, ics_attachment
 
 from .models import Event
 
-__all__ = ["CANCEL", "REQUEST", "event_ics", "event_vevent", "ics_attachment"]
+__all__ = ["CANCEL", "PUBLISH", "REQUEST", "event_ics", "event_vevent", "ics_attachment"]
 
 
 def event_uid(event: Event) -> str:
@@ -95,9 +95,15 @@ def event_ics(
     attendee_email: str | None = None,
     attendee_name: str = "",
 ) -> bytes:
-    """A single-entry calendar for an e-mail or a download; a cancelled event (or a cancelled
-    registration, `method=CANCEL`) removes the entry from a calendar that has it."""
-    if event.status == Event.Status.CANCELLED:
+    """A single-entry calendar. As for meetings (RFC 5546 §3.2): a REQUEST or CANCEL is a
+    message to one registrant and names them; a PUBLISH (a download) names nobody. An
+    invitation for a cancelled event is a CANCEL, which takes the entry out of a calendar; a
+    download of one is a PUBLISH with STATUS:CANCELLED."""
+    if method == PUBLISH and attendee_email:
+        raise ValueError("A PUBLISH names no attendee (RFC 5546 §3.2.1).")
+    if method in (REQUEST, CANCEL) and not attendee_email:
+        raise ValueError(f"A {method} names its attendee (RFC 5546 §3.2).")
+    if method == REQUEST and event.status == Event.Status.CANCELLED:
         method = CANCEL
     calendar = calendar_new(method)
     calendar.add_component(

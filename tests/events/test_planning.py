@@ -308,6 +308,8 @@ def test_a_member_registers_from_the_event_page(client, world):
     assert Registration.objects.get().person == world.participant_m.person
     ics = client.get(reverse("events:event_ics", args=[event.pk]))
     assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.content
+    # A download is published to nobody in particular (RFC 5546 §3.2.1).
+    assert b"METHOD:PUBLISH" in ics.content and b"ATTENDEE" not in ics.content
     client.post(reverse("events:event_unregister", args=[event.pk]))
     assert Registration.objects.get().status == Registration.Status.CANCELLED
     assert client.get(reverse("events:event_ics", args=[event.pk])).status_code == 404

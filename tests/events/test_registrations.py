@@ -65,6 +65,7 @@ def test_a_member_registers_and_gets_the_calendar_invitation(world, event, on_co
     calendar = calendar_of(message)
     (entry,) = calendar.events
     assert str(calendar["method"]) == "REQUEST"
+    assert world.participant.email in str(entry["attendee"])
     assert str(entry["summary"]) == event.title
     assert event.online_url in str(entry["location"])
     # Registering again changes nothing.

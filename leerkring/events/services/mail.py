@@ -74,12 +74,19 @@ def _message(registration: Registration, *, template: str, subject: str, context
     )
 
 
-def _ics(registration: Registration, url: str, method: str = ical.REQUEST) -> tuple[bytes, str]:
+def _ics(
+    registration: Registration, url: str, method: str = ical.REQUEST
+) -> tuple[bytes, str] | None:
+    """The calendar message for this registrant (it names them, as RFC 5546 asks)."""
+    if not registration.address:
+        return None
+    if method == ical.REQUEST and registration.event.status == Event.Status.CANCELLED:
+        method = ical.CANCEL
     content = ical.event_ics(
         registration.event,
         method=method,
         url=url,
-        attendee_email=registration.address or None,
+        attendee_email=registration.address,
         attendee_name=registration.display_name,
     )
     return content, method

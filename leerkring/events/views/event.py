@@ -288,7 +288,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         raise Http404
     url = absolute(reverse("events:event", args=[event.pk]))
-    content = ical.event_ics(event, method=ical.REQUEST, url=url)
+    content = ical.event_ics(event, method=ical.PUBLISH, url=url)
     return ics_response(content)
 
 

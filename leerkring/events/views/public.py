@@ -155,11 +155,5 @@ def manage_ics(request: HttpRequest, token: str) -> HttpResponse:
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         return _quiet(HttpResponse(status=404))
     url = absolute(reverse("events:manage", args=[token]))
-    content = ical.event_ics(
-        registration.event,
-        method=ical.REQUEST,
-        url=url,
-        attendee_email=registration.email or None,
-        attendee_name=registration.name,
-    )
+    content = ical.event_ics(registration.event, method=ical.PUBLISH, url=url)
     return ics_response(content)
