@@ -1,5 +1,6 @@
 """Background work of the networks: e-mail about a new message to every member who wants it
-(a network can have hundreds, too many to mail from a web request). The task holds ids."""
+(a network can have hundreds, too many to render in a web request). The task builds them and
+puts them in the outbox, which delivers them. The task holds ids."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django_tasks import task
 
 from leerkring.core import emails
 from leerkring.meetings.models import Message
+from leerkring.outbox.services import emails_queue
 
 from . import selectors
 from .models import Network
@@ -38,4 +40,4 @@ def network_message_notify(message_id: int, network_id: int) -> int:
             )
             for address in to
         ]
-    return emails.emails_send(mails)
+    return emails_queue(mails, kind="network.message", scope=network)

@@ -1,6 +1,6 @@
 """State changes of the public knowledge base: propose, approve or decline, withdraw, and the
 author's own choice to be named. Each runs in one transaction, writes the audit history and
-sends its e-mail once the change is committed."""
+puts its e-mail in the outbox in that same transaction."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.dissemination.models import Product, ProductFile
 from leerkring.meetings.models import Lesson
+from leerkring.outbox.services import emails_queue
 
 from . import guard, selectors
 from .models import Publication, PublicationCredit, PublicationFile
@@ -117,7 +118,7 @@ def publication_propose(
         source_id=(product or lesson).pk,
         files=len(files),
     )
-    emails.emails_send_on_commit(_review_emails(publication))
+    emails_queue(_review_emails(publication), kind="publishing.review", scope=publication)
     return publication
 
 
@@ -185,7 +186,7 @@ def publication_approve(
         community_id=locked.community_id,
         guard_findings=sorted({f.kind for f in findings}),
     )
-    emails.emails_send_on_commit(_decision_emails(locked))
+    emails_queue(_decision_emails(locked), kind="publishing.decision", scope=locked)
     return locked
 
 
@@ -205,7 +206,7 @@ def publication_decline(*, publication: Publication, by: Any, reason: str) -> Pu
     locked.decline_reason = reason
     locked.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
     audit(actor=by, verb="publication.declined", obj=locked, community_id=locked.community_id)
-    emails.emails_send_on_commit(_decision_emails(locked))
+    emails_queue(_decision_emails(locked), kind="publishing.decision", scope=locked)
     return locked
 
 

@@ -1,5 +1,6 @@
-"""The e-mails of programme events, built here and sent by the callers once their transaction
-commits (`leerkring.core.emails`). A public registrant's e-mail carries a fresh opaque token
+"""The e-mails of programme events: built here (`leerkring.core.emails`) and put in the outbox
+by the callers in their own transaction (`queue`), so a rolled-back change sends nothing and a
+committed one cannot lose its mail. A public registrant's e-mail carries a fresh opaque token
 (only its hash is stored); a member's e-mail links to the event page behind sign-in."""
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leerkring.core import emails
+from leerkring.outbox.services import emails_queue
 
 from .. import ical
 from ..models import Event, Registration, RegistrationToken, token_hash
+
+
+def queue(messages: list, *, kind: str, event: Event) -> int:
+    """Into the outbox. Registrants' mails carry personal links, so their content is cleared
+    once delivered (`secret`)."""
+    return emails_queue(messages, kind=f"events.{kind}", scope=event, secret=True)
 
 
 def absolute(path: str) -> str:

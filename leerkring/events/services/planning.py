@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme
-from leerkring.core import emails
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.publishing import guard
@@ -118,14 +117,16 @@ def joint_session_propose(
         partners=sorted(p.pk for p in partners),
     )
     url = mail.absolute(reverse("events:event", args=[event.pk]))
-    emails.emails_send_on_commit(
+    mail.queue(
         mail.to_addresses(
             selectors.guide_addresses(community_ids=[p.pk for p in partners]),
             template="joint_invitation",
             subject=_("%(community)s stelt een gezamenlijke sessie voor")
             % {"community": community.name},
             context={"event": event, "community": community, "url": url},
-        )
+        ),
+        kind="joint_invitation",
+        event=event,
     )
     return event
 
@@ -213,7 +214,7 @@ def event_update(*, event: Event, by: Any, guard_confirmed: bool = False, **fiel
             )
             for registration in seated:
                 registration.event = locked
-            emails.emails_send_on_commit(mail.changed(locked, seated))
+            mail.queue(mail.changed(locked, seated), kind="changed", event=locked)
             _queue_reminder(locked)
         if before["capacity"] != locked.capacity:
             _fill_seats(locked)
@@ -262,14 +263,16 @@ def event_announce(*, event: Event, by: Any, guard_confirmed: bool = False) -> E
             locked.save(update_fields=["status", "submitted_by"])
             audit(actor=by, verb="event.submitted", obj=locked)
             url = mail.absolute(reverse("events:event", args=[locked.pk]))
-            emails.emails_send_on_commit(
+            mail.queue(
                 mail.to_addresses(
                     publishing_selectors.coordinator_addresses(programme_id=locked.programme_id),
                     template="approval_request",
                     subject=_("Openbare activiteit ter goedkeuring: %(title)s")
                     % {"title": locked.title},
                     context={"event": locked, "url": url},
-                )
+                ),
+                kind="approval_request",
+                event=locked,
             )
             return locked
     _publish(locked, by=by, findings=findings)
@@ -337,5 +340,5 @@ def event_cancel(*, event: Event, by: Any, reason: str) -> int:
             registration.event = locked
     messages = mail.event_cancelled(locked, told)
     audit(actor=by, verb="event.cancelled", obj=locked, recipients=len(messages))
-    emails.emails_send_on_commit(messages)
+    mail.queue(messages, kind="event_cancelled", event=locked)
     return len(messages)

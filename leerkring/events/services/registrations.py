@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Person
-from leerkring.core import emails
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 
@@ -88,7 +87,7 @@ def _fill_seats(event: Event) -> list[Registration]:
         registration.event = event
         audit(actor=None, verb="event.registration.moved_up", obj=registration, event=event.pk)
         messages += mail.placed(registration, moved_up=True)
-    emails.emails_send_on_commit(messages)
+    mail.queue(messages, kind="moved_up", event=event)
     return promoted
 
 
@@ -107,7 +106,7 @@ def registration_member(*, event: Event, person: Person, by: Any) -> Registratio
     registration.full_clean()
     registration.save()
     audit(actor=by, verb="event.registration", obj=registration, status=registration.status)
-    emails.emails_send_on_commit(mail.placed(registration))
+    mail.queue(mail.placed(registration), kind="registered", event=locked)
     return registration
 
 
@@ -135,7 +134,7 @@ def registration_public_request(
     ).first()
     if existing is not None:
         existing.event = locked
-        emails.emails_send_on_commit(mail.already_registered(existing))
+        mail.queue(mail.already_registered(existing), kind="already_registered", event=locked)
         return
     registration = Registration(
         event=locked,
@@ -148,7 +147,7 @@ def registration_public_request(
     registration.save()
     # The audit history names the registration by number, never the address.
     audit(actor=None, verb="event.registration.requested", obj=registration)
-    emails.emails_send_on_commit(mail.address_check(registration))
+    mail.queue(mail.address_check(registration), kind="address_check", event=locked)
 
 
 @transaction.atomic
@@ -172,7 +171,7 @@ def registration_confirm(*, registration: Registration) -> Registration:
         obj=registration,
         status=registration.status,
     )
-    emails.emails_send_on_commit(mail.placed(registration))
+    mail.queue(mail.placed(registration), kind="registered", event=locked_event)
     return registration
 
 
@@ -194,7 +193,7 @@ def registration_cancel(*, registration: Registration, by: Any = None) -> bool:
     registration.save(update_fields=["status", "cancelled_at"])
     audit(actor=by, verb="event.registration.cancelled", obj=registration, had_seat=had_seat)
     if announced and had_seat:
-        emails.emails_send_on_commit(mail.cancelled_registration(registration))
+        mail.queue(mail.cancelled_registration(registration), kind="cancelled", event=locked_event)
     if had_seat:
         _fill_seats(locked_event)
     return True
@@ -256,7 +255,7 @@ def event_reminders_send(
         Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=now)
         messages = mail.reminders(event, due)
         audit(actor=None, verb="event.reminded", obj=event, recipients=len(messages))
-        emails.emails_send_on_commit(messages)
+        mail.queue(messages, kind="reminder", event=event)
         return len(messages)
 
 
