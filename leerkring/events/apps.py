@@ -16,8 +16,10 @@ class EventsConfig(AppConfig):
             register_home_panel,
             register_public_panel,
         )
+        from leerkring.core.personal_data import register_personal_data
 
         from . import panels
+        from .personal_data import personal_data, personal_data_erase
 
         register_home_panel(
             key="events",
@@ -38,3 +40,11 @@ class EventsConfig(AppConfig):
             context=panels.linked_panel,
         )
         register_feed_source("events", panels.feed_events)
+        # What this app holds about a person: their download and their erasure.
+        register_personal_data(
+            key="events",
+            order=460,
+            title=_("Programma-activiteiten"),
+            collect=personal_data,
+            erase=personal_data_erase,
+        )

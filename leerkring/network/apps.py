@@ -10,12 +10,22 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         # The home page points members to their network without `core` importing this app.
         from leerkring.core.panels import register_home_panel
+        from leerkring.core.personal_data import register_personal_data
 
         from . import panels
+        from .personal_data import personal_data, personal_data_erase
 
         register_home_panel(
             key="network",
             order=200,
             template="network/panels/home.html",
             context=panels.home_panel,
+        )
+        # What this app holds about a person: their download and their erasure.
+        register_personal_data(
+            key="network",
+            order=470,
+            title=_("Netwerk van trekkers en begeleiders"),
+            collect=personal_data,
+            erase=personal_data_erase,
         )

@@ -11,8 +11,10 @@ class PublishingConfig(AppConfig):
         # The community page shows what the community made public, and the programme's public
         # page its public newsletters, without `communities` or `dissemination` importing this.
         from leerkring.core.panels import register_community_panel, register_public_panel
+        from leerkring.core.personal_data import register_personal_data
 
         from . import panels
+        from .personal_data import personal_data, personal_data_erase
 
         register_community_panel(
             key="publications",
@@ -25,4 +27,12 @@ class PublishingConfig(AppConfig):
             order=300,
             template="publishing/panels/newsletters.html",
             context=panels.public_newsletters_panel,
+        )
+        # What this app holds about a person: their download and their erasure.
+        register_personal_data(
+            key="publishing",
+            order=450,
+            title=_("Openbare kennisbank"),
+            collect=personal_data,
+            erase=personal_data_erase,
         )

@@ -270,6 +270,14 @@ def test_every_link_to_a_person_is_covered_by_the_download_or_judged(db):
         "dissemination.Product.created_by": "dissemination",
         "dissemination.Dissemination.shared_by": "dissemination",
         "dissemination.Subscriber.person": "dissemination",
+        "publishing.PublicationCredit.person": "publishing",
+        "publishing.Publication.proposed_by": "publishing",
+        "publishing.Publication.decided_by": "publishing",
+        "events.Registration.person": "events",
+        "events.Event.created_by": "events",
+        "network.NetworkMember.person": "network",
+        "network.NetworkNotification.person": "network",
+        "network.NetworkDocument.uploaded_by": "network",
         "mfa.Authenticator.user": "accounts: second factors",
         "usersessions.UserSession.user": "accounts: sessions",
         "socialaccount.SocialAccount.user": "accounts: organisation accounts",
@@ -298,6 +306,10 @@ def test_every_link_to_a_person_is_covered_by_the_download_or_judged(db):
         "evaluation.StoryInvitation.created_by",
         "dissemination.ProductFile.uploaded_by",
         "dissemination.NewsletterIssue.created_by",
+        "events.Event.submitted_by",
+        "events.Event.approved_by",
+        "network.Network.created_by",
+        "network.NetworkMember.added_by",
         # The Django admin's own log, for the administrator.
         "admin.LogEntry.user",
         # The access log of reads and exports, for coordinators and administrators: kept for
@@ -331,6 +343,9 @@ def test_every_link_to_a_person_is_covered_by_the_download_or_judged(db):
         "surveys",
         "evaluation",
         "dissemination",
+        "publishing",
+        "events",
+        "network",
     }
 
 

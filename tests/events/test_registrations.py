@@ -301,3 +301,28 @@ def test_attendance_after_the_event(world, event):
     assert counts == {"present": 1, "absent": 1, "extra": 12}
     absent.refresh_from_db()
     assert absent.attended is False
+
+
+def test_leaving_leerkring_gives_up_seats_ahead_and_keeps_past_attendance(world, event):
+    from leerkring.core.personal_data import collect_personal_data, erase_personal_data
+
+    past = factories.EventFactory(programme=world.programme)
+    services.registration_member(event=past, person=person(world, "participant"), by=None)
+    Event.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+        ends_at=timezone.now() - datetime.timedelta(days=3, hours=-1),
+    )
+    services.registration_member(event=event, person=person(world, "participant"), by=None)
+    services.registration_member(event=event, person=person(world, "lead"), by=None)
+    waiting = services.registration_member(
+        event=event, person=person(world, "facilitator"), by=None
+    )
+    chapters = collect_personal_data(person=person(world, "participant"), user=world.participant)
+    (events_part,) = [c for c in chapters if c.key == "events"]
+    assert len(events_part.sections["Aanmeldingen voor activiteiten"]) == 2
+    erase_personal_data(person=person(world, "participant"), user=world.participant, by=None)
+    ahead = Registration.objects.get(event=event, person=person(world, "participant"))
+    assert ahead.status == Registration.Status.CANCELLED
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert Registration.objects.get(event=past).status == Registration.Status.CONFIRMED

@@ -199,3 +199,14 @@ def test_the_public_page_query_count_does_not_grow_with_items(client, world):
     with CaptureQueriesContext(connection) as many:
         client.get(public_url(world))
     assert len(few) == len(many)
+
+
+def test_leaving_leerkring_takes_ones_name_off_the_public_pages(client, world):
+    from leerkring.core.personal_data import erase_personal_data
+
+    item = factories.PublicationFactory(community=world.community)
+    PublicationCredit.objects.create(publication=item, person=world.lead_m.person)
+    detail = reverse("publishing:public_item", args=[world.programme.slug, item.public_id])
+    assert world.lead_m.person.full_name in client.get(detail).content.decode()
+    erase_personal_data(person=world.lead_m.person, user=world.lead, by=None)
+    assert not PublicationCredit.objects.exists()
