@@ -365,7 +365,7 @@ EVENT_REMINDER_DAYS = int(os.environ.get("EVENT_REMINDER_DAYS", "2"))
 # Hours a public registrant has to confirm their address (double opt-in).
 EVENT_CONFIRM_HOURS = int(os.environ.get("EVENT_CONFIRM_HOURS", "48"))
 # Days after an event that the names and addresses of public registrants are removed
-# (`manage.py purge_event_registrations`, run daily).
+# (`manage.py apply_retention`, run daily; core.retention).
 EVENT_REGISTRATION_RETENTION_DAYS = int(os.environ.get("EVENT_REGISTRATION_RETENTION_DAYS", "30"))
 
 # --- API and webhooks (docs/api.md) ---------------------------------------------------

@@ -17,9 +17,11 @@ class EventsConfig(AppConfig):
             register_public_panel,
         )
         from leerkring.core.personal_data import register_personal_data
+        from leerkring.core.retention import register_retention
 
         from . import panels
         from .personal_data import personal_data, personal_data_erase
+        from .services import registrations_purge
 
         register_home_panel(
             key="events",
@@ -47,4 +49,11 @@ class EventsConfig(AppConfig):
             title=_("Programma-activiteiten"),
             collect=personal_data,
             erase=personal_data_erase,
+        )
+        # Retention: registrants without an account lose name and address after the event.
+        register_retention(
+            key="event_registrations",
+            setting="EVENT_REGISTRATION_RETENTION_DAYS",
+            description="names and addresses of public event registrants removed",
+            apply=registrations_purge,
         )

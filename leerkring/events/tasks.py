@@ -31,10 +31,3 @@ def event_reminder_enqueue(*, event_id: int, sequence: int, starts_at: datetime.
             run_after=starts_at - datetime.timedelta(days=settings.EVENT_REMINDER_DAYS)
         )
     runner.enqueue(event_id=event_id, sequence=sequence, starts_at=starts_at.isoformat())
-
-
-@task()
-def registrations_purge() -> int:
-    """The daily removal of public registrants' data (also `manage.py
-    purge_event_registrations`)."""
-    return services.registrations_purge()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from leerkring.core.models import AuditEvent
+from leerkring.core.retention import apply_retention
 from leerkring.events import selectors, services
 from leerkring.events.models import Event, Registration, RegistrationToken, token_hash
 from tests import factories
@@ -258,9 +259,14 @@ def test_public_registrants_data_is_removed_after_the_retention_period(world, ev
     registration.refresh_from_db()
     registration.attended = True
     registration.save()
-    assert services.registrations_purge(now=event.ends_at + datetime.timedelta(days=29)) == 0
-    later = event.ends_at + datetime.timedelta(days=31)
-    assert services.registrations_purge(now=later) == 1
+
+    def retention(days_after_event):
+        results = apply_retention(now=event.ends_at + datetime.timedelta(days=days_after_event))
+        (result,) = [r for r in results if r.rule.key == "event_registrations"]
+        return result.count
+
+    assert retention(29) == 0
+    assert retention(31) == 1
     registration.refresh_from_db()
     assert (registration.name, registration.email, registration.organisation_name) == ("", "", "")
     assert registration.anonymised_at is not None
@@ -268,10 +274,9 @@ def test_public_registrants_data_is_removed_after_the_retention_period(world, ev
     assert not RegistrationToken.objects.filter(registration=registration).exists()
     assert Registration.objects.filter(person__isnull=False).get().person is not None
     # Safe to run twice.
-    assert services.registrations_purge(now=later) == 0
+    assert retention(31) == 0
     out = io.StringIO()
-    call_command("purge_event_registrations", stdout=out)
-    assert out.getvalue().startswith("0 ")
+    call_command("apply_retention", stdout=out)
 
 
 def test_organisers_see_names_never_addresses(client, world, event):

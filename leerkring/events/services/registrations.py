@@ -259,24 +259,21 @@ def event_reminders_send(
         return len(messages)
 
 
-@transaction.atomic
-def registrations_purge(*, now: datetime.datetime | None = None) -> int:
-    """Remove the names and addresses of public registrants once the retention period after
-    the event has passed (docs/privacy.md); the status and attendance stay for the counts.
-    Links stop working. Running it twice removes nothing more. Returns how many were
-    anonymised."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.EVENT_REGISTRATION_RETENTION_DAYS)
+def registrations_purge(cutoff: datetime.datetime) -> int:
+    """Retention (core.retention, `manage.py apply_retention`): remove the names and addresses
+    of registrants without an account of events that ended before `cutoff`
+    (EVENT_REGISTRATION_RETENTION_DAYS ago; docs/privacy.md); the status and attendance stay
+    for the counts, and their links stop working. A second run removes nothing more. Returns
+    how many were anonymised."""
     due = Registration.objects.filter(
         event__ends_at__lte=cutoff, person__isnull=True, anonymised_at__isnull=True
     )
     ids = list(due.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    RegistrationToken.objects.filter(registration_id__in=ids).delete()
-    Registration.objects.filter(pk__in=ids).update(
-        name="", email="", organisation_name="", anonymised_at=now
-    )
-    # Tokens of members' registrations are of no use after the event either.
-    RegistrationToken.objects.filter(expires_at__lte=now).delete()
+    if ids:
+        RegistrationToken.objects.filter(registration_id__in=ids).delete()
+        Registration.objects.filter(pk__in=ids).update(
+            name="", email="", organisation_name="", anonymised_at=timezone.now()
+        )
+    # Links of members' registrations are of no use once expired either.
+    RegistrationToken.objects.filter(expires_at__lte=timezone.now()).delete()
     return len(ids)
