@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0004_rule_profile_monitor_thresholds'),
-        ('meetings', '0003_thread_in_any_space'),
+        ('meetings', '0005_thread_in_any_space'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

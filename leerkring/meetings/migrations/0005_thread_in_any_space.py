@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0004_rule_profile_monitor_thresholds'),
-        ('meetings', '0002_builtin_work_forms'),
+        ('meetings', '0004_observation_choice'),
     ]
 
     operations = [
