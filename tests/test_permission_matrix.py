@@ -1167,6 +1167,7 @@ MATRIX.update(
         "events:event_ics": Door(args=_ev_registered, allowed=frozenset({"participant"})),
         "events:registrations": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
         "events:wrap_up": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
+        "events:public_event_list": Door(args=_programme, public=True),
         "events:public_event": Door(args=_ev_public, public=True),
         "events:confirm": Door(args=lambda w: ["no-such-token"], public=True),
         "events:manage": Door(args=lambda w: ["no-such-token"], public=True),

@@ -39,6 +39,9 @@ PAGES = [
     "public item",
     "public feed",
     "public event page",
+    "public event page, after the event",
+    "public events",
+    "public events, searched",
     "programme events, as member",
     "programme events, as coordinator",
     "network page, as lead",
@@ -174,7 +177,15 @@ def _learning_across_counts(coordinator, lead) -> dict[str, tuple[int, int]]:
         .order_by("-n", "pk")
         .first()
     )
+    held = (
+        Event.objects.filter(
+            programme__slug="inburgering", audience="public", recording__isnull=False
+        )
+        .order_by("-starts_at", "pk")
+        .first()
+    )
     network = Network.objects.get(programmes__slug="inburgering")
+    events_url = reverse("events:public_event_list", args=["inburgering"])
     public_url = reverse("publishing:public_programme", args=["inburgering"])
     return {
         "public knowledge base": _count_anonymous(public_url),
@@ -190,6 +201,11 @@ def _learning_across_counts(coordinator, lead) -> dict[str, tuple[int, int]]:
         "public event page": _count_anonymous(
             reverse("events:public_event", args=["inburgering", event.public_id])
         ),
+        "public event page, after the event": _count_anonymous(
+            reverse("events:public_event", args=["inburgering", held.public_id])
+        ),
+        "public events": _count_anonymous(events_url),
+        "public events, searched": _count_anonymous(f"{events_url}?q=kennissessie&page=2"),
         "programme events, as member": _count(
             lead, reverse("events:event_list", args=["inburgering"])
         ),

@@ -19,7 +19,7 @@ from leerkring.communities.demo_data import (
     demo_step,
 )
 from leerkring.communities.models import FACILITATOR_ROLES, LEAD_ROLES, Membership
-from leerkring.dissemination.models import Product
+from leerkring.dissemination.models import Product, ProductLink
 from leerkring.meetings.models import Lesson
 
 from .models import Event, EventCommunity, Registration
@@ -130,6 +130,10 @@ def demo_events(ctx: DemoContext) -> None:
                 programme=programme, title=f"Opname kennissessie: {topic}", kind=Product.Kind.WEBINAR,
                 summary=description, status=Product.Status.READY, scope=Product.Scope.NATIONAL,
                 shareable=True, created_by=coordinator,
+            )  # fmt: skip
+            ProductLink.objects.create(
+                product=recording, url="https://video.example.nl/kennissessie-inburgering",
+                title="Opname",
             )  # fmt: skip
             session.recording = recording
             session.save(update_fields=["recording"])

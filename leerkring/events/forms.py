@@ -3,6 +3,7 @@ rules again, so other callers (the API) meet them too."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -20,6 +21,18 @@ from .models import Event
 
 HONEYPOT_FIELD = "website"
 CONFIRM_LABEL = _("Ik heb de tekst nagekeken: er staan geen persoonsgegevens in.")
+
+
+def same_weekday_next_month(day: datetime.date) -> datetime.date:
+    """The same weekday in the same week of the next month (the fifth becomes the last)."""
+    week = (day.day - 1) // 7
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    first = datetime.date(year, month, 1)
+    offset = (day.weekday() - first.weekday()) % 7
+    candidate = first + datetime.timedelta(days=offset + 7 * week)
+    while candidate.month != month:
+        candidate -= datetime.timedelta(days=7)
+    return candidate
 
 
 class EventForm(Form):
@@ -105,6 +118,15 @@ class EventForm(Form):
             "address": event.address,
             "capacity": event.capacity,
         }
+
+    @classmethod
+    def initial_for_next(cls, event: Event) -> dict[str, Any]:
+        """The next session of a monthly series (report §3.2.4: a knowledge session every
+        month): the same plan on the same weekday of the next month — the second Tuesday
+        stays the second Tuesday."""
+        initial = cls.initial_for(event)
+        initial["date"] = same_weekday_next_month(initial["date"])
+        return initial
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -196,11 +218,66 @@ class WrapUpForm(Form):
         help_text=_("Gedeelde producten uit het programma. Kies er meer met Ctrl of ⌘."),
     )
 
-    def __init__(self, *args: Any, lessons, products, **kwargs: Any) -> None:
+    recording_url = forms.URLField(
+        label=_("Link naar de opname"),
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "De opname wordt een product van het programma, dat iedereen in het programma kan "
+            "vinden en doorgeven. Bij een activiteit voor iedereen staat de link ook op de "
+            "openbare pagina."
+        ),
+    )
+    recording_title = forms.CharField(
+        label=_("Titel van de opname"),
+        max_length=200,
+        required=False,
+        help_text=_("Leeg: ‘Opname:’ en de titel van de activiteit."),
+    )
+    confirmed = forms.BooleanField(label=CONFIRM_LABEL, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        lessons,
+        products,
+        has_recording: bool = False,
+        public: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if has_recording:
+            del self.fields["recording_url"]
+            del self.fields["recording_title"]
+        if not public:
+            del self.fields["confirmed"]
         self.fields["lessons"].queryset = lessons
         self.fields["lessons"].label_from_instance = lambda lesson: (
             f"{lesson.community.name}: {lesson.text[:90]}"
         )
         self.fields["products"].queryset = products
         self.fields["products"].label_from_instance = lambda product: product.title
+
+
+class PublicEventSearchForm(Form):
+    """The public list of open events: a word, the kind, the year."""
+
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Soort"), required=False)
+    year = forms.TypedChoiceField(label=_("Jaar"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Alle"))]
+        self.fields["kind"].choices = everything + list(Event.Kind.choices)
+        self.fields["year"].choices = everything + [(str(y), str(y)) for y in years]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters only: a stale year in a bookmarked link shows everything."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            name: data[name]
+            for name in ("q", "kind", "year")
+            if name in data and name not in self.errors and data[name]
+        }

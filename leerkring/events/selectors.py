@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from leerkring.communities.models import Community, Membership, Programme
@@ -14,12 +23,15 @@ from leerkring.communities.permissions import COORDINATOR, EVALUATOR, access_for
 from leerkring.dissemination import selectors as dissemination_selectors
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
+from leerkring.publishing import selectors as publishing_selectors
+from leerkring.search import fulltext
 
 from . import permissions
 from .models import Event, EventCommunity, Registration, RegistrationToken, token_hash
 
 HOME_EVENTS = 5
 PUBLIC_PANEL_EVENTS = 5
+PUBLIC_UPCOMING = 20
 LINKED_COMMUNITIES = 3
 SHARED_PER_LINKED = 2
 
@@ -249,6 +261,90 @@ def public_event(*, programme: Programme, public_id: str) -> Event | None:
         .annotate(**_seat_counts)
         .first()
     )
+
+
+def _public_q(programme: Programme) -> Q:
+    return Q(programme=programme, audience=Event.Audience.PUBLIC, status=Event.Status.PUBLISHED)
+
+
+def public_event_search(
+    *, programme: Programme, q: str = "", kind: str = "", year: int | None = None
+) -> tuple[list[Event], QuerySet[Event]]:
+    """The programme's announced events open to anyone, as the visitor filtered them: the
+    upcoming ones (soonest first, the first few) and the past ones (latest first, to page
+    through), each past one saying whether it has a look back. Two queries, whatever the
+    number of events."""
+    events = Event.objects.filter(_public_q(programme))
+    if kind:
+        events = events.filter(kind=kind)
+    if year:
+        events = events.filter(starts_at__year=year)
+    q, _cut = fulltext.query_clean(q)
+    if q:
+        fields = ("title", "description", "summary")
+        if fulltext.is_full_text():
+            events = events.annotate(search_document=fulltext.document(*fields)).filter(
+                search_document=fulltext.search_query(q)
+            )
+        else:
+            events = events.filter(fulltext.fallback_q(fields, fulltext.query_words(q)))
+    listed = ("pk", "public_id", "title", "kind", "format", "place", "starts_at", "ends_at",
+              "capacity", "programme_id", "wrapped_up_at", "recording_id")  # fmt: skip
+    now = timezone.now()
+    upcoming = list(
+        events.filter(ends_at__gt=now)
+        .annotate(**_seat_counts)
+        .only(*listed)
+        .order_by("starts_at", "pk")[:PUBLIC_UPCOMING]
+    )
+    past = (
+        events.filter(ends_at__lte=now)
+        .annotate(
+            has_look_back=ExpressionWrapper(
+                Q(wrapped_up_at__isnull=False)
+                | Q(recording__isnull=False, recording__shareable=True),
+                output_field=BooleanField(),
+            )
+        )
+        .only(*listed)
+        .order_by("-starts_at", "-pk")
+    )
+    return upcoming, past
+
+
+def public_event_years(*, programme: Programme) -> list[int]:
+    """Years with an event open to anyone, newest first, so no filter leads nowhere."""
+    return sorted(
+        set(
+            Event.objects.filter(_public_q(programme))
+            .annotate(y=ExtractYear("starts_at"))
+            .values_list("y", flat=True)
+            .order_by()
+        ),
+        reverse=True,
+    )
+
+
+def public_look_back(*, event: Event) -> dict[str, Any] | None:
+    """What an open event's public page shows after it: the summary, the recording while the
+    programme still shares it, and the presented lessons and products that are public
+    themselves. Nothing else of the wrap-up leaves the programme."""
+    if event.wrapped_up_at is None and event.recording_id is None:
+        return None
+    recording = None
+    if event.recording_id:
+        recording = (
+            Product.objects.filter(pk=event.recording_id, shareable=True)
+            .prefetch_related("links")
+            .only("pk", "title")
+            .first()
+        )
+    presented = publishing_selectors.public_items_for_sources(
+        programme=event.programme,
+        lesson_ids=list(event.presented_lessons.values_list("pk", flat=True)),
+        product_ids=list(event.presented_products.values_list("pk", flat=True)),
+    )
+    return {"summary": event.summary, "recording": recording, "presented": presented}
 
 
 def pending_joint_sessions(*, community: Community) -> list[EventCommunity]:

@@ -2,8 +2,9 @@
 monthly online knowledge session open to anyone (report §3.2.4) from autumn 2022 on, with the
 next three still ahead, a peer-supervision day each quarter for leads and facilitators, and
 joint sessions of two communities. Past sessions have their registrations and attendance,
-public registrants already anonymised; the next session is full with a waiting list. Rows only;
-deterministic per seed."""
+public registrants already anonymised, a look back (summary, two public lessons presented) and,
+every third, the recording as a product; the next session is full with a waiting list. Rows
+only; deterministic per seed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import FACILITATOR_ROLES, LEAD_ROLES
 from leerkring.communities.synthetic import SynthContext, synth_step
+from leerkring.dissemination.models import Product, ProductLink
+from leerkring.publishing.models import Publication
 
 from .models import Event, EventCommunity, Registration
 
@@ -52,19 +55,26 @@ def synth_events(ctx: SynthContext) -> None:
     )
     now = datetime.datetime.combine(ctx.today, datetime.time(12), tzinfo=AMSTERDAM)
     until = ctx.today + datetime.timedelta(days=95)
+    recordings = _recordings(ctx, coordinator, now)
     events: list[Event] = []
     for programme in ctx.programmes.values():
         for number, month in enumerate(_months(FIRST_SESSION, until)):
             starts = _at(month.replace(day=min(28, 10 + number % 7)), 13)
+            topic = TOPICS[number % len(TOPICS)]
+            held = starts + datetime.timedelta(minutes=90) < now
             events.append(Event(
                 programme_id=programme.pk, kind=Event.Kind.KNOWLEDGE_SESSION,
                 audience=Event.Audience.PUBLIC, format=Event.Format.ONLINE,
-                title=f"Kennissessie: {TOPICS[number % len(TOPICS)]}",
+                title=f"Kennissessie: {topic}",
                 description="Drie gemeenschappen vertellen wat werkt, daarna vragen.",
                 online_url="https://meet.example.nl/kennissessie", starts_at=starts,
                 ends_at=starts + datetime.timedelta(minutes=90), capacity=100,
                 status=Event.Status.PUBLISHED, published_at=starts - datetime.timedelta(days=30),
                 created_by_id=coordinator.get(programme.pk),
+                summary=f"Over {topic.lower()}: de deelnemers namen vooral mee dat korte lijnen "
+                "het verschil maken." if held else "",
+                wrapped_up_at=starts + datetime.timedelta(days=2) if held else None,
+                recording_id=recordings.get((programme.pk, number)) if held else None,
             ))  # fmt: skip
             if number % 3 == 0:
                 day = _at(month.replace(day=20), 10)
@@ -95,6 +105,7 @@ def synth_events(ctx: SynthContext) -> None:
         ))  # fmt: skip
         pairs.append((first.pk, second.pk))
     Event.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    _presented(events)
     joint = [e for e in events if e.kind == Event.Kind.JOINT_SESSION]
     EventCommunity.objects.bulk_create(
         [
@@ -165,3 +176,60 @@ def synth_events(ctx: SynthContext) -> None:
     Registration.objects.bulk_create(registrations, batch_size=BATCH_SIZE)
     ctx.counts["events"] = len(events)
     ctx.counts["event_registrations"] = len(registrations)
+
+
+def _recordings(
+    ctx: SynthContext, coordinator: dict[int, int], now: datetime.datetime
+) -> dict[tuple[int, int], int]:
+    """Every third held knowledge session's recording, a product of the programme with its
+    link; keyed by (programme, session number)."""
+    keys, products = [], []
+    for programme in ctx.programmes.values():
+        for number, month in enumerate(_months(FIRST_SESSION, now.date())):
+            starts = _at(month.replace(day=min(28, 10 + number % 7)), 13)
+            if number % 3 or starts + datetime.timedelta(minutes=90) >= now:
+                continue
+            keys.append((programme.pk, number))
+            products.append(Product(
+                programme_id=programme.pk, kind=Product.Kind.WEBINAR,
+                title=f"Opname kennissessie: {TOPICS[number % len(TOPICS)]}",
+                summary="De opname van de kennissessie, met de presentaties van drie gemeenschappen.",
+                status=Product.Status.READY, scope=Product.Scope.NATIONAL, shareable=True,
+                created_by_id=coordinator.get(programme.pk),
+                created_at=_at(month, 16),
+            ))  # fmt: skip
+    Product.objects.bulk_create(products, batch_size=BATCH_SIZE)
+    ProductLink.objects.bulk_create(
+        [
+            ProductLink(
+                product=product,
+                url=f"https://video.example.nl/kennissessie/{product.pk}",
+                title="Opname",
+            )
+            for product in products
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return {key: product.pk for key, product in zip(keys, products, strict=True)}
+
+
+def _presented(events: list[Event]) -> None:
+    """Two public lessons of its programme presented at each held session."""
+    public_lessons: dict[int, list[int]] = {}
+    for programme_id, lesson_id in (
+        Publication.objects.filter(
+            kind=Publication.Kind.LESSON, status=Publication.Status.PUBLISHED
+        )
+        .order_by("programme_id", "pk")
+        .values_list("programme_id", "lesson_id")
+    ):
+        public_lessons.setdefault(programme_id, []).append(lesson_id)
+    through = Event.presented_lessons.through
+    rows = []
+    for index, event in enumerate(e for e in events if e.wrapped_up_at):
+        lessons = public_lessons.get(event.programme_id, [])
+        for lesson_id in (
+            {lessons[(2 * index + k) % len(lessons)] for k in range(2)} if lessons else ()
+        ):
+            rows.append(through(event_id=event.pk, lesson_id=lesson_id))
+    through.objects.bulk_create(rows, batch_size=BATCH_SIZE)

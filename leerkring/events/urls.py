@@ -28,6 +28,7 @@ urlpatterns = [
     path("events/<int:pk>/registrations/", event.event_registrations, name="registrations"),
     path("events/<int:pk>/wrap-up/", event.event_wrap_up, name="wrap_up"),
     # Public: no sign-in; opaque keys and tokens only.
+    path("public/<slug:slug>/events/", public.public_event_list, name="public_event_list"),
     path("public/<slug:slug>/events/<str:public_id>/", public.public_event, name="public_event"),
     path("events/confirm/<str:token>/", public.confirm, name="confirm"),
     path("events/registration/<str:token>/", public.manage, name="manage"),

@@ -152,6 +152,22 @@ def public_feed_items(*, programme: Programme) -> list[Publication]:
     return items
 
 
+def public_items_for_sources(
+    *, programme: Programme, lesson_ids: list[int], product_ids: list[int]
+) -> list[Publication]:
+    """The public versions of these lessons and products, for a page that names them to
+    anyone (an open event's look back): what is not public stays unnamed."""
+    if not lesson_ids and not product_ids:
+        return []
+    return list(
+        Publication.objects.filter(programme=programme)
+        .filter(public_q())
+        .filter(Q(lesson_id__in=lesson_ids) | Q(product_id__in=product_ids))
+        .only("pk", "public_id", "title", "kind", "product_kind", "programme_id")
+        .order_by("title", "pk")
+    )
+
+
 def programmes_with_public_items() -> QuerySet[Programme]:
     """Programmes that have anything public; the others have no public page to speak of."""
     return Programme.objects.filter(

@@ -1,19 +1,25 @@
 """Journeys of learning across communities: an outsider registers for an open knowledge
 session on a phone and gets the calendar invitation; a waiting list moves up when a member
 cancels; a community proposes a product for the public knowledge base, the coordinator approves
-it and an anonymous visitor finds it. Every page is checked with axe-core."""
+it and an anonymous visitor finds it; the coordinator records attendance and the recording of
+the monthly session, plans the next one, and a visitor finds the look back. Every page is
+checked with axe-core."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
 from leerkring.communities.models import Membership
+from leerkring.dissemination.models import Product
+from leerkring.events import services as event_services
 from leerkring.events.models import Event, Registration
 from leerkring.publishing.models import Publication
 from tests import factories
@@ -203,4 +209,79 @@ def test_a_product_goes_public_after_the_coordinator_approves_it(page: Page, bro
     assert "Sanne de Vries" not in visitor.content()
     assert "Karin Smit" not in visitor.content()
     assert_accessible(visitor, "publishing-public-item")
+    context.close()
+
+
+def test_the_monthly_session_is_wrapped_up_with_its_recording_and_the_next_planned(
+    page: Page, browser, live_server
+):
+    programme = factories.ProgrammeFactory(name="CoP's Inburgering", slug="inburgering")
+    community = factories.CommunityFactory(programme=programme, name="CoP Achterhoek")
+    member = factories.MembershipFactory(community=community, person__full_name="Anouk Jansen")
+    coordinator = factories.ProgrammeRoleFactory(programme=programme).person
+    session = factories.EventFactory(programme=programme, title="Kennissessie: de route na de ISK")
+    event_services.registration_member(event=session, person=member.person, by=None)
+    # Two days later the session has been held.
+    starts = (timezone.now() - datetime.timedelta(days=2)).replace(minute=0, second=0)
+    Event.objects.filter(pk=session.pk).update(
+        starts_at=starts, ends_at=starts + datetime.timedelta(hours=1, minutes=30)
+    )
+    session.refresh_from_db()
+    recording = "https://video.example.nl/kennissessie-isk"
+
+    sign_in(page, coordinator.user.email)
+    page.goto(f"/events/{session.pk}/registrations/")
+    page.get_by_label("Anouk Jansen was aanwezig").check()
+    page.get_by_label("Deelnemers zonder aanmelding").fill("12")
+    page.get_by_role("button", name="Aanwezigheid opslaan").click()
+    expect(page.get_by_text("Aanwezigheid opgeslagen")).to_be_visible()
+    assert_accessible(page, "events-attendance")
+
+    page.goto(f"/events/{session.pk}/")
+    page.get_by_role("link", name="Terugblik: verslag en wat er gedeeld is").click()
+    page.get_by_label("Verslag").fill(
+        "Drie gemeenschappen lieten zien hoe de route na de ISK korter werd."
+    )
+    page.get_by_label("Link naar de opname").fill(recording)
+    assert_accessible(page, "events-wrap-up")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Het verslag is opgeslagen.")).to_be_visible()
+    product = Product.objects.get()
+    assert product.kind == Product.Kind.WEBINAR and product.shareable
+    expect(page.get_by_role("link", name=product.title)).to_be_visible()
+
+    # The next one: the same plan, the same weekday a month later, announced at once.
+    page.get_by_role("link", name="De volgende plannen: zelfde opzet, een maand later").click()
+    expect(page.get_by_label("Titel")).to_have_value(session.title)
+    assert_accessible(page, "events-plan-next")
+    page.get_by_label("Titel").fill("Kennissessie: werk en taal tegelijk")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Aankondigen").click()
+    expect(page.get_by_text("De activiteit is aangekondigd.")).to_be_visible()
+    following = Event.objects.get(title="Kennissessie: werk en taal tegelijk")
+    assert (
+        timezone.localtime(following.starts_at).weekday()
+        == timezone.localtime(session.starts_at).weekday()
+    )
+    assert following.starts_at - session.starts_at >= datetime.timedelta(days=27)
+
+    # An anonymous visitor searches the knowledge base, goes on to the open events and finds
+    # the look back with the recording, and the next session to register for.
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    visitor = context.new_page()
+    visitor.goto("/public/inburgering/")
+    visitor.get_by_role("textbox", name="Zoeken").fill("ISK")
+    visitor.get_by_role("button", name="Zoeken").click()
+    visitor.get_by_role("link", name="Zoek ‘ISK’ ook in open activiteiten").click()
+    assert_accessible(visitor, "events-public-list-searched")
+    visitor.get_by_role("link", name=session.title).click()
+    expect(visitor.get_by_role("heading", name="Terugblik")).to_be_visible()
+    expect(visitor.get_by_role("link", name="Bekijk de opname")).to_have_attribute(
+        "href", recording
+    )
+    assert "Anouk Jansen" not in visitor.content()
+    assert_accessible(visitor, "events-public-look-back")
+    visitor.get_by_role("link", name="Alle open activiteiten").first.click()
+    visitor.get_by_role("link", name=following.title).click()
+    expect(visitor.get_by_role("button", name="Aanmelden")).to_be_visible()
     context.close()

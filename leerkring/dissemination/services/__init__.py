@@ -35,6 +35,7 @@ from .products import (
     product_status_change,
     product_status_steps,
     product_update,
+    programme_product_create,
 )
 from .subscribers import (
     access_for_person,
@@ -72,6 +73,7 @@ __all__ = [
     "product_status_change",
     "product_status_steps",
     "product_update",
+    "programme_product_create",
     "subscriber_confirm",
     "subscriber_member_join",
     "subscriber_request",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from leerkring.communities.models import Community, Organisation
+from leerkring.communities.models import Community, Organisation, Programme
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.dissemination.models import Dissemination, Product, ProductFile, ProductLink
@@ -118,6 +118,62 @@ def product_create(
         shareable=product.shareable,
         communities=sorted(backers),
     )
+    return product
+
+
+@transaction.atomic
+def programme_product_create(
+    *,
+    programme: Programme,
+    by: Any,
+    title: str,
+    kind: str,
+    summary: str = "",
+    status: str = Product.Status.READY,
+    scope: str = Product.Scope.NATIONAL,
+    shareable: bool = True,
+    communities: Iterable[Community] = (),
+    url: str = "",
+    url_title: str = "",
+) -> Product:
+    """A product of the programme itself rather than of one community: the recording or
+    report of a programme event (report §3.2.4: knowledge sessions whose results travel).
+    The communities that organised it may stand behind it; without them the programme's
+    coordinators keep it. A link (the recording) is added in the same transaction."""
+    if status == Product.Status.DISSEMINATED:
+        raise ValidationError(
+            {"status": _("Een nieuw product is nog niet verspreid. Kies een andere status.")}
+        )
+    backers = list(communities)
+    if any(community.programme_id != programme.pk for community in backers):
+        raise ValidationError(
+            {"communities": _("Kies alleen gemeenschappen uit hetzelfde programma.")}
+        )
+    product = Product(
+        programme=programme,
+        title=clean_text(title).strip(),
+        kind=kind,
+        summary=clean_text(summary),
+        status=status,
+        scope=scope,
+        shareable=shareable,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    product.full_clean()
+    product.save()
+    product.communities.set(backers)
+    audit(
+        actor=by,
+        verb="product.created",
+        obj=product,
+        community_id=min((c.pk for c in backers), default=None),
+        title=product.title,
+        status=product.status,
+        shareable=product.shareable,
+        communities=sorted(c.pk for c in backers),
+    )
+    if url:
+        product_link_add(product=product, url=url, title=url_title, by=by)
     return product
 
 

@@ -74,6 +74,8 @@ def _render(request: HttpRequest, event: Event, *, status: int = 200, **forms) -
             "can_approve": event.status == Event.Status.AWAITING_APPROVAL
             and permissions.can_approve_event(user, event),
             "answerable": answerable,
+            "can_plan_next": not event.is_joint
+            and permissions.can_create_event(user, event.programme),
             "announce_findings": announce_findings,
             "announce_highlighted": guard.highlighted(texts, announce_findings)
             if announce_findings
@@ -378,32 +380,51 @@ def _wrap_up_choices(event: Event):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary, what was presented and the recording as a product. For an event open to
+    anyone these go on its public page: the guard's findings are shown and confirmed first."""
     event = _event(request, pk, permissions.can_manage_event)
     lessons, products = _wrap_up_choices(event)
+    public = event.audience == Event.Audience.PUBLIC
     form = WrapUpForm(
         request.POST or None,
         lessons=lessons,
         products=products,
+        has_recording=event.recording_id is not None,
+        public=public,
         initial={
             "summary": event.summary,
             "lessons": [lesson.pk for lesson in event.presented_lessons.all()],
             "products": [product.pk for product in event.presented_products.all()],
         },
     )
+    findings = []
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             services.event_wrap_up(
                 event=event,
                 by=request.user,
-                summary=form.cleaned_data["summary"],
-                lessons=form.cleaned_data["lessons"],
-                products=form.cleaned_data["products"],
+                summary=data["summary"],
+                lessons=data["lessons"],
+                products=data["products"],
+                recording_url=data.get("recording_url", ""),
+                recording_title=data.get("recording_title", ""),
+                guard_confirmed=data.get("confirmed", False),
             )
+        except guard.PersonalDataFound as error:
+            findings = error.findings
+            form.add_error("confirmed", error.messages)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, _("Het verslag is opgeslagen."))
             return redirect("events:event", event.pk)
+    if public and not findings and not form["confirmed"].value():
+        # The confirmation is asked only once the guard found something.
+        del form.fields["confirmed"]
+    texts = {"summary": request.POST.get("summary", ""), "recording_title": ""}
+    if findings and request.POST.get("recording_url"):
+        texts["recording_title"] = request.POST.get("recording_title", "")
     return render(
         request,
         "events/wrap_up.html",
@@ -411,6 +432,9 @@ def event_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "programme": event.programme,
             "form": form,
+            "public": public,
+            "findings": findings,
+            "highlighted": guard.highlighted(texts, findings) if findings else {},
             "nav_section": "programme",
             "current_programme": event.programme,
         },

@@ -16,6 +16,7 @@ from leerkring.communities.models import Community, Programme
 
 from .. import permissions, selectors, services
 from ..forms import EventForm
+from ..models import Event
 
 PAST_PER_PAGE = 20
 
@@ -50,14 +51,14 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     if not permissions.can_create_event(request.user, programme):
         raise PermissionDenied
-    form = EventForm(
-        request.POST or None,
-        initial={
-            "kind": "knowledge_session",
-            "audience": "public",
-            "format": "online",
-        },
-    )
+    initial = {"kind": "knowledge_session", "audience": "public", "format": "online"}
+    after = request.GET.get("after", "")
+    if after.isdigit():
+        # "Plan the next one": the same plan a month later, from an event of this programme.
+        previous = Event.objects.filter(programme=programme, pk=int(after)).first()
+        if previous is not None and not previous.is_joint:
+            initial = EventForm.initial_for_next(previous)
+    form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(

@@ -13,9 +13,11 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -24,7 +26,7 @@ from leerkring.communities.models import Programme
 from leerkring.core import throttle
 
 from .. import ical, selectors, services
-from ..forms import HONEYPOT_FIELD, PublicRegistrationForm
+from ..forms import HONEYPOT_FIELD, PublicEventSearchForm, PublicRegistrationForm
 from ..models import Event, Registration, RegistrationToken
 from ..services.mail import absolute
 from .event import ics_response
@@ -32,6 +34,7 @@ from .event import ics_response
 logger = logging.getLogger(__name__)
 
 REGISTRATIONS_PER_HOUR = 10
+PAST_PER_PAGE = 20
 
 
 def _quiet(response: HttpResponse) -> HttpResponse:
@@ -46,6 +49,31 @@ def _public_event(slug: str, public_id: str) -> Event:
     if event is None:
         raise Http404
     return event
+
+
+@require_http_methods(["GET", "HEAD"])
+def public_event_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every event of the programme open to anyone: what is coming, and what was, with its
+    look back (summary and recording). The same for every visitor."""
+    programme = get_object_or_404(Programme, slug=slug)
+    form = PublicEventSearchForm(
+        request.GET or None, years=selectors.public_event_years(programme=programme)
+    )
+    filters = form.filters() if request.GET else {}
+    upcoming, past = selectors.public_event_search(programme=programme, **filters)
+    page = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/public_event_list.html",
+        {
+            "programme": programme,
+            "form": form,
+            "upcoming": upcoming if page.number == 1 else [],
+            "page": page,
+            "filtered": bool(filters),
+            "query_string": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
+        },
+    )
 
 
 @never_cache
@@ -91,6 +119,7 @@ def public_event(request: HttpRequest, slug: str, public_id: str) -> HttpRespons
             "form": form,
             "honeypot_field": HONEYPOT_FIELD,
             "retention_days": settings.EVENT_REGISTRATION_RETENTION_DAYS,
+            "look_back": selectors.public_look_back(event=event) if event.is_over else None,
         },
         status=status,
     )
