@@ -1,7 +1,8 @@
 """Learning across communities at national scale, for `make bench` (called at the end of
 bench/run.py): the public knowledge base and the public event page (no sign-in), the
 programme's events, the network of leads and facilitators, and the pages that gained panels
-(the community page's "who else works on this?" and the home page).
+(the community page's "who else works on this?" and the home page), and the public list of
+open events with the look back of a held session.
 
 Each page is requested warm through Django's test client, beside its query count, on the
 synthetic network (`leerkring.*.synthetic`: about 750 public lessons and products, a monthly
@@ -10,7 +11,7 @@ sessions and a network per programme). Target: p95 ≤ 150 ms, as for every page
 
 On its own, against a bench database of its own (its name must end in "bench"):
 
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench18 \\
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/leerkring_learning_bench \\
         .venv/bin/python bench/learning.py --build     # recreate, migrate, build, measure
     .venv/bin/python bench/learning.py                 # measure the data of the last build
 """
@@ -106,6 +107,13 @@ def _visitors() -> dict:
         .order_by("-n", "pk")
         .first()
     )
+    held = (
+        Event.objects.filter(
+            programme=programme, audience=Event.Audience.PUBLIC, recording__isnull=False
+        )
+        .order_by("-starts_at", "pk")
+        .first()
+    )
     item = (
         Publication.objects.filter(programme=programme, status="published")
         .order_by("-published_at")
@@ -118,6 +126,7 @@ def _visitors() -> dict:
         "member": member(Membership.Role.PARTICIPANT),
         "lead": member(Membership.Role.LEAD),
         "session": session,
+        "held": held,
         "item": item,
         "network": Network.objects.filter(programmes=programme).first(),
     }
@@ -146,6 +155,17 @@ def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
         (
             "public event page",
             reverse("events:public_event", args=[slug, who["session"].public_id]),
+            None,
+        ),
+        (
+            "public event page after it (look back)",
+            reverse("events:public_event", args=[slug, who["held"].public_id]),
+            None,
+        ),
+        ("public open events", reverse("events:public_event_list", args=[slug]), None),
+        (
+            "public open events, search, page 2",
+            reverse("events:public_event_list", args=[slug]) + "?q=kennissessie&page=2",
             None,
         ),
         ("programme events", reverse("events:event_list", args=[slug]), "member"),

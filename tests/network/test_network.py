@@ -10,6 +10,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,6 +128,25 @@ def test_network_threads_stay_out_of_community_pages_and_search(client, world, n
     assert not messages_visible(user=world.lead).filter(thread=thread).exists()
 
 
+def test_a_coordinator_outside_the_network_finds_its_conversations_nowhere(
+    client, world, network, thread
+):
+    """Every door a coordinator of the programme could try: the network's thread, the same
+    thread as a community thread, the search, the members and the material."""
+    client.force_login(world.coordinator)
+    assert client.get(reverse("network:thread", args=[network.pk, thread.pk])).status_code == 403
+    assert client.get(reverse("meetings:thread", args=[thread.pk])).status_code == 404
+    found = client.get(reverse("search:search"), {"q": "rolverdeling"})
+    assert found.status_code == 200
+    assert "Intervisie: rolverdeling" not in found.content.decode()
+    assert SECRET not in found.content.decode()
+    assert not threads_visible(user=world.coordinator).filter(pk=thread.pk).exists()
+    assert not messages_visible(user=world.coordinator).filter(thread=thread).exists()
+    assert client.get(reverse("network:members", args=[network.pk])).status_code == 403
+    notifications = reverse("network:notifications", args=[network.pk])
+    assert client.post(notifications, {"mode": "off"}).status_code == 403
+
+
 def test_a_member_posts_and_an_outsider_cannot(client, world, network, thread):
     client.force_login(world.facilitator)
     url = reverse("network:thread", args=[network.pk, thread.pk])
@@ -183,9 +204,6 @@ def test_only_a_coordinator_of_each_programme_sets_one_up(world):
 
 
 def test_the_network_page_query_count_does_not_grow_with_threads(client, world, network):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     services.network_thread_start(network=network, title="Eerste", body="a", by=world.lead)
     client.force_login(world.lead)
     url = reverse("network:network", args=[network.pk])
