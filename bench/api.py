@@ -83,6 +83,8 @@ def _measure(client, url: str, *, warmup: int, requests: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.cost import measure_cost
+
     for _ in range(warmup):
         client.get(url)
     timings = []
@@ -98,6 +100,7 @@ def _measure(client, url: str, *, warmup: int, requests: int) -> dict:
     return {
         "url": url,
         "status": status,
+        **measure_cost(client, url),
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(p95, 1),
         "queries": queries,

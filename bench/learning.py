@@ -42,11 +42,14 @@ def _measure(client, url: str, *, warmup: int, requests: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.cost import measure_cost
+
     for _ in range(warmup):
         response = client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     queries = list(captured.captured_queries)
+    cost = measure_cost(client, url)
     times = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -58,6 +61,7 @@ def _measure(client, url: str, *, warmup: int, requests: int) -> dict:
         "status": response.status_code,
         "bytes": len(response.content),
         "queries": len(queries),
+        **cost,
         "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": p95,
@@ -136,6 +140,8 @@ def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
     from django.test import Client
     from django.urls import reverse
 
+    from bench.session import signed_in_client
+
     slug = who["programme"].slug
     public = reverse("publishing:public_programme", args=[slug])
     pages = [
@@ -190,8 +196,7 @@ def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
     ]
     clients = {None: Client()}
     for role in ("member", "coordinator", "lead"):
-        clients[role] = Client()
-        clients[role].force_login(who[role])
+        clients[role] = signed_in_client(who[role])
     results = []
     for name, url, role in pages:
         result = _measure(clients[role], url, warmup=warmup, requests=requests)

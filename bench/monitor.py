@@ -67,6 +67,8 @@ def _measure(client_factory, url: str, *, warmup: int, requests: int, forget=Non
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.cost import measure_cost
+
     if forget is not None:
         forget()
     connection.close()
@@ -75,11 +77,16 @@ def _measure(client_factory, url: str, *, warmup: int, requests: int, forget=Non
     response = client.get(url)
     cold_ms = (time.perf_counter() - started) * 1000
     assert response.status_code == 200, (url, response.status_code)
+    cold_cost = {}
+    if forget is not None:
+        forget()
+        cold_cost = measure_cost(client, url)
     for _ in range(warmup):
         client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     queries = list(captured.captured_queries)
+    cost = measure_cost(client, url)
     times = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -90,8 +97,12 @@ def _measure(client_factory, url: str, *, warmup: int, requests: int, forget=Non
         "status": response.status_code,
         "bytes": len(response.content),
         "queries": len(queries),
+        **cost,
         "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         "cold_ms": round(cold_ms, 1),
+        "cold_rows": cold_cost.get("rows"),
+        "cold_buffers": cold_cost.get("buffers"),
+        "cold_cost_top": cold_cost.get("cost_top"),
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(_percentile(times, 0.95), 1),
         "meets_target": response.status_code == 200 and _percentile(times, 0.95) <= TARGET_P95_MS,
@@ -158,9 +169,9 @@ def _visitors():
 
 def run_monitor_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
     """Everything above, for bench/run.py; None when there is no programme."""
-    from django.test import Client
     from django.urls import reverse
 
+    from bench.session import signed_in_client
     from leerkring.communities.models import Programme
 
     if not Programme.objects.exists():
@@ -170,9 +181,7 @@ def run_monitor_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
 
     def client_for(user):
         def make():
-            client = Client()
-            client.force_login(user)
-            return client
+            return signed_in_client(user)
 
         return make
 

@@ -93,15 +93,20 @@ def measure_programme_report(
 ) -> dict:
     from django.urls import reverse
 
+    from bench.cost import measure_cost
+
     url = reverse("evaluation:programme_report", args=[programme.slug]) + "?" + period.query
     cold, cold_queries = [], 0
     for _ in range(cold_requests):
         _forget(programme, period)
         elapsed, cold_queries, _size = _timed(client, url)
         cold.append(elapsed)
+    _forget(programme, period)
+    cold_cost = measure_cost(client, url)
     for _ in range(warmup):
         client.get(url)
     _elapsed, warm_queries, size = _timed(client, url)
+    warm_cost = measure_cost(client, url)
     times = [_timed(client, url)[0] for _ in range(requests)]
     return {
         "url": url,
@@ -111,6 +116,13 @@ def measure_programme_report(
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(_percentile(times, 0.95), 1),
         "cold_ms": [round(t) for t in cold],
+        "cold_p95_ms": round(_percentile(cold, 0.95), 1),
+        "rows": warm_cost["rows"],
+        "buffers": warm_cost["buffers"],
+        "cost_top": warm_cost.get("cost_top"),
+        "cold_rows": cold_cost["rows"],
+        "cold_buffers": cold_cost["buffers"],
+        "cold_cost_top": cold_cost.get("cost_top"),
         "meets_target": _percentile(times, 0.95) <= TARGET_PROGRAMME_P95_MS,
     }
 
@@ -136,9 +148,9 @@ def measure_download(client, community, period, fmt: str, *, requests: int = 3) 
 
 
 def run_report_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
-    from django.test import Client
     from django.utils import timezone
 
+    from bench.session import signed_in_client
     from leerkring.evaluation.reports import Period
 
     found = _subjects()
@@ -147,8 +159,7 @@ def run_report_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
         return None
     programme, community, coordinator = found
     period = Period(start=datetime.date(2023, 1, 1), end=timezone.localdate())
-    client = Client()
-    client.force_login(coordinator)
+    client = signed_in_client(coordinator)
     print(f"Reports of {programme} and {community} ...", flush=True)
     page = measure_programme_report(
         client, programme, period, warmup=warmup, requests=min(requests, 20)

@@ -9,9 +9,16 @@ then
 2. starts gunicorn on 127.0.0.1 and measures requests per second on the programme overview with
    a fixed number of concurrent connections for a fixed time.
 
-Prints a table and writes `var/bench/latest.json`. Only loopback, bounded in count and time.
+Every page is also measured once under `bench/cost.py`, which records the rows and buffers the
+database touched: figures that do not depend on the machine's load, so a page whose cost grows
+with the data shows even when its time is hidden in noise.
+
+Prints a table and writes `var/bench/scale-<scale>.json` (and `latest.json`). Only loopback,
+bounded in count and time. `make bench` runs it at 1× and 5× national scale, each in a database
+of its own, and then `bench/compare.py` puts the two side by side.
 
     .venv/bin/python bench/run.py [--keep] [--requests 40] [--duration 15] [--scale 1.0]
+                                  [--parts pages,surveys,venster,...] [--no-send]
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "var" / "bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/leerkring_bench"
+PARTS = ("pages", "surveys", "venster", "dissemination", "reports", "monitor", "api", "learning")
 HOST, PORT = "127.0.0.1", 8765
 TARGET_P95_MS = 150.0
 
@@ -43,7 +51,9 @@ TARGET_P95_MS = 150.0
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="Default: leerkring_bench at scale 1, leerkring_bench_<scale>x otherwise.",
     )
     parser.add_argument("--keep", action="store_true", help="Reuse the data of the last run.")
     parser.add_argument("--seed", type=int, default=1)
@@ -54,7 +64,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
     parser.add_argument("--no-throughput", action="store_true")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"Comma-separated parts to measure (default all: {','.join(PARTS)}).",
+    )
+    parser.add_argument(
+        "--no-send", action="store_true", help="Leave out the newsletter send (minutes)."
+    )
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        name = "leerkring_bench" if args.scale == 1 else f"leerkring_bench_{args.scale:g}x"
+        args.database_url = DEFAULT_DATABASE_URL.replace("leerkring_bench", name)
+    args.parts = [part.strip() for part in args.parts.split(",") if part.strip()]
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    return args
 
 
 # --- Database ----------------------------------------------------------------------------
@@ -67,8 +93,8 @@ def recreate_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.endswith("bench"):
-        raise SystemExit(f"Refusing to recreate {name!r}: the bench database name ends in 'bench'.")
+    if "bench" not in name:
+        raise SystemExit(f"Refusing to recreate {name!r}: a bench database's name says 'bench'.")
     admin_url = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(
@@ -109,12 +135,15 @@ def measure_page(client, url: str, *, warmup: int, requests: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.cost import measure_cost
+
     for _ in range(warmup):
         response = client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     # Read now: the next request empties the connection's query log.
     queries = list(captured.captured_queries)
+    cost = measure_cost(client, url)
     times = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -125,6 +154,7 @@ def measure_page(client, url: str, *, warmup: int, requests: int) -> dict:
         "status": response.status_code,
         "bytes": len(response.content),
         "queries": len(queries),
+        **cost,
         "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         "p50_ms": round(statistics.median(times), 2),
         "p95_ms": round(percentile(times, 0.95), 2),
@@ -231,8 +261,9 @@ def meeting_visitors(programme) -> dict:
 
 
 def measure_pages(args: argparse.Namespace, who: dict) -> tuple[list[dict], object]:
-    from django.test import Client
     from django.urls import reverse
+
+    from bench.session import signed_in_client
 
     programme, community = who["programme"], who["community"]
     meetings_community, meeting = who["meetings_community"], who["meeting"]
@@ -274,8 +305,7 @@ def measure_pages(args: argparse.Namespace, who: dict) -> tuple[list[dict], obje
     ]
     clients = {}
     for role in ("coordinator", "member", "lead", "meeting_member", "agreements_owner"):
-        clients[role] = Client()
-        clients[role].force_login(who[role])
+        clients[role] = signed_in_client(who[role])
     results = []
     for name, url, role in pages:
         result = measure_page(clients[role], url, warmup=args.warmup, requests=args.requests)
@@ -514,17 +544,13 @@ def main(argv: list[str]) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     setup_seconds = time.perf_counter() - started
 
-    dataset: dict = {}
+    dataset: dict = {"seed": args.seed, "scale": args.scale}
     if args.keep and synth_has_data():
         print("Reusing the data of the last run.", flush=True)
     else:
         started = time.perf_counter()
         ctx = synth_build(seed=args.seed, scale=args.scale)
-        dataset = {
-            "seed": args.seed,
-            "scale": args.scale,
-            "build_seconds": round(time.perf_counter() - started, 1),
-        }
+        dataset["build_seconds"] = round(time.perf_counter() - started, 1)
         print(
             f"Built the synthetic network in {dataset['build_seconds']} s: {ctx.counts}", flush=True
         )
@@ -535,31 +561,14 @@ def main(argv: list[str]) -> int:
         cursor.execute("SHOW server_version")
         server_version = cursor.fetchone()[0]
     dataset["counts"] = table_counts()
-
-    who = visitors()
-    print(
-        f"Pages of {who['programme']} ({dataset['counts']['communities']} communities), community "
-        f"{who['community']} (40 members) ...",
-        flush=True,
-    )
-    print(
-        f"Meetings of {who['meetings_community']}, meeting {who['meeting'].pk} of "
-        f"{who['meeting'].community}; agreements of a person in "
-        f"{who['agreements_owner_counts'][0]} communities "
-        f"({who['agreements_owner_counts'][1]} agreements) ...",
-        flush=True,
-    )
-    pages, coordinator_client = measure_pages(args, who)
-
-    throughput = None
-    if not args.no_throughput:
+    expected = round(600 * args.scale)
+    if dataset["counts"]["communities"] != expected:
         print(
-            f"Throughput for {args.duration:.0f} s with {args.connections} connections ...",
+            f"Warning: {dataset['counts']['communities']} communities, not the {expected} of "
+            f"scale {args.scale:g}: was the data built at another scale?",
             flush=True,
         )
-        throughput = measure_throughput(args, env, pages[1]["url"], coordinator_client)
 
-    print_table(pages, throughput)
     report = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -567,46 +576,103 @@ def main(argv: list[str]) -> int:
         "setup_seconds": round(setup_seconds, 1),
         "dataset": dataset,
         "target_p95_ms": TARGET_P95_MS,
-        "pages": pages,
-        "throughput": throughput,
+        "parts": args.parts,
     }
-    # Surveys (bench/surveys.py): the results page of the 20,000-response wave, the exports.
-    from bench.surveys import run_survey_bench
+    pages: list[dict] = []
+    if "pages" in args.parts:
+        who = visitors()
+        print(
+            f"Pages of {who['programme']} ({dataset['counts']['communities']} communities), "
+            f"community {who['community']} (40 members) ...",
+            flush=True,
+        )
+        print(
+            f"Meetings of {who['meetings_community']}, meeting {who['meeting'].pk} of "
+            f"{who['meeting'].community}; agreements of a person in "
+            f"{who['agreements_owner_counts'][0]} communities "
+            f"({who['agreements_owner_counts'][1]} agreements) ...",
+            flush=True,
+        )
+        pages, coordinator_client = measure_pages(args, who)
+        throughput = None
+        if not args.no_throughput:
+            print(
+                f"Throughput for {args.duration:.0f} s with {args.connections} connections ...",
+                flush=True,
+            )
+            throughput = measure_throughput(args, env, pages[1]["url"], coordinator_client)
+        print_table(pages, throughput)
+        report.update(pages=pages, throughput=throughput)
+    measure = {"warmup": args.warmup, "requests": args.requests}
+    if "surveys" in args.parts:
+        # The results page of the national wave (20,000 responses at 1×), the exports.
+        from bench.surveys import run_survey_bench
 
-    report["surveys"] = run_survey_bench(warmup=args.warmup, requests=args.requests)
-    # The venster (bench/venster.py): filtered list, search, top five, similar signals, export.
-    from bench.venster import run_venster_bench
+        report["surveys"] = run_survey_bench(**measure)
+    if "venster" in args.parts:
+        # Filtered list, search, top five, similar signals, export.
+        from bench.venster import run_venster_bench
 
-    report["venster"] = run_venster_bench(warmup=args.warmup, requests=args.requests)
-    # Dissemination and search (bench/dissemination.py): catalogue, knowledge view, search,
-    # and sending a newsletter to 15,000 subscribers as a background task.
-    from bench.dissemination import run_dissemination_bench
+        report["venster"] = run_venster_bench(**measure)
+    if "dissemination" in args.parts:
+        # Catalogue, knowledge view, search, and sending a newsletter to 15,000 subscribers as
+        # a background task.
+        from bench.dissemination import run_dissemination_bench
 
-    report["dissemination"] = run_dissemination_bench(warmup=args.warmup, requests=args.requests)
-    # Reports (bench/reports.py): the programme report warm and cold, a community report's PDF.
-    from bench.reports import run_report_bench
+        report["dissemination"] = run_dissemination_bench(**measure, send=not args.no_send)
+    if "reports" in args.parts:
+        # The programme report warm and cold, a community report's PDF.
+        from bench.reports import run_report_bench
 
-    report["reports"] = run_report_bench(warmup=args.warmup, requests=args.requests)
-    # The CoP monitor (bench/monitor.py): the programme matrix, all 600 communities at once.
-    from bench.monitor import run_monitor_bench
+        report["reports"] = run_report_bench(**measure)
+    if "monitor" in args.parts:
+        # The programme matrix, all communities at once, a community's own monitor.
+        from bench.monitor import run_monitor_bench
 
-    report["monitor"] = run_monitor_bench(warmup=args.warmup, requests=args.requests)
-    # The API (bench/api.py): every list endpoint of /api/v1/ with a token.
-    from bench.api import run_api_bench
+        report["monitor"] = run_monitor_bench(**measure)
+    if "api" in args.parts:
+        # Every list endpoint of /api/v1/ with a token.
+        from bench.api import run_api_bench
 
-    report["api"] = run_api_bench(warmup=args.warmup, requests=args.requests)
-    # Learning across communities (bench/learning.py): the public knowledge base and event
-    # pages without sign-in, programme events, the leads' network, the pages with new panels.
-    from bench.learning import run_learning_bench
+        report["api"] = run_api_bench(**measure)
+    if "learning" in args.parts:
+        # The public knowledge base and event pages without sign-in, programme events, the
+        # leads' network, the pages with new panels.
+        from bench.learning import run_learning_bench
 
-    report["learning"] = run_learning_bench(warmup=args.warmup, requests=args.requests)
+        report["learning"] = run_learning_bench(**measure)
+
+    from bench.compare import flatten
+
+    report["machine"]["load_average_at_end"] = [round(n, 2) for n in os.getloadavg()]
+    report["all_pages"] = flatten(report)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    (OUT_DIR / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nWritten to {OUT_DIR / 'latest.json'}")
+    text = json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
+    target = OUT_DIR / f"scale-{args.scale:g}.json"
+    target.write_text(text)
+    (OUT_DIR / "latest.json").write_text(text)
+    print_cost_table(report["all_pages"])
+    print(f"\nWritten to {target}")
     missed = [p["page"] for p in pages[1:] if not p["meets_target"]]
     if missed:
         print(f"Above the p95 target of {TARGET_P95_MS:.0f} ms or not 200: {', '.join(missed)}")
     return 0
+
+
+def print_cost_table(entries: list[dict]) -> None:
+    """Every page with what the database touched for it (bench/cost.py)."""
+    header = f"{'page':<58} {'visitor':<14} {'p95 ms':>8} {'queries':>7} {'rows':>9} {'buffers':>8}"
+    print()
+    print(header)
+    print("-" * len(header))
+    for e in entries:
+        rows = "–" if e["rows"] is None else f"{e['rows']:,}"
+        buffers = "–" if e["buffers"] is None else f"{e['buffers']:,}"
+        queries = "–" if e["queries"] is None else e["queries"]
+        print(
+            f"{(e['section'] + ': ' + e['page'])[:58]:<58} {e['visitor'][:14]:<14} "
+            f"{e['p95_ms']:>8.1f} {queries:>7} {rows:>9} {buffers:>8}"
+        )
 
 
 def table_counts() -> dict[str, int]:

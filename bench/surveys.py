@@ -48,14 +48,14 @@ def _evaluator(wave):
 
 def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int = 5) -> dict:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from bench.cost import measure_cost
+    from bench.session import signed_in_client
     from leerkring.surveys import results
 
-    client = Client()
-    client.force_login(_evaluator(wave))
+    client = signed_in_client(_evaluator(wave))
     url = reverse("surveys:results", args=[wave.pk])
 
     cold = []
@@ -67,11 +67,14 @@ def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int
         cold.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     cold_queries = len(captured_cold.captured_queries)
+    results.wave_results_forget(wave)
+    cold_cost = measure_cost(client, url)
     for _ in range(warmup):
         client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     warm_queries = len(captured.captured_queries)
+    warm_cost = measure_cost(client, url)
     times, cpu = [], []
     for _ in range(requests):
         started, started_cpu = time.perf_counter(), time.process_time()
@@ -84,6 +87,13 @@ def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int
         "bytes": len(response.content),
         "queries_warm": warm_queries,
         "queries_cold": cold_queries,
+        "warm_rows": warm_cost["rows"],
+        "warm_buffers": warm_cost["buffers"],
+        "warm_cost_top": warm_cost.get("cost_top"),
+        "cold_rows": cold_cost["rows"],
+        "cold_buffers": cold_cost["buffers"],
+        "cold_cost_top": cold_cost.get("cost_top"),
+        "cold_p95_ms": round(_percentile(cold, 0.95), 1),
         "warm_p50_ms": round(statistics.median(times), 1),
         "warm_p95_ms": round(_percentile(times, 0.95), 1),
         "warm_max_ms": round(max(times), 1),

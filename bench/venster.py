@@ -60,12 +60,15 @@ def _measure(client, urls: list[str], *, warmup: int, requests: int, htmx: bool 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.cost import measure_cost
+
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     for index in range(warmup):
         client.get(urls[index % len(urls)], **headers)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(urls[0], **headers)
     queries = list(captured.captured_queries)
+    cost = measure_cost(client, urls, **headers)
     times = []
     status = response.status_code
     for index in range(requests):
@@ -78,6 +81,7 @@ def _measure(client, urls: list[str], *, warmup: int, requests: int, htmx: bool 
         "url": urls[0],
         "status": status,
         "queries": len(queries),
+        **cost,
         "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(_percentile(times, 0.95), 1),
@@ -133,17 +137,16 @@ def measure_export(client, programme, query: str) -> dict:
 
 def run_venster_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
     from django.db.models import Count
-    from django.test import Client
     from django.urls import reverse
 
     from bench.recall import load_labelled
+    from bench.session import signed_in_client
     from leerkring.signalling.models import Signal
 
     programme, coordinator = _coordinator_and_programme()
     if programme is None:
         return None
-    client = Client()
-    client.force_login(coordinator)
+    client = signed_in_client(coordinator)
     venster = reverse("signalling:venster", args=[programme.slug])
     labelled = load_labelled()
     pages = [
