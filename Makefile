@@ -17,6 +17,11 @@ PYTEST := $(BIN)/pytest
 # Two cores on the reference machine: two pytest-xdist workers.
 PYTEST_WORKERS ?= 2
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# `make bench` measures at national scale and at five times it, each in a database of its own
+# (dropped and built again unless BENCH_ARGS=--keep), and compares the two.
+BENCH_URL_1X ?= postgres://postgres@127.0.0.1:5432/leerkring_bench
+BENCH_URL_5X ?= postgres://postgres@127.0.0.1:5432/leerkring_bench_5x
+BENCH_ARGS ?=
 HOST_PORT ?= 127.0.0.1:8000
 
 VENV_STAMP := $(VENV)/.installed
@@ -41,7 +46,7 @@ help:
 	@echo "make format         ruff format and ruff check --fix"
 	@echo "make demo           load the demo data if the database has no programmes"
 	@echo "make totp           the current second-step code of a demo account (EMAIL=...)"
-	@echo "make bench          run the benchmarks (bench/run.py)"
+	@echo "make bench          run the benchmarks at 1x and 5x national scale and compare (bench/)"
 	@echo "make messages       update leerkring/locale/en/LC_MESSAGES/django.po"
 	@echo "make schema         regenerate the committed OpenAPI document docs/openapi.yaml"
 	@echo "make lock           regenerate requirements.lock after changing pyproject.toml"
@@ -106,7 +111,9 @@ run: db
 	$(MANAGE) runserver $(HOST_PORT)
 
 bench: db
-	$(PY) bench/run.py
+	$(PY) bench/run.py --scale 1 --database-url $(BENCH_URL_1X) $(BENCH_ARGS)
+	$(PY) bench/run.py --scale 5 --database-url $(BENCH_URL_5X) --no-throughput $(BENCH_ARGS)
+	$(PY) bench/compare.py var/bench/scale-1.json var/bench/scale-5.json | tee var/bench/compare.txt
 
 # --- Quality -----------------------------------------------------------------------------
 

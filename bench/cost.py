@@ -46,6 +46,7 @@ class QueryCost:
     buffers: int | None = None
     returned: int | None = None
     scans: list[str] = field(default_factory=list)
+    plan: dict | None = None
 
 
 def plan_rows(node: dict) -> int:
@@ -61,6 +62,27 @@ def plan_rows(node: dict) -> int:
     for child in node.get("Plans", ()):
         total += plan_rows(child)
     return total
+
+
+def plan_lines(node: dict, depth: int = 0) -> list[str]:
+    """A plan as indented lines: node, relation, rows × loops, rows thrown away, buffers."""
+    loops = node.get("Actual Loops", 1)
+    parts = [node["Node Type"]]
+    for key in ("Relation Name", "Index Name", "Subplan Name", "Parent Relationship"):
+        if node.get(key):
+            parts.append(f"{key.split()[0].lower()}={node[key]}")
+    parts.append(f"rows={node.get('Actual Rows')}×{loops}")
+    removed = sum(node.get(key, 0) for key in ROW_KEYS)
+    if removed:
+        parts.append(f"removed={removed}")
+    parts.append(f"buffers={node.get('Shared Hit Blocks', 0) + node.get('Shared Read Blocks', 0)}")
+    for key in ("Index Cond", "Filter", "Sort Key"):
+        if node.get(key):
+            parts.append(f"{key.split()[0].lower()}: {str(node[key])[:160]}")
+    lines = ["  " * depth + " ".join(parts)]
+    for child in node.get("Plans", ()):
+        lines += plan_lines(child, depth + 1)
+    return lines
 
 
 def plan_scans(node: dict, found: list[str] | None = None) -> list[str]:
@@ -115,6 +137,7 @@ class DatabaseCost:
         cost.buffers = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
         cost.returned = round(plan.get("Actual Rows", 0) * (plan.get("Actual Loops", 1) or 0))
         cost.scans = plan_scans(plan)
+        cost.plan = plan
 
     def summary(self, top: int = 3) -> dict:
         explained = [q for q in self.queries if q.rows is not None]
@@ -158,3 +181,101 @@ def measure_cost(client, urls: str | list[str], *, samples: int = 5, **headers) 
         "buffers": round(sum(s["buffers"] for s in summaries) / len(summaries)),
         "cost_top": heaviest["top"],
     }
+
+
+def _visitor(kind: str):
+    """The benchmarks' visitors: the first coordinator, evaluator or system partner of the
+    largest programme, or a participant or lead of its largest community."""
+    from django.db.models import Count
+
+    from leerkring.accounts.models import ProgrammeRole
+    from leerkring.communities.models import Community, Membership, Programme, active_membership_q
+
+    programme = Programme.objects.annotate(n=Count("communities")).order_by("-n", "pk").first()
+    if kind in ProgrammeRole.Role.values:
+        role = (
+            ProgrammeRole.objects.filter(programme=programme, role=kind)
+            .select_related("person__user")
+            .order_by("pk")
+            .first()
+        )
+        return role.person.user
+    community = (
+        Community.objects.filter(programme=programme)
+        .annotate(n=Count("memberships", filter=active_membership_q("memberships__")))
+        .order_by("-n", "pk")
+        .first()
+    )
+    membership = (
+        Membership.objects.active()
+        .filter(community=community, role=kind, person__user__isnull=False)
+        .select_related("person__user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.person.user
+
+
+def main(argv: list[str]) -> int:
+    """Every query of one request with the rows and buffers it touched and its largest scans."""
+    import argparse
+    import os
+    import sys
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("url")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument(
+        "--as",
+        dest="visitor",
+        default="coordinator",
+        help="coordinator, evaluator, system_partner, participant, lead or anonymous",
+    )
+    parser.add_argument("--htmx", action="store_true")
+    parser.add_argument("--plans", action="store_true", help="Print each query's whole plan.")
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    os.environ.update(
+        DATABASE_URL=args.database_url,
+        DJANGO_SETTINGS_MODULE="leerkring.settings",
+        DEBUG="false",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-cost-" + "x" * 50),
+        ALLOWED_HOSTS="testserver",
+        LEERKRING_VAR_DIR=str(root / "var" / "bench" / "var"),
+        LOG_LEVEL="WARNING",
+        API_RATE_LIMIT="1000000/hour",
+    )
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from bench.session import signed_in_client
+
+    client = Client() if args.visitor == "anonymous" else signed_in_client(_visitor(args.visitor))
+    headers = {"HTTP_HX_REQUEST": "true"} if args.htmx else {}
+    client.get(args.url, **headers)  # warm
+    with DatabaseCost(connection) as cost:
+        response = client.get(args.url, **headers)
+    print(f"{response.status_code} {args.url}")
+    for number, query in enumerate(cost.queries, 1):
+        print(f"\n#{number} rows {query.rows} buffers {query.buffers} returned {query.returned}")
+        print("   " + " ".join(query.sql.split())[:1500])
+        if args.plans and query.plan:
+            for line in plan_lines(query.plan):
+                print(f"      {line}")
+        else:
+            for scan in query.scans:
+                print(f"      {scan}")
+    summary = cost.summary()
+    print(f"\n{summary['queries']} queries, rows {summary['rows']}, buffers {summary['buffers']}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
