@@ -155,7 +155,7 @@ def registration_confirm(*, registration: Registration) -> Registration:
     """The address is confirmed: a seat or the waiting list. Following the link again changes
     nothing."""
     locked_event = _lock_event(registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
     registration.event = locked_event
     if registration.status != Registration.Status.PENDING:
         return registration
@@ -181,7 +181,7 @@ def registration_cancel(*, registration: Registration, by: Any = None) -> bool:
     was nothing to cancel."""
     locked_event = _lock_event(registration.event)
     registration = (
-        Registration.objects.select_for_update().select_related("person").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",)).select_related("person").get(pk=registration.pk)
     )
     registration.event = locked_event
     if registration.status not in Registration.ACTIVE:
