@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from leerkring.communities.models import Community, Membership
 from leerkring.core.forms import Form, ModelForm
 
-from .models import Agreement, Lesson, ThreadNotificationPreference
+from .models import Agreement, Lesson, Meeting, ThreadNotificationPreference
 from .topics import SolutionLevel, TopicCategory, subtopic_choices
 
 OWNER_NOT_MEMBER = _("Kies iemand die nu lid is van deze gemeenschap.")
@@ -67,8 +67,12 @@ class AgreementForm(ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due_date": DateInput}
         labels = {"due_date": _("Uiterlijk klaar op")}
 
-    def __init__(self, *args, community: Community, **kwargs):
+    def __init__(self, *args, community: Community, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if meeting is not None and self.instance.pk is None:
+            # The model's own check (due date not before the meeting) then runs here too, so
+            # its message sits next to the field.
+            self.instance.meeting = meeting
         self.fields["owner"].queryset = (
             Membership.objects.active()
             .filter(community=community)

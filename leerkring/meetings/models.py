@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Membership, Organisation, Person, Programme
@@ -335,6 +335,22 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def clean(self) -> None:
+        # A follow-up action is agreed at the meeting, so it cannot fall due before that day;
+        # accepting it made the agreement "Verlopen" the moment it was written down.
+        if self.due_date and self.meeting_id:
+            meeting_day = timezone.localtime(self.meeting.starts_at).date()
+            if self.due_date < meeting_day:
+                raise ValidationError(
+                    {
+                        "due_date": _(
+                            "Deze datum ligt vóór de bijeenkomst (%(date)s). Kies de dag van "
+                            "de bijeenkomst of later."
+                        )
+                        % {"date": formats.date_format(meeting_day, "j F Y")}
+                    }
+                )
 
 
 class AgreementStatusChange(models.Model):

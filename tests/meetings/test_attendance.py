@@ -45,10 +45,10 @@ def _management(total=2):
     }
 
 
-def test_the_page_lists_the_members_with_their_rsvp_prefilled(client, world, meeting):
-    services.rsvp_answer(meeting=meeting, membership=world.participant_m, answer="decline")
+def test_the_page_lists_the_members_with_their_rsvp_prefilled(client, world, started):
+    services.rsvp_answer(meeting=started, membership=world.participant_m, answer="decline")
     client.force_login(world.lead)
-    response = client.get(_url(meeting))
+    response = client.get(_url(started))
     assert response.status_code == 200
     html = response.content.decode()
     for membership in (world.participant_m, world.lead_m, world.facilitator_m):
@@ -89,10 +89,11 @@ def test_saving_records_statuses_and_marks_a_started_meeting_held(client, world,
     assert started.status == Meeting.Status.HELD
 
 
-def test_saving_before_the_start_keeps_the_meeting_planned(world, meeting):
-    services.attendance_record(
-        meeting=meeting, statuses={world.participant_m.pk: "present"}, by=world.lead
-    )
+def test_saving_before_the_start_is_refused_and_keeps_the_meeting_planned(world, meeting):
+    with pytest.raises(ValidationError, match="nog niet begonnen"):
+        services.attendance_record(
+            meeting=meeting, statuses={world.participant_m.pk: "present"}, by=world.lead
+        )
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PLANNED
 

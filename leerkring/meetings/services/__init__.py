@@ -10,7 +10,7 @@ runs in one transaction and writes the audit history; e-mails are sent after com
 
 Callers use `from leerkring.meetings import services`; the names below are the public ones."""
 
-from .attendance import attendance_record
+from .attendance import attendance_record, not_started_message
 from .invitations import (
     CANCELLATION,
     INVITATION,
@@ -98,6 +98,7 @@ __all__ = [
     "agreement_delete",
     "agreement_update",
     "attendance_record",
+    "not_started_message",
     "calendar_feed_create",
     "calendar_feed_revoke",
     "lesson_create",

@@ -6,12 +6,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from leerkring.core.audit import audit
 from leerkring.meetings import selectors as meeting_selectors
 from leerkring.meetings.models import Attendance, Guest, Meeting
+
+
+def not_started_message(meeting: Meeting) -> str:
+    return _(
+        "Deze bijeenkomst is nog niet begonnen. Je kunt de aanwezigheid vastleggen vanaf het "
+        "begin, %(when)s."
+    ) % {"when": formats.date_format(timezone.localtime(meeting.starts_at), "j F Y, H:i")}
 
 
 @transaction.atomic
@@ -26,7 +33,8 @@ def attendance_record(
     """Record who was there: a status per membership (None clears it), new guests, guests
     taken off. Only seats on this meeting's list (members on the meeting day, plus anyone
     already recorded): anything else refuses the whole save. Recording attendance for a
-    meeting that has begun marks it held.
+    meeting marks it held. A meeting that has not begun has no attendance yet: who said they
+    would come is an RSVP, not a presence (issue 12 §10).
 
     The meeting row is locked first, so two people saving at the door at the same time take
     turns: the second sees the rows the first created and updates them."""
@@ -35,6 +43,9 @@ def attendance_record(
         raise ValidationError(
             _("Deze bijeenkomst is afgelast; er is geen aanwezigheid vast te leggen.")
         )
+    now = timezone.now()
+    if current_meeting.starts_at > now:
+        raise ValidationError(not_started_message(current_meeting))
     existing = {a.membership_id: a for a in meeting.attendances.all()}
     listed = set(
         meeting_selectors.members_on_meeting_day(meeting=current_meeting)
@@ -47,7 +58,6 @@ def attendance_record(
         )
     if any(status and status not in Attendance.Status.values for status in statuses.values()):
         raise ValidationError(_("Kies aanwezig, afwezig of afgemeld."))
-    now = timezone.now()
     create, update, clear = [], [], []
     for membership_id, status in statuses.items():
         current = existing.get(membership_id)
@@ -81,7 +91,7 @@ def attendance_record(
     removed = 0
     if guests_remove:
         removed, _detail = meeting.guests.filter(pk__in=guests_remove).delete()
-    if current_meeting.status == Meeting.Status.PLANNED and current_meeting.starts_at <= now:
+    if current_meeting.status == Meeting.Status.PLANNED:
         meeting.status = Meeting.Status.HELD
         Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
     audit(

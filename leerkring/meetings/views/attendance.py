@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -32,7 +33,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendanceForm(data, rows=rows)
     guest_formset = GuestFormSet(data, prefix="guest")
     cancelled = meeting.status == Meeting.Status.CANCELLED
-    if data is not None and not cancelled and form.is_valid() and guest_formset.is_valid():
+    not_started = (
+        "" if meeting.starts_at <= timezone.now() else services.not_started_message(meeting)
+    )
+    closed = cancelled or bool(not_started)
+    if data is not None and not closed and form.is_valid() and guest_formset.is_valid():
         try:
             services.attendance_record(
                 meeting=meeting,
@@ -57,6 +62,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "guests": guests,
             "guest_formset": guest_formset,
             "cancelled": cancelled,
+            "not_started": not_started,
             "nav_section": "community",
         },
     )

@@ -92,7 +92,9 @@ def _form(kind: OutcomeKind, meeting: Meeting, data=None, item=None):
     if kind.key == "lesson":
         return LessonForm(data, instance=item, prefix="lesson")
     if kind.key == "agreement":
-        return AgreementForm(data, instance=item, community=meeting.community, prefix="agreement")
+        return AgreementForm(
+            data, instance=item, community=meeting.community, meeting=meeting, prefix="agreement"
+        )
     initial = None
     if item is not None:
         initial = {name: getattr(item, name) for name in signal_services.SIGNAL_FIELDS}

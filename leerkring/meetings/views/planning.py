@@ -96,7 +96,10 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, _("De bijeenkomst is gepland."))
+            if meeting.status == Meeting.Status.HELD:
+                messages.success(request, _("De bijeenkomst is vastgelegd als gehouden."))
+            else:
+                messages.success(request, _("De bijeenkomst is gepland."))
             return redirect("meetings:meeting_detail", meeting.pk)
     return render(
         request,
