@@ -32,8 +32,8 @@ def test_wrap_up_minutes_agreements_and_threads(page: Page):
     participant = factories.MembershipFactory(community=community, person__full_name="Joost de Wit")
     meeting = factories.MeetingFactory(
         community=community,
-        starts_at=timezone.now() - datetime.timedelta(hours=4),
-        ends_at=timezone.now() - datetime.timedelta(hours=1),
+        starts_at=timezone.now() - datetime.timedelta(days=10, hours=4),
+        ends_at=timezone.now() - datetime.timedelta(days=10, hours=1),
         status=Meeting.Status.HELD,
     )
 
@@ -54,7 +54,9 @@ def test_wrap_up_minutes_agreements_and_threads(page: Page):
     page.locator("#id_agreement-owner").select_option(
         label=f"Joost de Wit ({participant.organisation.name})"
     )
-    page.locator("#id_agreement-due_date").fill("2020-01-31")
+    # After the meeting (an earlier date is refused) and already past, so it shows as overdue.
+    due = timezone.localtime(meeting.starts_at).date() + datetime.timedelta(days=2)
+    page.locator("#id_agreement-due_date").fill(due.isoformat())
     page.get_by_role("button", name="Afspraak toevoegen").click()
     expect(page.get_by_text("Afspraak toegevoegd.")).to_be_visible()
 
