@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from leerkring.core.forms import Form
 
-from . import excel
+from . import excel, lifecycle
 
 
 class SimilarForm(Form):
     """What is being written; the page asks for look-alikes as the text changes."""
 
-    title = forms.CharField(label=_("Titel"), required=False, max_length=excel.lifecycle.TITLE_MAX)
+    title = forms.CharField(label=_("Titel"), required=False, max_length=lifecycle.TITLE_MAX)
     q = forms.CharField(
         label=_("Omschrijving"),
         required=False,
@@ -48,7 +48,7 @@ class MappingForm(Form):
         choices = [("", _("(niet in het bestand)"))] + [
             (str(i), heading) for i, heading in enumerate(headings)
         ]
-        for name, label in excel.FIELDS:
+        for name, label in excel.IMPORT_FIELDS:
             guess = initial_mapping.get(name)
             self.fields[name] = forms.ChoiceField(
                 label=label,
@@ -64,6 +64,11 @@ class MappingForm(Form):
         self.fields["theme"].help_text = _(
             "Hoofdvraagstukken die nog niet bestaan, worden bij het importeren aangemaakt."
         )
+        self.fields["number"].help_text = _(
+            "Het nummer dat de export van het venster geeft. Een regel met een nummer werkt dat "
+            "signaal bij; een regel zonder nummer wordt een nieuw signaal. Kies ‘niet in het "
+            "bestand’ om alle regels als nieuwe signalen in te lezen."
+        )
         self.fields["answer"].help_text = _(
             "Een antwoord wordt vastgelegd als terugkoppeling aan de gemeenschap."
         )
@@ -71,7 +76,7 @@ class MappingForm(Form):
     def clean(self):
         cleaned = super().clean()
         used: dict[str, str] = {}
-        for name, _label in excel.FIELDS:
+        for name, _label in excel.IMPORT_FIELDS:
             column = cleaned.get(name)
             if not column:
                 continue
@@ -83,5 +88,5 @@ class MappingForm(Form):
     def mapping(self) -> dict[str, int | None]:
         return {
             name: int(self.cleaned_data[name]) if self.cleaned_data.get(name) else None
-            for name, _label in excel.FIELDS
+            for name, _label in excel.IMPORT_FIELDS
         }

@@ -103,7 +103,7 @@ def test_import_happy_path_maps_previews_checks_and_saves_everything(client, wor
         "Wachttijden",
         "Kinderopvang",
     }
-    assert not list((excel._directory()).glob(f"{token}.*"))  # the upload is removed
+    assert not list(excel.upload_directory().glob(f"{token}.*"))  # the upload is removed
 
 
 def test_csv_with_semicolons_and_dutch_labels_is_read(client, world):
@@ -112,6 +112,9 @@ def test_csv_with_semicolons_and_dutch_labels_is_read(client, world):
         f"Tolk ontbreekt;Geen tolk bij intake.;2024-01-05;{world.community.name};Opgelost\n"
     )
     token = _token(_upload(client, world, _csv(text)))
+    unconfirmed = client.post(_map_url(world, token), {**_mapping_data(theme=""), "confirm": "1"})
+    assert "Bekijk eerst het overzicht" in unconfirmed.content.decode()  # no preview seen yet
+    assert not Signal.objects.exists()
     client.post(_map_url(world, token), {**_mapping_data(theme=""), "confirm": "1"})
     signal = Signal.objects.get()
     assert signal.state == Signal.State.RESOLVED
@@ -130,17 +133,17 @@ def test_a_malformed_file_is_refused_with_a_message(client, world, upload, messa
     response = _upload(client, world, upload)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not list(excel._directory().glob("*"))
+    assert not list(excel.upload_directory().glob("*"))
 
 
 def test_a_huge_file_is_refused(client, world, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_BYTES", 100)
+    monkeypatch.setattr(excel.files, "MAX_BYTES", 100)
     response = _upload(client, world, _csv("Titel;Omschrijving\n" + "a;b\n" * 100))
     assert "te groot" in response.content.decode()
 
 
 def test_too_many_rows_are_refused(client, world, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 3)
+    monkeypatch.setattr(excel.files, "MAX_ROWS", 3)
     response = _upload(client, world, _csv("Titel;Omschrijving\n" + "a;b\n" * 5))
     assert "meer dan 3 regels" in response.content.decode()
 
@@ -200,7 +203,7 @@ def test_someone_elses_upload_cannot_be_opened(client, world):
 
 
 def test_old_uploads_are_removed():
-    directory = excel._directory()
+    directory = excel.upload_directory()
     old = directory / ("a" * 32 + ".csv")
     old.write_text("x")
     import os
@@ -310,8 +313,16 @@ def test_an_export_imported_again_gives_the_same_signals(client, world):
     token = re.search(r"/venster/import/([a-f0-9]{32})/", response["Location"]).group(1)
     url = reverse("signalling:venster_import_map", args=[target.slug, token])
     form = client.get(url).context["form"]
-    data = {name: form[name].value() or "" for name, _label in excel.FIELDS}
-    assert all(data[name] != "" for name, _label in excel.FIELDS)  # every heading recognised
+    data = {name: form[name].value() or "" for name, _label in excel.IMPORT_FIELDS}
+    assert all(data[name] != "" for name, _label in excel.IMPORT_FIELDS)  # every heading known
+    # The numbers name programme P's signals: in this programme they do not exist.
+    refused = client.post(url, data).context["check"]
+    assert {p.message for p in refused.problems} == {
+        f"Signaal {s.pk} bestaat niet in dit programma." for s in originals
+    }
+    # Without the number column every row is a new signal.
+    data["number"] = ""
+    client.post(url, data)
     response = client.post(url, {**data, "confirm": "1"})
     assert response.status_code == 302, response.context["check"].problems
 

@@ -27,6 +27,7 @@ from .escalation import coordination_decide, signal_escalate
 from .handling import (
     signal_back_to_community,
     signal_close_no_follow_up,
+    signal_edit_details,
     signal_edit_text,
     signal_mark_known,
     signal_redact,
@@ -77,6 +78,7 @@ __all__ = [
     "signal_back_to_community",
     "signal_close_no_follow_up",
     "signal_delete_draft",
+    "signal_edit_details",
     "signal_edit_draft",
     "signal_edit_text",
     "signal_escalate",

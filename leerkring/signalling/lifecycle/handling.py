@@ -13,6 +13,7 @@ from leerkring.signalling.models import Signal, SignalResponse, SignalTheme
 
 from .answers import response_add
 from .transitions import (
+    SIGNAL_FIELDS,
     Kind,
     State,
     apply_fields,
@@ -195,6 +196,28 @@ def signal_edit_text(
     locked.save(update_fields=["title", "description"])
     if changed:
         event_add(locked, kind=Kind.TEXT, by=by, data={"fields": changed})
+    return signal_sync(signal, locked)
+
+
+@transaction.atomic
+def signal_edit_details(*, signal: Signal, by, source: str = "", **fields) -> Signal:
+    """Correct what is recorded about a passed-on signal — wording, date, topic, level — as
+    the coordination point does when an edited venster sheet comes back (issue 12 §7). Like a
+    text edit, the event names the changed fields only, never the old values. Returns the
+    signal; nothing is written when nothing changed."""
+    locked = signal_lock(signal)
+    if locked.state == State.DRAFT:
+        raise ValidationError(
+            _("Een concept wordt in de gemeenschap gewijzigd, niet door het coördinatiepunt.")
+        )
+    changed = apply_fields(locked, fields)
+    if changed:
+        locked.full_clean()
+        locked.save(update_fields=list(SIGNAL_FIELDS))
+        data = {"fields": changed}
+        if source:
+            data["source"] = source
+        event_add(locked, kind=Kind.TEXT, by=by, data=data)
     return signal_sync(signal, locked)
 
 

@@ -58,8 +58,10 @@ def signal_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def signal_import_map(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """Steps 2-4: map the columns and see the first rows; check every row; save all or
-    nothing."""
+    """Steps 2-4: map the columns and see the first rows; check every row and see the preview
+    (new, changed field by field, unchanged, problems); confirm to save all or nothing. The
+    confirmation holds only for the preview kept beside the upload: other columns, or a signal
+    changed since, show the new preview instead."""
     programme = programme_or_404(slug)
     if not permissions.can_import_signals(request.user, programme):
         raise PermissionDenied
@@ -74,35 +76,72 @@ def signal_import_map(request: HttpRequest, slug: str, token: str) -> HttpRespon
         initial_mapping=excel.guess_mapping(sheet.headings),
     )
     check = None
+    notice = ""
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
-        if request.POST.get("confirm"):
+        kept = excel.preview_kept(
+            token=token, programme=programme, by=request.user, mapping=mapping
+        )
+        if request.POST.get("confirm") and kept is None:
+            notice = _("Bekijk eerst het overzicht van de wijzigingen; bevestig daarna.")
+        elif request.POST.get("confirm"):
             saved, check = excel.import_commit(
-                sheet=sheet, mapping=mapping, programme=programme, by=request.user
+                sheet=sheet, mapping=mapping, programme=programme, by=request.user, versions=kept
             )
             if saved:
                 excel.upload_remove(token)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s signaal is geïmporteerd.",
-                        "%(count)s signalen zijn geïmporteerd.",
-                        saved,
-                    )
-                    % {"count": saved},
-                )
+                messages.success(request, _saved_message(len(check.rows), len(check.changes)))
                 return redirect("signalling:venster", slug=programme.slug)
-        else:
+            if check.stale:
+                notice = ngettext(
+                    "Signaal %(numbers)s is gewijzigd sinds je het overzicht bekeek. Er is "
+                    "niets opgeslagen; bekijk het nieuwe overzicht en bevestig opnieuw.",
+                    "De signalen %(numbers)s zijn gewijzigd sinds je het overzicht bekeek. Er is "
+                    "niets opgeslagen; bekijk het nieuwe overzicht en bevestig opnieuw.",
+                    len(check.stale),
+                ) % {"numbers": ", ".join(str(n) for n in check.stale)}
+                check = None
+        if check is None:
             check = excel.import_check(sheet=sheet, mapping=mapping, programme=programme)
+        if check.ok:
+            excel.preview_keep(
+                token=token,
+                programme=programme,
+                by=request.user,
+                mapping=mapping,
+                versions=check.versions,
+            )
     context = _import_context(
         programme,
         form=form,
         sheet=sheet,
         preview=sheet.rows[: excel.PREVIEW_ROWS],
         check=check,
+        notice=notice,
         existing_themes=SignalTheme.objects.filter(programme=programme).exists(),
     )
     return render(request, "signalling/import_map.html", context)
+
+
+def _saved_message(created: int, changed: int) -> str:
+    parts = []
+    if created:
+        parts.append(
+            ngettext(
+                "%(count)s nieuw signaal is geïmporteerd.",
+                "%(count)s nieuwe signalen zijn geïmporteerd.",
+                created,
+            )
+            % {"count": created}
+        )
+    if changed:
+        parts.append(
+            ngettext(
+                "%(count)s signaal is bijgewerkt.", "%(count)s signalen zijn bijgewerkt.", changed
+            )
+            % {"count": changed}
+        )
+    return " ".join(parts)
 
 
 @login_required
