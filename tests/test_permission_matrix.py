@@ -542,6 +542,7 @@ MATRIX.update(
         "signalling:lcc_list": Door(args=_programme, allowed=V2_COORDINATOR),
         "signalling:lcc": Door(args=_v2_lcc, allowed=V2_COORDINATOR),
         "signalling:lcc_decide": Door(args=_v2_lcc_signal, allowed=V2_COORDINATOR, method="post"),
+        "signalling:lcc_record_held": Door(args=_v2_lcc, allowed=V2_COORDINATOR, method="post"),
         "signalling:system_inbox": Door(args=_programme, allowed=V2_SYSTEM),
         "signalling:system_signal": Door(args=_v2_escalated, allowed=V2_SYSTEM),
     }

@@ -13,13 +13,20 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Programme
 from leerkring.core.audit import audit
 
-from . import learning, lifecycle
-from .models import CoordinationMeeting, Signal, SignalTheme
+from . import learning, lifecycle, ranking, selectors
+from .models import (
+    CoordinationAgendaItem,
+    CoordinationMeeting,
+    CoordinationTopTheme,
+    Signal,
+    SignalTheme,
+)
 from .selectors import venster_changed
 
 TITLE_MAX = SignalTheme._meta.get_field("title").max_length
@@ -164,4 +171,85 @@ def coordination_meeting_plan(
     meeting.full_clean()
     meeting.save()
     audit(actor=by, verb="coordination_meeting.plan", obj=meeting, held_on=str(held_on))
+    return meeting
+
+
+@transaction.atomic
+def coordination_meeting_record_held(*, coordination_meeting: CoordinationMeeting, by):
+    """The meeting took place: what it discussed is fixed from now on (issue 12 §9). Its agenda
+    — the signals with their state, theme and escalation — and the top five are kept as rows,
+    so the page no longer follows the venster, and the meeting takes no new decisions. Only on
+    or after its day, and once."""
+    meeting = CoordinationMeeting.objects.select_for_update().get(pk=coordination_meeting.pk)
+    if meeting.recorded_at is not None:
+        raise ValidationError(_("Dit overleg is al vastgelegd als gehouden."))
+    if meeting.held_on > timezone.localdate():
+        raise ValidationError(
+            _("Een overleg dat nog moet komen, kan niet als gehouden worden vastgelegd.")
+        )
+    previous = selectors.previous_coordination_meeting(coordination_meeting=meeting)
+    since = previous.held_on if previous else None
+    if meeting.held_on == timezone.localdate():
+        # On its day the venster is the agenda as it stands, top five included.
+        rows = [
+            selectors.AgendaRow(
+                signal_id=signal.pk,
+                state=signal.state,
+                theme_title=signal.theme.title if signal.theme_id else "",
+                escalated=signal.escalated,
+                passed_on_at=signal.passed_on_at,
+            )
+            for signal in selectors.lcc_agenda_signals(
+                coordination_meeting=meeting, since=since
+            ).iterator(chunk_size=1000)
+        ]
+        top = ranking.top_five(programme=meeting.programme)
+    else:
+        # Recorded afterwards: the agenda as its history says it stood at the end of its day;
+        # that day's top five cannot be known, so it is not guessed.
+        rows = selectors.lcc_agenda_as_of(coordination_meeting=meeting, since=since)
+        top = []
+        meeting.top_five_kept = False
+    CoordinationAgendaItem.objects.bulk_create(
+        [
+            CoordinationAgendaItem(
+                coordination_meeting=meeting,
+                signal_id=row.signal_id,
+                position=position,
+                state=row.state,
+                theme_title=row.theme_title,
+                escalated=row.escalated,
+            )
+            for position, row in enumerate(rows)
+        ],
+        batch_size=1000,
+    )
+    CoordinationTopTheme.objects.bulk_create(
+        [
+            CoordinationTopTheme(
+                coordination_meeting=meeting,
+                rank=rank,
+                theme=row.theme,
+                title=row.theme.title,
+                score=row.score,
+                signals_recent=row.signals_recent,
+                communities=row.communities,
+                pinned=row.theme.pinned,
+                ranking_reason=row.theme.ranking_reason if row.theme.pinned else "",
+            )
+            for rank, row in enumerate(top, start=1)
+        ]
+    )
+    meeting.recorded_at = timezone.now()
+    meeting.recorded_by = by if getattr(by, "is_authenticated", False) else None
+    meeting.save(update_fields=["recorded_at", "recorded_by", "top_five_kept"])
+    audit(
+        actor=by,
+        verb="coordination_meeting.record_held",
+        obj=meeting,
+        agenda=meeting.agenda_items.count(),
+        decisions=meeting.decisions.count(),
+    )
+    coordination_meeting.recorded_at = meeting.recorded_at
+    coordination_meeting.recorded_by = meeting.recorded_by
     return meeting

@@ -28,7 +28,9 @@ from leerkring.communities.demo_data import (
 )
 from leerkring.communities.models import Programme
 
+from . import coordination
 from .models import (
+    CoordinationDecision,
     CoordinationMeeting,
     Escalation,
     Signal,
@@ -279,11 +281,51 @@ def demo_signalling(ctx: DemoContext) -> None:
     ]
     SignalResponse.objects.bulk_create(answers, batch_size=500)
     SignalEvent.objects.bulk_create(events, batch_size=1000)
+    decisions = _lcc_record(lcc, coordinator)
     ctx.counts.update(
         {
             "signal themes": len(themes),
             "signals passed on": len(changed),
             "escalations": len(escalations),
             "signal answers": len(answers),
+            "lcc decisions": decisions,
         }
     )
+
+
+def _lcc_record(lcc: CoordinationMeeting, coordinator: User) -> int:
+    """The demo LCC as a record that agrees with its notes: the two signals it sent on to the
+    ministry are its decisions, taken on its day, and the meeting is recorded as held with the
+    agenda as its history says it stood then."""
+    to_ministry = list(
+        Signal.objects.filter(
+            community__programme=lcc.programme,
+            state=Signal.State.ESCALATED_SYSTEM,
+            escalations__coordination_meeting=lcc,
+        )
+        .distinct()
+        .order_by("pk")[:2]
+    )
+    decided_at = _at(lcc.held_on, 15)
+    for signal in to_ministry:
+        decision = CoordinationDecision.objects.create(
+            coordination_meeting=lcc,
+            signal=signal,
+            decision="Voorleggen aan het ministerie.",
+            resulting_state=Signal.State.ESCALATED_SYSTEM,
+            decided_by=coordinator,
+            decided_at=decided_at,
+        )
+        SignalEvent.objects.create(
+            signal=signal,
+            kind=SignalEvent.Kind.DECISION,
+            from_state=Signal.State.ESCALATED_LCC,
+            to_state=Signal.State.ESCALATED_SYSTEM,
+            note=decision.decision,
+            data={"coordination_meeting": lcc.pk, "decision": decision.pk},
+            actor=coordinator,
+            created_at=decided_at,
+        )
+    coordination.coordination_meeting_record_held(coordination_meeting=lcc, by=coordinator)
+    CoordinationMeeting.objects.filter(pk=lcc.pk).update(recorded_at=_at(lcc.held_on, 17))
+    return len(to_ministry)

@@ -186,6 +186,14 @@ class CoordinationMeeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Recorded as held: from then on the meeting is a record — its agenda and top five are the
+    # snapshot rows below, not today's venster, and it takes no new decisions (issue 12 §9).
+    recorded_at = models.DateTimeField(_("vastgelegd als gehouden op"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # False when the top five was not kept at the time (meetings recorded by the migration).
+    top_five_kept = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("landelijk coördinatieoverleg")
@@ -194,6 +202,60 @@ class CoordinationMeeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recorded_at is not None
+
+
+class CoordinationAgendaItem(models.Model):
+    """A signal the meeting discussed, as it stood then. The signal's text is not copied: it
+    is read from the signal, so a later redaction of personal data reaches the record too
+    (DESIGN.md §2)."""
+
+    coordination_meeting = models.ForeignKey(
+        CoordinationMeeting, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    signal = models.ForeignKey("Signal", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    state = models.CharField(_("status"), max_length=20, choices=Signal.State.choices)
+    theme_title = models.CharField(_("hoofdvraagstuk"), max_length=200, blank=True)
+    escalated = models.BooleanField(_("opgeschaald naar het LCC"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordination_meeting", "signal"], name="one_agenda_item_per_lcc_signal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coordination_meeting_id} {self.signal_id}"
+
+
+class CoordinationTopTheme(models.Model):
+    """One place of the top five as it stood when the meeting was recorded as held."""
+
+    coordination_meeting = models.ForeignKey(
+        CoordinationMeeting, on_delete=models.CASCADE, related_name="top_themes"
+    )
+    rank = models.PositiveSmallIntegerField()
+    theme = models.ForeignKey(
+        SignalTheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    score = models.IntegerField(default=0)
+    signals_recent = models.PositiveIntegerField(default=0)
+    communities = models.PositiveIntegerField(default=0)
+    pinned = models.BooleanField(default=False)
+    ranking_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.title}"
 
 
 class Escalation(models.Model):

@@ -42,6 +42,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/lcc/", lcc_views.lcc_list, name="lcc_list"),
     path("lcc/<int:pk>/", lcc_views.lcc_detail, name="lcc"),
     path("lcc/<int:pk>/signals/<int:signal_pk>/decide/", lcc_views.lcc_decide, name="lcc_decide"),
+    path("lcc/<int:pk>/held/", lcc_views.lcc_record_held, name="lcc_record_held"),
     path("programmes/<slug:slug>/system/", system_views.system_inbox, name="system_inbox"),
     path("system/signals/<int:pk>/", system_views.system_signal, name="system_signal"),
     # --- Similar signals and Excel import/export --------------------------------------------

@@ -35,8 +35,9 @@ def lcc(world):
     CoordinationMeetingFactory(
         programme=world.programme, title="Vorig LCC", held_on=TODAY - datetime.timedelta(30)
     )
+    # Held today: decisions are recorded on the day of the meeting (or after, until the next).
     return CoordinationMeetingFactory(
-        programme=world.programme, title="Volgend LCC", held_on=TODAY + datetime.timedelta(7)
+        programme=world.programme, title="LCC van vandaag", held_on=TODAY
     )
 
 

@@ -332,7 +332,10 @@ def test_the_history_is_complete_with_who_and_when(world):
 
 
 def test_the_lcc_decision_is_a_lifecycle_step(world):
-    lcc = factories.CoordinationMeetingFactory(programme=world.programme)
+    # Held today: a decision is taken at the meeting held by now (issue 12 §9).
+    lcc = factories.CoordinationMeetingFactory(
+        programme=world.programme, held_on=timezone.localdate()
+    )
     signal = signal_in_state(world, State.ESCALATED_LCC)
     decision = lifecycle.coordination_decide(
         coordination_meeting=lcc,
@@ -356,9 +359,11 @@ def test_the_lcc_decision_is_a_lifecycle_step(world):
 
 
 def test_the_lcc_cannot_decide_an_illegal_step(world):
-    lcc = factories.CoordinationMeetingFactory(programme=world.programme)
+    lcc = factories.CoordinationMeetingFactory(
+        programme=world.programme, held_on=timezone.localdate()
+    )
     signal = signal_in_state(world, State.RESOLVED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="niets meer te besluiten|kan niet"):
         lifecycle.coordination_decide(
             coordination_meeting=lcc,
             signal=signal,

@@ -44,6 +44,9 @@ class CoordinationMeetingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     held_on = serializers.DateField()
+    recorded_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it was recorded as held; null while it is ahead."
+    )
     decision_count = serializers.IntegerField()
 
 
@@ -68,6 +71,10 @@ class CoordinationMeetingDetailSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     held_on = serializers.DateField()
+    recorded_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When it was recorded as held: from then on the agenda is kept as it stood.",
+    )
     notes = serializers.CharField(allow_blank=True)
     agenda = AgendaSignalSerializer(many=True)
     agenda_more = serializers.BooleanField(help_text="The agenda holds more signals than listed.")

@@ -78,8 +78,8 @@ class CoordinationMeetingDetailView(GenericAPIView):
 
     @extend_schema(operation_id="lcc_retrieve", tags=["LCC"])
     def get(self, request, pk: int):
-        """One coordination meeting: its agenda (as on its page, at most 200 signals) and the
-        decisions taken."""
+        """One coordination meeting: its agenda (as on its page, at most 200 signals; for a
+        meeting recorded as held, as it stood then) and the decisions taken at it."""
         meeting = get_object_or_404(
             CoordinationMeeting.objects.select_related("programme", "programme__rule_profile"),
             pk=pk,
@@ -87,11 +87,28 @@ class CoordinationMeetingDetailView(GenericAPIView):
         require(signal_permissions.can_manage_venster(request.user, meeting.programme))
         previous = signal_selectors.previous_coordination_meeting(coordination_meeting=meeting)
         limit = signal_selectors.LCC_AGENDA_LIMIT
-        agenda = list(
-            signal_selectors.lcc_agenda_signals(
-                coordination_meeting=meeting, since=previous.held_on if previous else None
-            )[: limit + 1]
-        )
+        if meeting.is_recorded:
+            # A record: the signals as they stood when it was held (issue 12 §9).
+            agenda = [
+                {
+                    "id": item.signal_id,
+                    "title": item.signal.title,
+                    "state": item.state,
+                    "community": item.signal.community,
+                    "theme": {"title": item.theme_title} if item.theme_title else None,
+                    "escalated": item.escalated,
+                    "passed_on_at": item.signal.passed_on_at,
+                }
+                for item in signal_selectors.lcc_agenda_kept(coordination_meeting=meeting)[
+                    : limit + 1
+                ]
+            ]
+        else:
+            agenda = list(
+                signal_selectors.lcc_agenda_signals(
+                    coordination_meeting=meeting, since=previous.held_on if previous else None
+                )[: limit + 1]
+            )
         meeting.agenda = agenda[:limit]
         meeting.agenda_more = len(agenda) > limit
         meeting.decision_rows = list(signal_selectors.lcc_decisions(coordination_meeting=meeting))

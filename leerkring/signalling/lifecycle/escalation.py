@@ -14,6 +14,7 @@ from leerkring.signalling.models import (
     Signal,
     SignalResponse,
 )
+from leerkring.signalling.selectors import decisions_closed_reason
 
 from .answers import response_add
 from .notifications import notify_escalated_system
@@ -120,6 +121,12 @@ def coordination_decide(
     locked = signal_lock(signal)
     if coordination_meeting.programme_id != locked.community.programme_id:
         raise ValidationError(_("Dit overleg hoort bij een ander programma."))
+    # A decision belongs to the meeting at which it is taken (issue 12 §9): the latest meeting
+    # held by today, and not one already recorded as held.
+    meeting = CoordinationMeeting.objects.select_for_update().get(pk=coordination_meeting.pk)
+    closed = decisions_closed_reason(coordination_meeting=meeting)
+    if closed:
+        raise ValidationError(closed, code="meeting_closed")
     text = required_text(decision, field="decision", message=_("Schrijf het besluit op."))
     if CoordinationDecision.objects.filter(
         coordination_meeting=coordination_meeting, signal=locked

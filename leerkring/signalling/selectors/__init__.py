@@ -13,7 +13,12 @@ Callers use `from leerkring.signalling import selectors`; the names below are th
 
 from .lcc import (
     LCC_AGENDA_LIMIT,
+    AgendaRow,
     coordination_meetings,
+    decision_meeting,
+    decisions_closed_reason,
+    lcc_agenda_as_of,
+    lcc_agenda_kept,
     lcc_agenda_signals,
     lcc_decisions,
     previous_coordination_meeting,
@@ -67,6 +72,7 @@ from .venster import (
 )
 
 __all__ = [
+    "AgendaRow",
     "COMMUNITY_PANEL_LIMIT",
     "LCC_AGENDA_LIMIT",
     "NO_THEME",
@@ -81,6 +87,10 @@ __all__ = [
     "export_answers",
     "feedback_deadline_days",
     "filter_waiting_for_feedback",
+    "decision_meeting",
+    "decisions_closed_reason",
+    "lcc_agenda_as_of",
+    "lcc_agenda_kept",
     "lcc_agenda_signals",
     "lcc_decisions",
     "merged_themes",

@@ -1,6 +1,7 @@
 """The national coordination meeting (LCC): a coordinator plans one, its agenda is drawn from
 the current top five and the signals new since the previous LCC, and per signal the meeting
-records a decision — a lifecycle step (`lifecycle.coordination_decide`)."""
+records a decision — a lifecycle step (`lifecycle.coordination_decide`). Once recorded as held
+the meeting is a record: its page shows the agenda and top five kept at that moment."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,7 +69,27 @@ def _managed_meeting(request: HttpRequest, pk: int) -> CoordinationMeeting:
 
 
 def _agenda_page(request: HttpRequest, meeting: CoordinationMeeting, bound=None) -> HttpResponse:
+    """A recorded meeting shows what it discussed as it stood then; a meeting still ahead (or
+    being held) shows the agenda drawn from the venster now, with decision forms only while
+    a decision taken now belongs to it."""
     previous = selectors.previous_coordination_meeting(coordination_meeting=meeting)
+    decisions = list(selectors.lcc_decisions(coordination_meeting=meeting))
+    decided = {d.signal_id: d for d in decisions}
+    closed_reason = selectors.decisions_closed_reason(coordination_meeting=meeting)
+    context = {
+        **_context(meeting.programme),
+        "meeting": meeting,
+        "previous": previous,
+        "decisions": decisions,
+        "closed_reason": closed_reason,
+        "can_record_held": not meeting.is_recorded and meeting.held_on <= timezone.localdate(),
+    }
+    if meeting.is_recorded:
+        items = list(selectors.lcc_agenda_kept(coordination_meeting=meeting))
+        for item in items:
+            item.decision = decided.get(item.signal_id)
+        context.update({"items": items, "top": list(meeting.top_themes.select_related("theme"))})
+        return render(request, "signalling/lcc_record.html", context)
     signals = list(
         selectors.lcc_agenda_signals(
             coordination_meeting=meeting, since=previous.held_on if previous else None
@@ -75,29 +97,26 @@ def _agenda_page(request: HttpRequest, meeting: CoordinationMeeting, bound=None)
     )
     more = len(signals) > selectors.LCC_AGENDA_LIMIT
     signals = signals[: selectors.LCC_AGENDA_LIMIT]
-    decisions = list(selectors.lcc_decisions(coordination_meeting=meeting))
-    decided = {d.signal_id: d for d in decisions}
     for signal in signals:
         signal.decision = decided.get(signal.pk)
-        if signal.decision is None and signal.state not in selectors.VENSTER_CLOSED_STATES:
+        if (
+            not closed_reason
+            and signal.decision is None
+            and signal.state not in selectors.VENSTER_CLOSED_STATES
+        ):
             signal.form = (
                 bound
                 if bound is not None and bound.signal_pk == signal.pk
                 else DecisionForm(signal=signal)
             )
-    return render(
-        request,
-        "signalling/lcc_detail.html",
+    context.update(
         {
-            **_context(meeting.programme),
-            "meeting": meeting,
-            "previous": previous,
             "top": ranking.top_five(programme=meeting.programme),
             "signals": signals,
             "more": more,
-            "decisions": decisions,
-        },
+        }
     )
+    return render(request, "signalling/lcc_detail.html", context)
 
 
 @login_required
@@ -129,6 +148,10 @@ def lcc_decide(request: HttpRequest, pk: int, signal_pk: int) -> HttpResponse:
                 resulting_state=form.cleaned_data["resulting_state"],
             )
         except ValidationError as error:
+            if getattr(error, "code", None) == "meeting_closed":
+                # Not this meeting's decision to take: say so at the top of its page.
+                messages.error(request, " ".join(error.messages))
+                return redirect("signalling:lcc", pk=meeting.pk)
             form.add_service_errors(error)
         else:
             messages.success(
@@ -136,3 +159,20 @@ def lcc_decide(request: HttpRequest, pk: int, signal_pk: int) -> HttpResponse:
             )
             return redirect(reverse("signalling:lcc", args=[meeting.pk]) + "#decisions")
     return _agenda_page(request, meeting, bound=form)
+
+
+@login_required
+@require_POST
+def lcc_record_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting took place: fix what it discussed."""
+    meeting = _managed_meeting(request, pk)
+    try:
+        coordination.coordination_meeting_record_held(coordination_meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Het overleg is vastgelegd als gehouden; de agenda en de top vijf staan vast."),
+        )
+    return redirect("signalling:lcc", pk=meeting.pk)
