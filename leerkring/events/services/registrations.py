@@ -181,7 +181,9 @@ def registration_cancel(*, registration: Registration, by: Any = None) -> bool:
     was nothing to cancel."""
     locked_event = _lock_event(registration.event)
     registration = (
-        Registration.objects.select_for_update(of=("self",)).select_related("person").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=registration.pk)
     )
     registration.event = locked_event
     if registration.status not in Registration.ACTIVE:
