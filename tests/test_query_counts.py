@@ -46,6 +46,11 @@ PAGES = [
     "programme events, as coordinator",
     "network page, as lead",
     "home, as lead",
+    # Issue "Task-first interface": "Wat nu" for every role.
+    "home, as member",
+    "home, as coordinator",
+    "home, as evaluator",
+    "home, as system partner",
 ]
 
 _cache: dict[float, dict[str, tuple[int, int]]] = {}
@@ -58,6 +63,15 @@ def _member(community: Community, role: str):
         .select_related("person__user")
         .order_by("pk")
         .first()
+        .person.user
+    )
+
+
+def _programme_role(role: str):
+    return (
+        ProgrammeRole.objects.filter(programme__slug="inburgering", role=role)
+        .select_related("person__user")
+        .order_by("pk")[0]
         .person.user
     )
 
@@ -105,6 +119,18 @@ def _page_counts(scale: float, community_pick: str) -> dict[str, tuple[int, int]
                 coordinator, f"{organisations_url}?type=municipality&page=2"
             ),
         }
+        counts.update(
+            {
+                "home, as member": _count(member, reverse("core:home")),
+                "home, as coordinator": _count(coordinator, reverse("core:home")),
+                "home, as evaluator": _count(
+                    _programme_role(ProgrammeRole.Role.EVALUATOR), reverse("core:home")
+                ),
+                "home, as system partner": _count(
+                    _programme_role(ProgrammeRole.Role.SYSTEM_PARTNER), reverse("core:home")
+                ),
+            }
+        )
         counts.update(_meeting_page_counts(coordinator))
         counts.update(_learning_across_counts(coordinator, lead))
         transaction.set_rollback(True)

@@ -14,12 +14,20 @@ Three pages are built this way:
 - the home page (`home_panels`, context `(user, user)`): what is next for the signed-in person;
 - a programme's public page (`public_panels`, context `(programme, user)`), open to anyone:
   a panel there shows only what was made public.
+
+The home page also opens with one list, "Wat nu" (`home_tasks`): each app adds the lines it
+knows about for this person — a meeting to answer, a signal past its deadline, a survey to fill
+in — and the page shows them together, most urgent first (issue "Task-first interface"). An app
+decides with its own permission rules what is this person's, so nothing waits on the home page
+of someone it does not concern.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
 PanelContext = Callable[[Any, Any], "dict[str, Any] | None"]
@@ -117,3 +125,64 @@ def register_public_panel(
     """Add a panel to a programme's public page (no sign-in). `context(programme, user)` must
     return only what was made public, whoever the visitor is."""
     public_panels.register(key=key, order=order, template=template, context=context)
+
+
+class Urgency(IntEnum):
+    """How soon a task on the home page asks for action; the list is sorted by it first."""
+
+    OVERDUE = 0  # a deadline has passed: a signal without feedback, an agreement past its date
+    SOON = 1  # a date is coming: the next meeting, an agreement due within two weeks
+    WAITING = 2  # someone waits for this person: a draft, an answer, a review
+    NEWS = 3  # new since recently: answers to our signals, messages in our threads
+
+
+@dataclass(frozen=True)
+class Task:
+    """One line of "Wat nu": what to do, where, and the link that does it. `when` orders tasks
+    of the same urgency: the earliest deadline first, but the newest news first. `action` names a small template shown beside the line
+    (the RSVP buttons of a meeting), with `action_context` as its `task_action`."""
+
+    text: str
+    url: str
+    urgency: Urgency
+    when: datetime.datetime | None = None
+    where: str = ""
+    action: str = ""
+    action_context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def sort_key(self) -> tuple:
+        moment = self.when.timestamp() if self.when else float("inf")
+        if self.urgency == Urgency.NEWS:
+            moment = -moment
+        return (int(self.urgency), moment, self.text)
+
+
+TaskCollect = Callable[[Any], "list[Task]"]
+
+
+class TaskRegistry:
+    """The apps' task collectors for the home page. A collector takes the signed-in user and
+    returns that person's tasks (an empty list when there are none); it must cost the same
+    number of queries however much data there is (tests/test_query_counts.py)."""
+
+    def __init__(self) -> None:
+        self._collectors: dict[str, TaskCollect] = {}
+
+    def register(self, *, key: str, collect: TaskCollect) -> None:
+        self._collectors[key] = collect
+
+    def unregister(self, key: str) -> None:
+        self._collectors.pop(key, None)
+
+    def tasks_for(self, user: Any) -> list[Task]:
+        tasks = [task for key in sorted(self._collectors) for task in self._collectors[key](user)]
+        return sorted(tasks, key=Task.sort_key)
+
+
+home_tasks = TaskRegistry()
+
+
+def register_home_tasks(*, key: str, collect: TaskCollect) -> None:
+    """Add lines to the home page's "Wat nu". `collect(user)` returns only what concerns this
+    person, decided with the registering app's own permission rules."""
+    home_tasks.register(key=key, collect=collect)

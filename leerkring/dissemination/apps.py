@@ -9,7 +9,7 @@ class DisseminationConfig(AppConfig):
 
     def ready(self) -> None:
         # The community page lists products without `communities` importing this app.
-        from leerkring.core.panels import register_community_panel
+        from leerkring.core.panels import register_community_panel, register_home_tasks
 
         from . import panels
 
@@ -19,6 +19,8 @@ class DisseminationConfig(AppConfig):
             template="dissemination/panels/products.html",
             context=panels.products_panel,
         )
+
+        register_home_tasks(key="dissemination", collect=panels.home_tasks)
 
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data

@@ -10,6 +10,7 @@ from typing import Any
 
 from leerkring.communities import permissions as community_permissions
 from leerkring.communities.models import Community
+from leerkring.core.panels import Task
 
 from . import permissions, selectors
 
@@ -28,3 +29,7 @@ def products_panel(community: Community, user: Any) -> dict[str, Any] | None:
         "can_view_catalogue": reader,
         "can_view_knowledge": reader,
     }
+
+
+def home_tasks(user: Any) -> list[Task]:
+    return selectors.home_tasks_of(user)

@@ -10,10 +10,20 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from leerkring.communities.models import Community, Membership, Organisation, Programme
-from leerkring.communities.permissions import access_for
+from leerkring.communities.models import (
+    LEAD_ROLES,
+    Community,
+    Membership,
+    Organisation,
+    Programme,
+)
+from leerkring.communities.permissions import COORDINATOR, access_for
+from leerkring.core.panels import Task, Urgency
 from leerkring.meetings.models import AgendaItem, Lesson, Meeting
 from leerkring.meetings.topics import TopicCategory
 from leerkring.signalling.models import Signal
@@ -390,3 +400,59 @@ def member_subscription(*, newsletter: Newsletter, email: str) -> Subscriber | N
 
 
 # --- Search --------------------------------------------------------------------------------
+
+
+HOME_DRAFTS = 5
+
+
+def home_tasks_of(user: Any) -> list[Task]:
+    """The home page's lines from dissemination (issue "Task-first interface"): newsletter
+    drafts the person may edit (programme newsletters for the coordinator, a community's for its
+    lead too), and per coordinated programme the shared products ready to be disseminated. Two
+    queries at most."""
+    access = access_for(user)
+    coordinated = access.programmes_with(COORDINATOR)
+    led = [pk for pk, role in access.community_roles.items() if role in LEAD_ROLES]
+    if not coordinated and not led:
+        return []
+    drafts = (
+        NewsletterIssue.objects.filter(status=NewsletterIssue.Status.DRAFT)
+        .filter(Q(newsletter__programme_id__in=coordinated) | Q(newsletter__community_id__in=led))
+        .select_related("newsletter")
+        .order_by("created_at", "pk")[:HOME_DRAFTS]
+    )
+    tasks = [
+        Task(
+            text=_("Concept van de nieuwsbrief afmaken: %(title)s") % {"title": issue.title},
+            url=reverse("dissemination:issue_edit", args=[issue.pk]),
+            urgency=Urgency.WAITING,
+            when=issue.created_at,
+            where=issue.newsletter.title,
+        )
+        for issue in drafts
+    ]
+    if coordinated:
+        ready = (
+            Product.objects.filter(
+                programme_id__in=coordinated, status=Product.Status.READY, shareable=True
+            )
+            .values("programme_id", "programme__slug", "programme__name")
+            .annotate(n=Count("pk"))
+            .order_by("programme__name")
+        )
+        tasks += [
+            Task(
+                text=ngettext(
+                    "%(count)s gedeeld product is klaar om te verspreiden",
+                    "%(count)s gedeelde producten zijn klaar om te verspreiden",
+                    row["n"],
+                )
+                % {"count": row["n"]},
+                url=reverse("dissemination:catalogue", args=[row["programme__slug"]])
+                + f"?status={Product.Status.READY}",
+                urgency=Urgency.WAITING,
+                where=row["programme__name"],
+            )
+            for row in ready
+        ]
+    return tasks

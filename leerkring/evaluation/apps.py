@@ -9,7 +9,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # The community page shows the monitor's summary without `communities` importing us.
-        from leerkring.core.panels import register_community_panel
+        from leerkring.core.panels import register_community_panel, register_home_tasks
 
         from . import panels
 
@@ -19,6 +19,8 @@ class EvaluationConfig(AppConfig):
             template="evaluation/panels/evaluation_monitor.html",
             context=panels.monitor_panel,
         )
+
+        register_home_tasks(key="evaluation", collect=panels.home_tasks)
 
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from leerkring.communities.models import Community
+from leerkring.core.panels import Task
 
 from . import monitor, permissions, selectors
 
@@ -24,3 +25,13 @@ def monitor_panel(community: Community, user: Any) -> dict[str, Any] | None:
         "attention": [c for c in checks if c.status in (monitor.RED, monitor.ORANGE)],
         "labels": monitor.STATUS_LABELS,
     }
+
+
+def home_tasks(user: Any) -> list[Task]:
+    """The home page's lines from evaluation: the evaluator's observations and open story
+    invitations, the coordinator's red lights."""
+    return [
+        *selectors.observation_tasks(user),
+        *selectors.story_invitation_tasks(user),
+        *selectors.monitor_tasks(user),
+    ]

@@ -6,10 +6,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from leerkring.communities.models import Community, Programme
+from leerkring.communities.permissions import COORDINATOR, EVALUATOR, access_for
+from leerkring.core.panels import Task, Urgency
 from leerkring.evaluation import monitor
 from leerkring.evaluation.models import (
     ChangeStory,
@@ -232,3 +237,100 @@ def community_monitor(
 # --- Reports ----------------------------------------------------------------------------
 # The reports read across apps in a fixed number of queries and are built, as plain data, in
 # `evaluation.reports` (`community_report`, `programme_report`, `report_cached`).
+
+
+HOME_OBSERVATIONS = 5
+HOME_OBSERVATION_DAYS = 30
+
+
+def observation_tasks(user, *, now: datetime.datetime | None = None) -> list[Task]:
+    """For an evaluator: meetings of the past month they were invited to observe and have not
+    written an observation of yet. One query."""
+    access = access_for(user)
+    programmes = access.programmes_with(EVALUATOR)
+    if access.person is None or not programmes:
+        return []
+    now = now or timezone.now()
+    meetings = (
+        Meeting.objects.filter(
+            community__programme_id__in=programmes,
+            observers=access.person,
+            starts_at__lte=now,
+            starts_at__gte=now - datetime.timedelta(days=HOME_OBSERVATION_DAYS),
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exclude(Exists(Observation.objects.filter(meeting=OuterRef("pk"), observer=user)))
+        .select_related("community")
+        .order_by("starts_at", "pk")[:HOME_OBSERVATIONS]
+    )
+    return [
+        Task(
+            text=_("Observatie invullen van de bijeenkomst op %(date)s")
+            % {"date": formats.date_format(timezone.localtime(meeting.starts_at), "j F")},
+            url=reverse("evaluation:observation_create", args=[meeting.pk]),
+            urgency=Urgency.WAITING,
+            when=meeting.starts_at,
+            where=meeting.community.name,
+        )
+        for meeting in meetings
+    ]
+
+
+def story_invitation_tasks(user) -> list[Task]:
+    """For an evaluator: story invitations still open, with how many stories came in. One
+    query."""
+    programmes = access_for(user).programmes_with(EVALUATOR)
+    if not programmes:
+        return []
+    invitations = (
+        StoryInvitation.objects.filter(programme_id__in=programmes, is_open=True)
+        .select_related("programme")
+        .annotate(story_count=Count("stories"))
+        .order_by("created_at", "pk")[:HOME_OBSERVATIONS]
+    )
+    return [
+        Task(
+            text=ngettext(
+                "Verhalenuitnodiging ‘%(title)s’ staat open: %(count)s verhaal binnen",
+                "Verhalenuitnodiging ‘%(title)s’ staat open: %(count)s verhalen binnen",
+                invitation.story_count,
+            )
+            % {"title": invitation.title, "count": invitation.story_count},
+            url=reverse("evaluation:story_links", args=[invitation.programme.slug]),
+            urgency=Urgency.WAITING,
+            when=invitation.created_at,
+            where=invitation.programme.name,
+        )
+        for invitation in invitations
+    ]
+
+
+def monitor_tasks(user) -> list[Task]:
+    """For a coordinator: per programme, the communities with a red light in the monitor
+    (the matrix's cached result)."""
+    tasks = []
+    coordinated = access_for(user).programmes_with(COORDINATOR)
+    if not coordinated:
+        return tasks
+    for programme in Programme.objects.filter(pk__in=coordinated).order_by("name"):
+        red = [
+            row
+            for row in programme_monitor(programme=programme, sort="")
+            if row.counts[monitor.RED]
+        ]
+        if red:
+            tasks.append(
+                Task(
+                    text=ngettext(
+                        "%(count)s gemeenschap met een rood lampje in de monitor",
+                        "%(count)s gemeenschappen met een rood lampje in de monitor",
+                        len(red),
+                    )
+                    % {"count": len(red)},
+                    url=reverse("evaluation:programme_monitor", args=[programme.slug])
+                    + f"?status={monitor.RED}",
+                    urgency=Urgency.WAITING,
+                    where=programme.name,
+                )
+            )
+    return tasks

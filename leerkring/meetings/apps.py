@@ -9,7 +9,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         # The community page shows the timeline without `communities` importing this app.
-        from leerkring.core.panels import register_community_panel
+        from leerkring.core.panels import register_community_panel, register_home_tasks
 
         from . import panels
 
@@ -22,6 +22,8 @@ class MeetingsConfig(AppConfig):
             register_community_panel(
                 key=key, order=order, template=f"meetings/panels/{key}.html", context=context
             )
+
+        register_home_tasks(key="meetings", collect=panels.home_tasks)
 
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data

@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from leerkring.communities.models import Community
+from leerkring.core.panels import Task
 
 from . import permissions, selectors
+from .selectors import home
 
 
 def meetings_panel(community: Community, user: Any) -> dict[str, Any] | None:
@@ -46,3 +48,15 @@ def member_attendance_panel(community: Community, user: Any) -> dict[str, Any] |
     if not permissions.can_view_member_attendance(user, community):
         return None
     return {"overview": selectors.member_attendance_overview(community=community)}
+
+
+def home_tasks(user: Any) -> list[Task]:
+    """The home page's lines from meetings: every member's next meetings, agreements and
+    messages; the lead's and facilitator's follow-up and planning. See `selectors.home`."""
+    return [
+        *home.next_meeting_tasks(user),
+        *home.agreement_tasks(user),
+        *home.message_tasks(user),
+        *home.after_meeting_tasks(user),
+        *home.planning_tasks(user),
+    ]

@@ -9,7 +9,7 @@ class SignallingConfig(AppConfig):
 
     def ready(self) -> None:
         # The community page shows "Onze signalen" without `communities` importing this app.
-        from leerkring.core.panels import register_community_panel
+        from leerkring.core.panels import register_community_panel, register_home_tasks
 
         from . import panels
 
@@ -19,6 +19,8 @@ class SignallingConfig(AppConfig):
             template="signalling/panels/our_signals.html",
             context=panels.our_signals_panel,
         )
+
+        register_home_tasks(key="signalling", collect=panels.home_tasks)
 
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data

@@ -11,8 +11,10 @@ from typing import Any
 
 from leerkring.communities import permissions as community_permissions
 from leerkring.communities.models import Community
+from leerkring.core.panels import Task
 
 from . import permissions, selectors
+from .selectors import home
 
 
 def our_signals_panel(community: Community, user: Any) -> dict[str, Any] | None:
@@ -22,3 +24,12 @@ def our_signals_panel(community: Community, user: Any) -> dict[str, Any] | None:
         **selectors.community_signals(community=community),
         "can_raise": permissions.can_raise_signal(user, community),
     }
+
+
+def home_tasks(user: Any) -> list[Task]:
+    """The home page's lines from signals; see `selectors.home`."""
+    return [
+        *home.answer_tasks(user),
+        *home.coordinator_tasks(user),
+        *home.system_partner_tasks(user),
+    ]

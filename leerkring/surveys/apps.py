@@ -8,6 +8,13 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Enquêtes")
 
     def ready(self) -> None:
+        # The home page's "Wat nu": the invitee's own survey, the evaluator's open waves.
+        from leerkring.core.panels import register_home_tasks
+
+        from .selectors.home import home_tasks
+
+        register_home_tasks(key="surveys", collect=home_tasks)
+
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data
 

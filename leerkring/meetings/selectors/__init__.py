@@ -6,6 +6,7 @@ queries.
 - `outcomes`: lessons, agreements with their history, signals, the minutes export
 - `threads`: conversations between meetings
 - `timeline`: the community page's meeting panels
+- `home`: the lines of the home page's "Wat nu"
 
 Callers use `from leerkring.meetings import selectors`; the names below are the public ones."""
 
@@ -20,6 +21,7 @@ from .invitations import (
     meeting_rsvp_context,
     member_of_meeting_community,
     members_on_meeting_day,
+    rsvp_answer_of,
     rsvp_overview,
 )
 from .outcomes import (
@@ -98,6 +100,7 @@ __all__ = [
     "open_agreements_before",
     "open_agreements_of_community",
     "rotation_turn",
+    "rsvp_answer_of",
     "rsvp_overview",
     "thread_messages",
     "thread_notification_mode_of",

@@ -131,16 +131,20 @@ def attendance_summary(*, meeting: Meeting) -> dict:
     }
 
 
+def rsvp_answer_of(*, meeting: Meeting, membership: Membership) -> str:
+    """The member's answer to the invitation ("attend", "decline"), or "" when none yet."""
+    return (
+        meeting.rsvps.filter(membership=membership).values_list("answer", flat=True).first() or ""
+    )
+
+
 def meeting_rsvp_context(meeting: Meeting, user) -> dict:
     """What the meeting page's RSVP and attendance partials need, under two keys so nothing
     collides with the page's own context. Members only (the page checks `can_view_meeting`)."""
     membership = member_of_meeting_community(user=user, meeting=meeting)
     my_answer = ""
     if membership is not None:
-        my_answer = (
-            meeting.rsvps.filter(membership=membership).values_list("answer", flat=True).first()
-            or ""
-        )
+        my_answer = rsvp_answer_of(meeting=meeting, membership=membership)
     now = timezone.now()
     can_see_answers = meeting_permissions.can_view_rsvp_answers(user, meeting)
     rsvp = {

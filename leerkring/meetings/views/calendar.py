@@ -90,6 +90,19 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
             error_text = " ".join(error.messages)
     else:
         error_text = " ".join(form.errors.get("answer", []))
+    # The same buttons stand beside the meeting on the home page ("Wat nu"); there they swap
+    # only themselves, or without htmx the answer brings the member back home.
+    from_home = request.POST.get("from") == "home"
+    if request.htmx and from_home:
+        context = {
+            "task_action": {
+                "meeting": meeting,
+                "my_answer": selectors.rsvp_answer_of(meeting=meeting, membership=membership),
+                "choices": Rsvp.Answer.choices,
+                "error": error_text,
+            }
+        }
+        return render(request, "meetings/partials/home_rsvp.html", context)
     if request.htmx:
         context = {
             "meeting": meeting,
@@ -102,6 +115,8 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error_text)
     else:
         messages.success(request, _("Je antwoord is opgeslagen."))
+    if from_home:
+        return redirect("core:home")
     return _to_meeting(meeting, "#uitnodiging")
 
 

@@ -8,6 +8,7 @@ queries.
 - `system`: the system partners' inbox
 - `signals`: the signal page, its history, the community's panel, signals waiting for feedback
 - `similar`: similar signals, theme suggestions and the answers written into the Excel export
+- `home`: the lines of the home page's "Wat nu"
 
 Callers use `from leerkring.signalling import selectors`; the names below are the public ones."""
 

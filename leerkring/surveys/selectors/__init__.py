@@ -2,6 +2,7 @@
 
 - `questionnaires`: the respondent's form and its preview, questionnaire lists, problems
 - `waves`: answer links, a programme's waves, response rates, waves for the results pages
+- `home`: the lines of the home page's "Wat nu" (`surveys.apps` registers them)
 
 Callers use `from leerkring.surveys import selectors`; the names below are the public ones."""
 
