@@ -80,7 +80,9 @@ $(LOCALE_DIR)/%.mo: $(LOCALE_DIR)/%.po | $(VENV_STAMP)
 	@scripts/system-packages.sh gettext
 	msgfmt --check-format --output-file=$@ $<
 
+# WeasyPrint (every PDF) needs Pango and a font from the system.
 setup: $(VENV_STAMP) $(NPM_STAMP) static $(MO_FILES)
+	@scripts/system-packages.sh pango
 
 db: setup
 	$(MANAGE) migrate --no-input

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages a step needs when they are missing: `chromium` for the browser
-# tests, `gettext` (msgfmt) for the translations, `poppler-utils` (pdftoppm) for the test that
-# renders a report's PDF page to PNG. Needs root, as on the development machines
+# tests, `gettext` (msgfmt) for the translations, `poppler-utils` (pdfinfo, pdftotext, pdftoppm)
+# for the tests that read the PDFs back, `pango` (Pango and the DejaVu fonts) for WeasyPrint,
+# which makes every PDF. Needs root, as on the development machines
 # and CI; elsewhere it says what to install.
 set -euo pipefail
 
@@ -11,6 +12,10 @@ for need in "$@"; do
     chromium) [[ -x /usr/bin/chromium ]] || missing+=(chromium) ;;
     gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
     poppler-utils) command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) ;;
+    pango)
+      { ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' &&
+        fc-list 2>/dev/null | grep -q 'DejaVu Sans'; } ||
+        missing+=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core) ;;
     *) echo "system-packages.sh: unknown package '$need'" >&2; exit 2 ;;
   esac
 done

@@ -1,32 +1,23 @@
-"""The minutes of a meeting as DOCX (python-docx) and PDF (reportlab).
+"""The minutes of a meeting as DOCX (python-docx) and PDF (an HTML template, `core.documents`).
 
 Members share minutes with colleagues who do not use Leerkring, so both files carry the whole
 record: when and where, how many attended, the agenda, the minutes text with its headings and
 lists, and the lessons and agreements named at the wrap-up.
 
-The PDF embeds Bitstream Vera, the TrueType font that ships inside the reportlab package, so
-Dutch characters (ë, ï, é) and typographic dashes render on any machine without system fonts.
+Both are made from the same sections (`_facts`, `_sections`), so they never disagree.
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-import reportlab
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
 from docx.oxml.ns import qn
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from leerkring.core import documents
 from leerkring.core.markdown import clean_text, markdown_to_blocks
 
 from .models import Agreement, Meeting
@@ -36,10 +27,6 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 DOCX_LANGUAGE = "nl-NL"
 #: Who made the file: the application (a person's name would travel with every copy).
 DOCX_AUTHOR = "Leerkring"
-
-_FONT = "LeerkringSans"
-_FONT_BOLD = "LeerkringSans-Bold"
-_FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 
 
 def _title(meeting: Meeting) -> str:
@@ -190,61 +177,39 @@ def minutes_docx(context: dict) -> bytes:
 # --- PDF ---------------------------------------------------------------------------------
 
 
-def _register_fonts() -> None:
-    if _FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(_FONT, str(_FONT_DIR / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(_FONT_BOLD, str(_FONT_DIR / "VeraBd.ttf")))
-    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD)
-
-
-def _pdf_styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    body = ParagraphStyle("lk-body", parent=base["BodyText"], fontName=_FONT, fontSize=10.5)
-    return {
-        "title": ParagraphStyle("lk-title", parent=base["Title"], fontName=_FONT_BOLD),
-        "heading1": ParagraphStyle("lk-h1", parent=base["Heading1"], fontName=_FONT_BOLD),
-        "heading2": ParagraphStyle("lk-h2", parent=base["Heading2"], fontName=_FONT_BOLD),
-        "heading3": ParagraphStyle("lk-h3", parent=base["Heading3"], fontName=_FONT_BOLD),
-        "heading4": ParagraphStyle("lk-h4", parent=base["Heading4"], fontName=_FONT_BOLD),
-        "paragraph": body,
-        "list": ParagraphStyle("lk-list", parent=body, leftIndent=14, bulletIndent=2),
-    }
+def _document_blocks(blocks: list[tuple[str, str]]) -> list[dict]:
+    """The blocks of a section as the PDF template shows them: list items gathered into one
+    list, and headings of the minutes placed one level below the section's (h3, h4, …) without
+    skipping a level, so the PDF's structure tree nests as a screen reader expects."""
+    shown: list[dict] = []
+    level = 2
+    for kind, text in blocks:
+        if kind.startswith("heading"):
+            level = min(int(kind[-1]) + 2, level + 1, 6)
+            shown.append({"kind": "heading", "tag": f"h{level}", "text": text})
+        elif kind in ("bullet", "number"):
+            ordered = kind == "number"
+            if shown and shown[-1]["kind"] == "list" and shown[-1]["ordered"] == ordered:
+                shown[-1]["items"].append(text)
+            else:
+                shown.append({"kind": "list", "ordered": ordered, "items": [text]})
+        else:
+            shown.append({"kind": "paragraph", "text": text})
+    return shown
 
 
 def minutes_pdf(context: dict) -> bytes:
-    _register_fonts()
-    styles = _pdf_styles()
+    """The same record as the DOCX (`_facts`, `_sections`), as a tagged PDF with page
+    numbers (`core.documents`)."""
     meeting: Meeting = context["meeting"]
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_title(meeting),
-        author="Leerkring",
-        lang="nl",
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
+    return documents.render_pdf(
+        "meetings/minutes_document.html",
+        {
+            "title": _title(meeting),
+            "community": clean_text(meeting.community.name),
+            "facts": _facts(context),
+            "sections": [
+                (heading, _document_blocks(blocks)) for heading, blocks in _sections(context)
+            ],
+        },
     )
-    story: list = [Paragraph(escape(_title(meeting)), styles["title"])]
-    for label, value in _facts(context):
-        story.append(Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", styles["paragraph"]))
-    for heading, blocks in _sections(context):
-        story.append(Spacer(1, 6))
-        story.append(Paragraph(escape(heading), styles["heading1"]))
-        number = 0
-        for kind, text in blocks:
-            number = number + 1 if kind == "number" else 0
-            if kind.startswith("heading"):
-                level = min(int(kind[-1]) + 1, 4)
-                story.append(Paragraph(escape(text), styles[f"heading{level}"]))
-            elif kind == "bullet":
-                story.append(Paragraph(escape(text), styles["list"], bulletText="•"))
-            elif kind == "number":
-                story.append(Paragraph(escape(text), styles["list"], bulletText=f"{number}."))
-            else:
-                story.append(Paragraph(escape(text), styles["paragraph"]))
-    document.build(story)
-    return buffer.getvalue()

@@ -228,6 +228,38 @@ def test_it_counts_held_meetings_with_their_dates_and_attendance(built):
     assert len(by_month) == 12 and by_month["maart 2024"] == 1 and by_month["juni 2024"] == 1
 
 
+def test_the_chart_of_meetings_counts_per_quarter_beyond_two_years_and_per_year_beyond_eight(
+    built,
+):
+    """A chart of 240 monthly bars is taller than a page and says less than 20 yearly ones;
+    the XLSX keeps every month."""
+    community = built.world.community
+    year = reports.community_report(community, YEAR).output
+    assert year.meetings_chart_unit == "month" and len(year.meetings_chart) == 12
+    four = Period(start=datetime.date(2022, 9, 1), end=datetime.date(2026, 8, 31))
+    out = reports.community_report(community, four).output
+    assert out.meetings_chart_unit == "quarter"
+    quarters = labelled(out.meetings_chart)
+    assert len(quarters) == 17 and len(out.meetings_by_month) == 48  # Q3 2022 to Q3 2026
+    assert quarters["Kwartaal 1 2024"] == 1 and quarters["Kwartaal 2 2024"] == 1
+    assert quarters["Kwartaal 1 2025"] == 1 and quarters["Kwartaal 3 2024"] == 0
+    assert sum(quarters.values()) == out.meetings_held == 3
+    twenty = Period(start=datetime.date(2007, 1, 1), end=datetime.date(2026, 12, 31))
+    out = reports.community_report(community, twenty).output
+    assert out.meetings_chart_unit == "year"
+    years = labelled(out.meetings_chart)
+    assert list(years) == [str(y) for y in range(2007, 2027)]
+    assert (years["2024"], years["2025"], years["2023"]) == (2, 1, 0)
+    assert len(out.meetings_by_month) == 240
+
+
+def test_the_chart_unit_changes_at_two_and_eight_years():
+    assert reports.output.chart_unit(24) == "month"
+    assert reports.output.chart_unit(25) == "quarter"
+    assert reports.output.chart_unit(96) == "quarter"
+    assert reports.output.chart_unit(97) == "year"
+
+
 def test_it_counts_work_forms_and_topics_without_the_lookback_item(built):
     out = reports.community_report(built.world.community, YEAR).output
     assert labelled(out.work_forms) == {"Intervisie": 2, "Werkbezoek": 1}

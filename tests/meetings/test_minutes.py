@@ -14,7 +14,7 @@ from leerkring.core import emails
 from leerkring.core.markdown import clean_text, render_markdown
 from leerkring.meetings import services
 from leerkring.meetings.models import Agreement, Lesson
-from tests import factories
+from tests import factories, pdf_tools
 
 HOSTILE = (
     "# Verslag\n\n"
@@ -172,6 +172,41 @@ def test_the_pdf_is_a_pdf_with_dutch_characters(client, world, written_meeting):
     assert "Naïeve vragen" in text
     assert "Café na afloop" in text
     assert "Afspraak met ëxtra" in text
+
+
+def test_the_pdf_is_tagged_dutch_titled_and_numbered(client, world, written_meeting):
+    """Read back with poppler and pypdf, not with the library that wrote it: a screen reader
+    needs the structure tree, the language and the title."""
+    client.force_login(world.participant)
+    response = client.get(reverse("meetings:minutes_pdf", args=[written_meeting.pk]))
+    assert response.status_code == 200
+    pdf_tools.assert_accessible(response.content, title="Verslag CoP Achterhoek")
+    types = pdf_tools.structure_types(response.content)
+    assert types["/H1"] == 1
+    assert types["/H2"] == 4  # Agenda, Verslag, Leerpunten, Afspraken
+    assert types["/H3"] == 1  # "# Opening" in the minutes, one level below "Verslag"
+    assert types["/L"] >= 3 and types["/LI"] >= 4
+    text = pdf_tools.pdftotext(response.content)
+    assert "Pagina 1 van 1" in text
+    order = [
+        text.index(heading)
+        for heading in ("Verslag CoP Achterhoek", "Agenda", "Opening", "Naïeve vragen zijn welkom", "Leerpunten", "Afspraken", "Afspraak met ëxtra")
+    ]  # fmt: skip
+    assert order == sorted(order)
+
+
+def test_long_minutes_get_page_numbers_on_every_page(client, world, written_meeting):
+    services.minutes_save(
+        meeting=written_meeting,
+        minutes="\n\n".join(f"## Punt {n}\n\n" + "Er is lang gesproken. " * 40 for n in range(40)),
+        by=world.lead,
+    )
+    client.force_login(world.participant)
+    response = client.get(reverse("meetings:minutes_pdf", args=[written_meeting.pk]))
+    pages = pdf_tools.pdftotext(response.content).split("\f")[:-1]
+    assert len(pages) > 3
+    for number, page in enumerate(pages, start=1):
+        assert f"Pagina {number} van {len(pages)}" in page
 
 
 @pytest.mark.parametrize("visitor", ["coordinator", "system_partner", "sibling_member"])

@@ -20,7 +20,7 @@ from .compose import community_report, programme_report
 from .data import Period, Report
 
 CACHE_SECONDS = 10 * 60
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def data_version() -> str:

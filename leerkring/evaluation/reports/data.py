@@ -94,6 +94,10 @@ class Output:
     meetings_physical: int = 0
     meeting_dates: list[datetime.date] = field(default_factory=list)
     meetings_by_month: list[Row] = field(default_factory=list)
+    # The chart of meetings over time: per month, quarter or year (`meetings_chart_unit`), so a
+    # long period gives a chart of a few dozen bars (`output.chart_unit`).
+    meetings_chart: list[Row] = field(default_factory=list)
+    meetings_chart_unit: str = "month"
     attendance_meetings: int = 0
     attendance_average: str = ""
     attendance_rate: int | None = None

@@ -10,6 +10,7 @@ from fractions import Fraction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Membership
 from leerkring.dissemination.models import Product
@@ -28,6 +29,39 @@ def local_date(value: datetime.datetime) -> datetime.date:
 
 def _month_label(year: int, month: int) -> str:
     return date_format(datetime.date(year, month, 1), "F Y")
+
+
+#: Up to this many months the chart of meetings has a bar per month, up to `QUARTERS_UP_TO`
+#: one per quarter, beyond that one per year: at most about 32 bars for any period.
+MONTHS_UP_TO = 24
+QUARTERS_UP_TO = 8 * 12
+
+
+def chart_unit(months: int) -> str:
+    if months <= MONTHS_UP_TO:
+        return "month"
+    if months <= QUARTERS_UP_TO:
+        return "quarter"
+    return "year"
+
+
+def _chart_label(unit: str, year: int, month: int) -> str:
+    if unit == "year":
+        return str(year)
+    if unit == "quarter":
+        return _("Kwartaal %(quarter)s %(year)s") % {"quarter": (month - 1) // 3 + 1, "year": year}
+    return _month_label(year, month)
+
+
+def meetings_chart(by_month: Counter, months: list[tuple[int, int]]) -> tuple[list[Row], str]:
+    """The meetings per month gathered into the chart's bars, in calendar order, including
+    bars with no meetings."""
+    unit = chart_unit(len(months))
+    bars: dict[str, int] = {}
+    for year, month in months:
+        label = _chart_label(unit, year, month)
+        bars[label] = bars.get(label, 0) + by_month[(year, month)]
+    return with_widths([Row(label=label, count=count) for label, count in bars.items()]), unit
 
 
 def _months(period: Period) -> list[tuple[int, int]]:
@@ -65,9 +99,11 @@ def report_output(
         out.meeting_dates = [days[pk] for pk, *_rest in meetings]
     if meetings:
         by_month = Counter((day.year, day.month) for day in days.values())
+        months = _months(period)
         out.meetings_by_month = with_widths(
-            [Row(label=_month_label(y, m), count=by_month[(y, m)]) for y, m in _months(period)]
+            [Row(label=_month_label(y, m), count=by_month[(y, m)]) for y, m in months]
         )
+        out.meetings_chart, out.meetings_chart_unit = meetings_chart(by_month, months)
 
     # Attendance: present members ÷ members on the meeting day, per meeting.
     present = {
