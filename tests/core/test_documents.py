@@ -50,3 +50,13 @@ def test_the_page_counter_follows_the_translation():
         assert documents.page_counter() == '"Pagina " counter(page) " van " counter(pages)'
     with translation.override("en"):
         assert documents.page_counter() == '"Page " counter(page) " of " counter(pages)'
+
+
+def test_a_document_says_the_language_it_is_written_in():
+    with translation.override("en"):
+        data = documents.render_pdf(
+            "meetings/minutes_document.html",
+            {"title": "Minutes", "community": "C", "facts": [], "sections": []},
+        )
+    assert str(pdf_tools.catalog(data)["/Lang"]) == "en"
+    assert "Page 1 of 1" in pdf_tools.pdftotext(data)

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from leerkring.communities import permissions as community_permissions
 from leerkring.communities.models import Community, Programme
-from leerkring.core import access_log
+from leerkring.core import access_log, documents
 
 from .. import permissions, reports
 from ..forms_reports import ReportPeriodForm, presets
@@ -76,7 +76,7 @@ def _download(request: HttpRequest, subject, page_url: str, fmt: str) -> HttpRes
     )
     name = f"rapportage-{slugify(report.community or report.programme)}-{period.slug}"
     if fmt == "pdf":
-        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+        response = HttpResponse(report_pdf(report), content_type=documents.PDF_CONTENT_TYPE)
     else:
         response = HttpResponse(report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerkring.core import access_log
+from leerkring.core import access_log, documents
 from leerkring.core.markdown import render_markdown
 
 from .. import exports, permissions, selectors, services
@@ -121,4 +121,4 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _record_export(request, meeting, access_log.Kind.MINUTES_PDF)
     context = selectors.minutes_export_context(meeting=meeting, user=request.user)
     content = exports.minutes_pdf(context)
-    return _download(content, "application/pdf", _filename(meeting, "pdf"))
+    return _download(content, documents.PDF_CONTENT_TYPE, _filename(meeting, "pdf"))
