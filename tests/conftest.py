@@ -106,3 +106,24 @@ def world(db):
 def meeting(world):
     """A planned meeting of `world.community` two weeks ahead."""
     return factories.MeetingFactory(community=world.community)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 (tests/outbox/smtp.py) and the settings that send to it;
+    the outbox's pause after an unreachable server starts and ends with the test."""
+    from leerkring.outbox import services as outbox_services
+    from tests.outbox.smtp import FaultySMTPServer
+
+    outbox_services.pause_reset()
+    server = FaultySMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.OUTBOX_RETRY_BASE_SECONDS = 60
+    settings.OUTBOX_PAUSE_BASE_SECONDS = 5
+    yield server
+    server.stop()
+    outbox_services.pause_reset()

@@ -25,6 +25,20 @@ class MeetingsConfig(AppConfig):
 
         register_home_tasks(key="meetings", collect=panels.home_tasks)
 
+        # Names of this app's e-mails in the delivery progress and the queue overview.
+        from leerkring.outbox.selectors import register_kind
+
+        for kind, label in (
+            ("meetings.invitation", _("Uitnodiging")),
+            ("meetings.update", _("Wijziging")),
+            ("meetings.cancellation", _("Afgelasting")),
+            ("meetings.reminder", _("Herinnering")),
+            ("meetings.minutes", _("Verslag")),
+            ("meetings.thread_message", _("Bericht in een gesprek")),
+            ("meetings.thread_digest", _("Dagelijks overzicht van gesprekken")),
+        ):
+            register_kind(kind, label)
+
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data
 

@@ -101,6 +101,12 @@ def can_publish_meeting(user, meeting: Meeting) -> bool:
     return can_edit_meeting(user, meeting)
 
 
+def can_follow_meeting_mail(user, meeting: Meeting) -> bool:
+    """Who sends the meeting's e-mail sees whether it arrived (addresses of members included)
+    and may send it again: the lead and facilitator."""
+    return can_plan_meetings(user, meeting.community)
+
+
 def can_view_rsvp_answers(user, meeting: Meeting) -> bool:
     """Who said they will come is for whoever organises the meeting: the lead and facilitator."""
     return can_plan_meetings(user, meeting.community)

@@ -64,6 +64,11 @@ urlpatterns = [
     ),
     # --- Invitations, calendar and attendance ----------------------------------------------
     path("meetings/<int:pk>/publish/", calendar_views.meeting_publish, name="meeting_publish"),
+    path(
+        "meetings/<int:pk>/mail/resend/",
+        calendar_views.meeting_mail_resend,
+        name="meeting_mail_resend",
+    ),
     path("meetings/<int:pk>/rsvp/", calendar_views.meeting_rsvp, name="meeting_rsvp"),
     path("meetings/<int:pk>/rsvp/<str:token>/", calendar_views.rsvp_token, name="rsvp_token"),
     path("meetings/<int:pk>/ics/", calendar_views.meeting_ics, name="meeting_ics"),

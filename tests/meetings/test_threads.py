@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from leerkring.meetings import services
 from leerkring.meetings.models import Message, Thread, ThreadNotificationPreference
+from leerkring.outbox import services as outbox
 from tests import factories
 
 Mode = ThreadNotificationPreference.Mode
@@ -178,6 +179,7 @@ def test_the_daily_digest_sends_one_mail_with_new_messages_of_others(world):
     Message.objects.create(thread=other, author=world.sibling_member_m.person, body="Van elders")
 
     call_command("send_thread_digests", stdout=io.StringIO())
+    outbox.deliver()
 
     assert _recipients() == [_email(world.participant_m)]
     body = mail.outbox[0].body
@@ -189,6 +191,7 @@ def test_the_daily_digest_sends_one_mail_with_new_messages_of_others(world):
 
     mail.outbox.clear()
     call_command("send_thread_digests", stdout=io.StringIO())
+    outbox.deliver()
     assert mail.outbox == []
 
 

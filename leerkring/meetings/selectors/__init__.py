@@ -3,6 +3,7 @@ queries.
 
 - `planning`: meetings of a community, host and case rotation, work forms, the agenda
 - `invitations`: members on the meeting day, answers, attendance, the calendar feed
+- `mail`: how far the meeting's e-mail got (the outbox)
 - `outcomes`: lessons, agreements with their history, signals, the minutes export
 - `threads`: conversations between meetings
 - `timeline`: the community page's meeting panels
@@ -24,6 +25,7 @@ from .invitations import (
     rsvp_answer_of,
     rsvp_overview,
 )
+from .mail import meeting_mail_progress
 from .outcomes import (
     CommunityAgreements,
     agreements_of_user,
@@ -63,6 +65,7 @@ from .timeline import (
 )
 
 __all__ = [
+    "meeting_mail_progress",
     "AgendaOverview",
     "AttendanceRow",
     "CommunityAgreements",

@@ -6,6 +6,7 @@ runs in one transaction and writes the audit history; e-mails are sent after com
 - `attendance`: who was there
 - `observation`: whether the evaluation may observe a meeting
 - `outcomes`: lessons, agreements, minutes
+- `mail`: the meeting's e-mail into the outbox, and sending again to whoever did not get it
 - `threads`: conversations between meetings and their e-mails and digests
 
 Callers use `from leerkring.meetings import services`; the names below are the public ones."""
@@ -30,6 +31,7 @@ from .invitations import (
     rsvp_membership_for_token,
     rsvp_token,
 )
+from .mail import meeting_mail_queue, meeting_mail_resend
 from .observation import meeting_observation_set, programme_evaluators
 from .outcomes import (
     LESSON_FIELDS,
@@ -73,6 +75,8 @@ from .threads import (
 )
 
 __all__ = [
+    "meeting_mail_queue",
+    "meeting_mail_resend",
     "AGENDA_ITEM_FIELDS",
     "CANCELLATION",
     "INVITATION",

@@ -1,6 +1,6 @@
 """Invitations and the calendar: answer links (RSVP), the invitation, update, cancellation
-and reminder e-mails with their iCalendar events, and a person's calendar feed. E-mails
-are sent after commit (`leerkring.core.emails`)."""
+and reminder e-mails with their iCalendar events, and a person's calendar feed. E-mails go
+into the outbox in the transaction of the change (`services.mail`)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from leerkring.core.audit import audit
 from leerkring.meetings import ical
 from leerkring.meetings import selectors as meeting_selectors
 from leerkring.meetings.models import CalendarFeed, Meeting, Rsvp, RsvpLink
+from leerkring.meetings.services.mail import meeting_mail_queue
 
 
 def meeting_when(meeting: Meeting) -> str:
@@ -229,25 +230,25 @@ def _reminder_schedule(meeting: Meeting) -> bool:
 
 
 def _members_mail(meeting: Meeting, *, kind: str, by: Any, verb: str) -> int:
-    """Mail one version of the event (invitation, update, cancellation) to the members once
-    the transaction commits, and audit how many went out for which SEQUENCE."""
-    messages = _meeting_messages(meeting, kind=kind)
-    emails.emails_send_on_commit(messages)
+    """Queue one version of the event (invitation, update, cancellation) for the members in
+    this transaction, and audit how many it goes to for which SEQUENCE. Returns how many
+    e-mails were queued (not sent: the outbox sends them)."""
+    queued = meeting_mail_queue(_meeting_messages(meeting, kind=kind), kind=kind, meeting=meeting)
     audit(
         actor=by,
         verb=verb,
         obj=meeting,
         community_id=meeting.community_id,
-        recipients=len(messages),
+        recipients=queued,
         sequence=meeting.ical_sequence,
     )
-    return len(messages)
+    return queued
 
 
 @transaction.atomic
 def meeting_publish(*, meeting: Meeting, by: Any) -> int:
-    """Send the invitation with its calendar event to every current member and queue the
-    reminder. Returns the number of e-mails."""
+    """Queue the invitation with its calendar event for every current member and queue the
+    reminder. Returns the number of e-mails queued."""
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.published_at is not None:
         raise ValidationError(
@@ -324,16 +325,18 @@ def meeting_reminder_send(
         )
         if not updated:
             return 0
-        messages = _meeting_messages(meeting, kind=REMINDER)
-        emails.emails_send_on_commit(messages)
+        # Marked sent and queued in one transaction: the outbox delivers what this commits.
+        queued = meeting_mail_queue(
+            _meeting_messages(meeting, kind=REMINDER), kind=REMINDER, meeting=meeting
+        )
         audit(
             actor=None,
             verb="meeting.reminder_sent",
             obj=meeting,
             community_id=meeting.community_id,
-            recipients=len(messages),
+            recipients=queued,
         )
-    return len(messages)
+    return queued
 
 
 # Attendance ----------------------------------------------------------------------------

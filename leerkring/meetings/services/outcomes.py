@@ -17,6 +17,7 @@ from leerkring.core import emails
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.meetings.models import Agreement, AgreementStatusChange, Lesson, Meeting
+from leerkring.meetings.services.mail import meeting_mail_queue
 
 LESSON_FIELDS = ("text", "learning_order", "influence_level", "shareable")
 
@@ -175,8 +176,8 @@ def minutes_save(*, meeting: Meeting, minutes: str, by) -> Meeting:
 
 @transaction.atomic
 def minutes_send(*, meeting: Meeting, by) -> int:
-    """Send the minutes to every current member with an e-mail address, one message each
-    (no one sees another's address). Returns the number of recipients."""
+    """Queue the minutes for every current member with an e-mail address, one message each
+    (no one sees another's address), in this transaction. Returns the number queued."""
     if not meeting.minutes.strip():
         raise ValidationError(_("Er is nog geen verslag om rond te sturen."))
     memberships = (
@@ -213,8 +214,7 @@ def minutes_send(*, meeting: Meeting, by) -> int:
         community_id=meeting.community_id,
         recipients=len(messages),
     )
-    emails.emails_send_on_commit(messages)
-    return len(messages)
+    return meeting_mail_queue(messages, kind="minutes", meeting=meeting)
 
 
 # Threads ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from leerkring.core import emails
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.meetings.models import Message, Thread, ThreadNotificationPreference
+from leerkring.outbox.services import emails_queue
 
 
 def _absolute(path: str) -> str:
@@ -67,7 +68,7 @@ def thread_start(*, community: Community, author: Person, title: str, body: str,
     thread = thread_create(title=title, author=author, community=community)
     audit(actor=by, verb="thread.start", obj=thread, community_id=community.pk)
     message = message_add(thread=thread, author=author, body=body)
-    emails.emails_send_on_commit(_thread_message_emails(message))
+    emails_queue(_thread_message_emails(message), kind="meetings.thread_message", scope=thread)
     return thread
 
 
@@ -76,7 +77,7 @@ def message_post(*, thread: Thread, author: Person, body: str, by) -> Message:
     _membership_of(author, thread.community_id)
     message = message_add(thread=thread, author=author, body=body)
     audit(actor=by, verb="thread.message", obj=message, community_id=thread.community_id)
-    emails.emails_send_on_commit(_thread_message_emails(message))
+    emails_queue(_thread_message_emails(message), kind="meetings.thread_message", scope=thread)
     return message
 
 
@@ -152,9 +153,10 @@ def thread_notification_set(*, membership: Membership, mode: str, by) -> None:
 
 def thread_digests_send(*, now: datetime.datetime | None = None) -> int:
     """Once a day: each member who chose the digest gets one e-mail per community with the
-    messages others wrote since their last digest. Returns the number of e-mails sent.
+    messages others wrote since their last digest. Returns the number of e-mails queued.
 
-    Three queries whatever the number of members: the preferences, the messages, the sends.
+    A fixed number of queries whatever the number of members: the preferences, the messages,
+    the outbox rows.
     """
     now = now or timezone.now()
     fallback_since = now - datetime.timedelta(days=1)
@@ -224,8 +226,11 @@ def thread_digests_send(*, now: datetime.datetime | None = None) -> int:
                     to=[membership.person.email],
                 )
             )
-    sent = emails.emails_send(mails)
-    ThreadNotificationPreference.objects.filter(pk__in=[p.pk for p in sent_preferences]).update(
-        digest_sent_until=now
-    )
-    return sent
+    # The digests are queued and marked sent in one transaction: a digest is neither lost
+    # nor sent twice when the worker stops half-way.
+    with transaction.atomic():
+        queued = emails_queue(mails, kind="meetings.thread_digest")
+        ThreadNotificationPreference.objects.filter(pk__in=[p.pk for p in sent_preferences]).update(
+            digest_sent_until=now
+        )
+    return queued

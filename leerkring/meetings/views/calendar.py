@@ -56,13 +56,34 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             ngettext(
-                "De uitnodiging is verstuurd naar %(count)s lid.",
-                "De uitnodiging is verstuurd naar %(count)s leden.",
+                "%(count)s uitnodiging wordt verstuurd. Hieronder zie je of die aankomt.",
+                "%(count)s uitnodigingen worden verstuurd. Hieronder zie je of ze aankomen.",
                 sent,
             )
             % {"count": sent},
         )
     return _to_meeting(meeting, "#uitnodiging")
+
+
+@login_required
+@require_POST
+def meeting_mail_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Opnieuw versturen naar wie het niet kreeg" on the meeting page."""
+    meeting = _meeting(request, pk, permissions.can_follow_meeting_mail)
+    count = services.meeting_mail_resend(meeting=meeting, by=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s e-mail wordt opnieuw verstuurd.",
+                "%(count)s e-mails worden opnieuw verstuurd.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Er is geen mislukte e-mail om opnieuw te versturen."))
+    return _to_meeting(meeting, "#verzending")
 
 
 # --- Answering ----------------------------------------------------------------------------

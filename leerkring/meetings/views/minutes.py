@@ -71,8 +71,8 @@ def minutes_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             ngettext(
-                "Het verslag is naar %(count)d lid gestuurd.",
-                "Het verslag is naar %(count)d leden gestuurd.",
+                "Het verslag wordt naar %(count)d lid verstuurd.",
+                "Het verslag wordt naar %(count)d leden verstuurd.",
                 count,
             )
             % {"count": count},

@@ -264,6 +264,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit_agenda": can_edit_agenda,
             "case_rotation": _case_rotation(meeting.community),
             "nav_section": "community",
+            "mail_progress": selectors.meeting_mail_progress(meeting=meeting)
+            if permissions.can_follow_meeting_mail(request.user, meeting)
+            else None,
             **selectors.meeting_rsvp_context(meeting=meeting, user=request.user),
             **selectors.meeting_outcomes_context(meeting=meeting, user=request.user),
         },

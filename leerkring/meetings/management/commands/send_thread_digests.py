@@ -14,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         sent = thread_digests_send()
-        self.stdout.write(f"Thread digests sent: {sent}")
+        self.stdout.write(f"Thread digests queued: {sent}")
