@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import email
+import json
 from email.mime.base import MIMEBase
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -19,7 +20,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leerkring.core import sealing
 from leerkring.core.leases import LeasedWork
+
+SEAL_PURPOSE = "outbox.secret-content"
 
 
 class Message(LeasedWork):
@@ -52,9 +56,11 @@ class Message(LeasedWork):
     headers = models.JSONField(default=dict, blank=True)
     attachments = models.JSONField(default=list, blank=True)
 
-    # Holds a one-time link (survey, invitation, password reset, confirmation): the content is
-    # cleared as soon as the row is finished, so the outbox is no store of working links.
+    # Holds a one-time link (survey, invitation, password reset, confirmation): the content
+    # (text, HTML, headers, attachments) waits sealed in `sealed` (core.sealing), so a copy of
+    # the database holds no working link, and is cleared as soon as the row is finished.
     secret = models.BooleanField(default=False)
+    sealed = models.TextField(blank=True)
     # Survey mail: once delivered, the recipient and reference are cleared too, so the outbox
     # keeps no per-person history of who was reminded when (docs/privacy.md).
     forget_recipient = models.BooleanField(default=False)
@@ -76,21 +82,22 @@ class Message(LeasedWork):
     def as_email(self) -> EmailMultiAlternatives:
         """The Django e-mail to hand to the mail backend, with the Message-ID fixed at queueing
         so a retried message is recognisably the same message."""
-        headers = dict(self.headers)
+        content = self.content()
+        headers = dict(content["headers"])
         headers["Message-ID"] = self.message_id
         if self.to_header:
             headers["To"] = self.to_header
         message = EmailMultiAlternatives(
             subject=self.subject,
-            body=self.body,
+            body=content["body"],
             from_email=self.from_email,
             to=[self.recipient],
             reply_to=self.reply_to or None,
             headers=headers,
         )
-        if self.html:
-            message.attach_alternative(self.html, "text/html")
-        for stored in self.attachments:
+        if content["html"]:
+            message.attach_alternative(content["html"], "text/html")
+        for stored in content["attachments"]:
             if "mime" in stored:
                 message.attach(_mime_part(stored["mime"]))
             else:
@@ -99,6 +106,23 @@ class Message(LeasedWork):
                     content = content.decode("utf-8")
                 message.attach(stored["filename"], content, stored["mimetype"])
         return message
+
+    def content(self) -> dict:
+        """Text, HTML, headers and attachments, unsealed when the e-mail is secret."""
+        if self.sealed:
+            return json.loads(sealing.unseal(self.sealed, purpose=SEAL_PURPOSE))
+        return {
+            "body": self.body,
+            "html": self.html,
+            "headers": self.headers,
+            "attachments": self.attachments,
+        }
+
+
+def content_seal(content: dict) -> str:
+    """A secret e-mail's content as it waits in the database (padded to 4 kB blocks, so the
+    sealed size says little about the link or the person)."""
+    return sealing.seal(json.dumps(content).encode(), purpose=SEAL_PURPOSE, block=4096)
 
 
 def _mime_part(raw: str) -> MIMEBase:

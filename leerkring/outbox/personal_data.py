@@ -48,6 +48,7 @@ def personal_data_erase(*, person: Any, user: Any, by: Any) -> None:
         subject="",
         body="",
         html="",
+        sealed="",
         reference="",
         attachments=[],
         redacted_at=now,

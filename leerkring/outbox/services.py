@@ -45,7 +45,7 @@ from leerkring.core import leases
 from leerkring.core.health import CheckResult
 from leerkring.core.worker import workers_alive
 
-from .models import Attempt, Message
+from .models import Attempt, Message, content_seal
 from .signals import message_finished
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,19 @@ def _html(message: EmailMessage) -> str:
             return content
         raise ValueError(f"Unsupported alternative {mimetype}")
     return ""
+
+
+def _content(message: EmailMessage, *, headers: dict, secret: bool) -> dict[str, Any]:
+    content = {
+        "body": message.body,
+        "html": _html(message),
+        "headers": headers,
+        "attachments": _attachments(message),
+    }
+    if secret:
+        # A one-time link must not be readable from a copy of the database while it waits.
+        return {"sealed": content_seal(content)}
+    return content
 
 
 def _usable_address(address: str) -> bool:
@@ -141,10 +154,7 @@ def emails_queue(
             "to_header": to_header,
             "reply_to": list(message.reply_to),
             "subject": message.subject,
-            "body": message.body,
-            "html": _html(message),
-            "headers": headers,
-            "attachments": _attachments(message),
+            **_content(message, headers=headers, secret=secret),
             "secret": secret,
             "forget_recipient": forget_recipient,
             "created_at": now,
@@ -170,7 +180,7 @@ def _fill_failed(row: Message, reason: str, *, now: datetime.datetime) -> None:
     row.last_error = reason
     row.finished_at = now
     if row.secret:
-        row.body = row.html = ""
+        row.body = row.html = row.sealed = ""
         row.attachments, row.headers = [], {}
         row.redacted_at = now
 
@@ -373,7 +383,7 @@ def _deliver_one(pk: int, *, owner: str, connection: _Connection) -> tuple[str, 
 def _redaction(message: Message, *, now: datetime.datetime, delivered: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if message.secret:
-        fields.update(body="", html="", attachments=[], headers={}, redacted_at=now)
+        fields.update(body="", html="", sealed="", attachments=[], headers={}, redacted_at=now)
     if message.forget_recipient and delivered:
         fields.update(recipient="", to_header="", reference="", redacted_at=now)
     return fields
@@ -513,7 +523,7 @@ def prune(
         state__in=(State.DONE, State.CANCELLED),
         finished_at__lt=body_cutoff,
         redacted_at__isnull=True,
-    ).update(body="", html="", attachments=[], headers={}, redacted_at=now)
+    ).update(body="", html="", sealed="", attachments=[], headers={}, redacted_at=now)
     removed = Message.objects.filter(
         state__in=(State.DONE, State.FAILED, State.CANCELLED), finished_at__lt=keep_cutoff
     ).delete()[0]

@@ -30,4 +30,5 @@ def test_a_mail_server_failure_keeps_the_invitation_and_it_waits_for_a_retry(
     message = Message.objects.get(recipient="nieuw@example.nl", kind="accounts.invitation")
     assert message.state == Message.State.WAITING and message.attempts == 1
     assert "verbrak de verbinding" in message.last_error
-    assert "/accounts/invitation/" in message.body, "kept until it can be delivered"
+    assert "/accounts/invitation/" in message.content()["body"], "kept until it can be delivered"
+    assert "/accounts/invitation/" not in message.sealed, "sealed while it waits"

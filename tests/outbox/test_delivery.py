@@ -184,6 +184,28 @@ def test_a_message_with_a_one_time_link_keeps_no_content_once_sent(smtp):
     assert (row.body, row.html, row.recipient, row.reference) == ("", "", "", "")
 
 
+def test_a_waiting_secret_message_holds_its_link_only_sealed(smtp):
+    """While a one-time link waits (possibly days, while the server refuses), a copy of the
+    database must not hold it readable."""
+    smtp.handler.refuse_all = "451 4.3.2 Try again later"
+    with transaction.atomic():
+        services.emails_queue(
+            [build(1, body="https://leerkring.example.nl/s/geheim-token/")],
+            kind="surveys.invitation",
+            secret=True,
+        )
+    services.deliver()
+    row = Message.objects.get()
+    assert row.state == State.WAITING
+    stored = " ".join(str(v) for v in Message.objects.filter(pk=row.pk).values().get().values())
+    assert "geheim-token" not in stored and "Beste deelnemer" not in stored
+    smtp.handler.refuse_all = None
+    time_passes()
+    services.deliver()
+    assert b"geheim-token" in smtp.handler.accepted[0].raw
+    assert Message.objects.get().sealed == ""
+
+
 def test_a_failed_secret_message_keeps_whom_it_was_for_but_not_the_link(smtp):
     smtp.handler.refuse_all = "550 5.1.1 Unknown user"
     with transaction.atomic():
@@ -196,7 +218,7 @@ def test_a_failed_secret_message_keeps_whom_it_was_for_but_not_the_link(smtp):
         )
     services.deliver()
     row = Message.objects.get()
-    assert row.state == State.FAILED and "geheim-token" not in row.body
+    assert row.state == State.FAILED and "geheim-token" not in row.body and not row.sealed
     assert (row.recipient, row.reference) == ("persoon1@example.nl", "surveys.invitation:1")
 
 
