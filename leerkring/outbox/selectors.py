@@ -99,13 +99,15 @@ def progress(
     *,
     kinds: Sequence[str] | None = None,
     show_recipients: bool = True,
+    recipients_of_kinds: Sequence[str] | None = None,
     failures_limit: int = 100,
 ) -> Progress:
     """Sent / waiting / failed per kind of e-mail about `scope`, the failures with their
     reasons, and whether (and until when) temporary failures are being retried. Two queries.
 
     `show_recipients=False` leaves addresses out of the failures (for viewers who may see
-    counts only, and for survey reminders, which go only to those who did not answer)."""
+    counts only); `recipients_of_kinds` shows them for those kinds only (survey invitations,
+    not survey reminders, which go only to those who did not answer)."""
     messages = _scoped(scope, kinds)
     rows = messages.values("kind", "state").annotate(
         n=Count("pk"),
@@ -149,7 +151,10 @@ def progress(
                 continue
             failures.append(
                 Failure(
-                    recipient=message.recipient if show_recipients else "",
+                    recipient=message.recipient
+                    if show_recipients
+                    and (recipients_of_kinds is None or message.kind in recipients_of_kinds)
+                    else "",
                     kind=message.kind,
                     label=kind_label(message.kind),
                     reason=message.last_error,

@@ -15,6 +15,12 @@ class SurveysConfig(AppConfig):
 
         register_home_tasks(key="surveys", collect=home_tasks)
 
+        # Names of this app's e-mails in the delivery progress and the queue overview.
+        from leerkring.outbox.selectors import register_kind
+
+        register_kind("surveys.invitation", _("Uitnodiging voor de vragenlijst"))
+        register_kind("surveys.reminder", _("Herinnering voor de vragenlijst"))
+
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data
 

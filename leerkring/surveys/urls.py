@@ -93,6 +93,7 @@ urlpatterns = [
     path("waves/<int:pk>/edit/", wave_views.wave_edit, name="wave_edit"),
     path("waves/<int:pk>/send/", wave_views.wave_send, name="wave_send"),
     path("waves/<int:pk>/remind/", wave_views.wave_remind, name="wave_remind"),
+    path("waves/<int:pk>/mail/resend/", wave_views.wave_mail_resend, name="wave_mail_resend"),
     path("waves/<int:pk>/addresses/", wave_views.wave_addresses, name="wave_addresses"),
     path("waves/<int:pk>/open-link/", wave_views.wave_open_link, name="wave_open_link"),
     path("s/bedankt/", respond_views.respond_done, name="respond_done"),

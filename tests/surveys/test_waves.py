@@ -115,7 +115,7 @@ def test_the_evaluator_sends_and_reminds_from_the_wave_page(client, world):
     assert len(mail.outbox) == 3
     with committed():
         response = client.post(reverse("surveys:wave_remind", args=[wave.pk]), follow=True)
-    assert "De herinnering is verstuurd naar 3 personen." in response.content.decode()
+    assert "3 herinneringen worden verstuurd." in response.content.decode()
 
 
 def _invite(wave, community, invited, answered):

@@ -31,6 +31,7 @@ from .waves import (
     wave_communities,
     wave_for_open_token,
     wave_for_results,
+    wave_mail_progress,
     wave_response_rates,
     waves_for_comparison,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "wave_communities",
     "wave_for_open_token",
     "wave_for_results",
+    "wave_mail_progress",
     "wave_response_rates",
     "waves_for_comparison",
 ]

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme
+from leerkring.outbox import selectors as outbox_selectors
 from leerkring.surveys.models import Invitation, Response, Wave
 from leerkring.surveys.results import groups_to_hide
 
@@ -173,4 +174,15 @@ def waves_for_comparison(programme: Programme) -> list[Wave]:
         Wave.objects.filter(programme=programme)
         .select_related("programme__rule_profile", "questionnaire")
         .order_by("opens_on", "pk")
+    )
+
+
+def wave_mail_progress(wave: Wave) -> outbox_selectors.Progress:
+    """How far the wave's invitations and reminders got. Addresses appear only for failed
+    invitations (to mend the list); failed reminders are counted without them, because a
+    reminder goes only to someone who has not answered."""
+    return outbox_selectors.progress(
+        wave,
+        kinds=("surveys.invitation", "surveys.reminder"),
+        recipients_of_kinds=("surveys.invitation",),
     )

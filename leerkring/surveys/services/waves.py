@@ -3,7 +3,12 @@ reminders, and the open link.
 
 A wave's invitees get a personal one-time link. Only the sha256 of its token is stored, so
 the database never holds a working link; a reminder therefore issues a fresh token (the
-earlier link stops working, the e-mail says so)."""
+earlier link stops working, the e-mail says so).
+
+The e-mails go through the outbox in the transaction that issues the token, sealed while they
+wait (`secret`) and without address or invitation once delivered (`forget_recipient`): the
+outbox adds nothing to what the invitation table says about who answered (docs/privacy.md).
+A failed e-mail keeps its address and invitation, so it can be sent again with a fresh link."""
 
 from __future__ import annotations
 
@@ -20,7 +25,9 @@ from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Membership, Programme
 from leerkring.core.audit import audit
-from leerkring.core.emails import email_build, emails_send_on_commit
+from leerkring.core.emails import email_build
+from leerkring.outbox import selectors as outbox_selectors
+from leerkring.outbox import services as outbox
 from leerkring.surveys import ballots, selectors
 from leerkring.surveys.models import Invitation, Questionnaire, Wave
 
@@ -220,6 +227,25 @@ def _survey_email(*, invitation: Invitation, token: str, reminder: bool):
     )
 
 
+INVITATION_KIND = "surveys.invitation"
+REMINDER_KIND = "surveys.reminder"
+
+
+def _survey_mail_queue(wave: Wave, sends: list[tuple[Invitation, str]], *, reminder: bool) -> int:
+    """Queue one e-mail per (invitation, fresh token) in the caller's transaction."""
+    return outbox.emails_queue(
+        [
+            _survey_email(invitation=invitation, token=token, reminder=reminder)
+            for invitation, token in sends
+        ],
+        kind=REMINDER_KIND if reminder else INVITATION_KIND,
+        scope=wave,
+        references=[f"surveys.invitation:{invitation.pk}" for invitation, _token in sends],
+        secret=True,
+        forget_recipient=True,
+    )
+
+
 def _wave_must_be_open(wave: Wave) -> None:
     if timezone.localdate() > wave.closes_on:
         raise ValidationError(_("Deze meetronde is gesloten; er gaat niets meer uit."))
@@ -232,7 +258,7 @@ def wave_invitations_send(*, wave: Wave, by) -> int:
     _wave_must_be_open(wave)
     _wave_members_invite(wave)
     now = timezone.now()
-    messages = []
+    sends = []
     pending = (
         Invitation.objects.select_for_update(of=("self",))
         .filter(wave=wave, sent_at__isnull=True)
@@ -241,26 +267,24 @@ def wave_invitations_send(*, wave: Wave, by) -> int:
     for invitation in pending:
         token, invitation.token_hash = _token_pair()
         invitation.sent_at = now
-        messages.append(_survey_email(invitation=invitation, token=token, reminder=False))
+        sends.append((invitation, token))
         invitation.save(update_fields=["token_hash", "sent_at"])
-    if messages:
-        audit(actor=by, verb="wave.invitations_send", obj=wave, count=len(messages))
-    emails_send_on_commit(messages)
-    return len(messages)
+    if sends:
+        audit(actor=by, verb="wave.invitations_send", obj=wave, count=len(sends))
+    return _survey_mail_queue(wave, sends, reminder=False)
 
 
 def _remind(wave: Wave, invitations, *, by, now) -> int:
-    messages = []
+    sends = []
     for invitation in invitations:
         token, invitation.token_hash = _token_pair()
         invitation.reminded_at = now
         invitation.reminder_count += 1
-        messages.append(_survey_email(invitation=invitation, token=token, reminder=True))
+        sends.append((invitation, token))
         invitation.save(update_fields=["token_hash", "reminded_at", "reminder_count"])
-    if messages:
-        audit(actor=by, verb="wave.reminders_send", obj=wave, count=len(messages))
-    emails_send_on_commit(messages)
-    return len(messages)
+    if sends:
+        audit(actor=by, verb="wave.reminders_send", obj=wave, count=len(sends))
+    return _survey_mail_queue(wave, sends, reminder=True)
 
 
 def _unanswered(wave: Wave) -> list[Invitation]:
@@ -304,6 +328,41 @@ def survey_reminders_send_due(*, today: datetime.date | None = None) -> int:
             ]
             sent += _remind(wave, due, by=None, now=now)
     return sent
+
+
+@transaction.atomic
+def wave_mail_resend(*, wave: Wave, by) -> int:
+    """ "Opnieuw versturen naar wie het niet kreeg": every invitation or reminder that failed
+    goes out again with a fresh link, to those who still have not answered. The failed rows
+    (which hold the address) are removed; the new ones forget it once delivered. The invitation
+    table is not touched beyond the token, so resending records nothing new about anyone.
+    Returns how many were queued again."""
+    failed = outbox_selectors.failed_messages(wave, kinds=(INVITATION_KIND, REMINDER_KIND))
+    kind_of: dict[int, str] = {}
+    for kind, reference in failed.values_list("kind", "reference"):
+        prefix, _sep, pk = reference.partition(":")
+        # An invitation and a later reminder both failed: one e-mail, the reminder.
+        if (
+            prefix == "surveys.invitation"
+            and pk.isdigit()
+            and kind_of.get(int(pk)) != REMINDER_KIND
+        ):
+            kind_of[int(pk)] = kind
+    still_open = {invitation.pk: invitation for invitation in _unanswered(wave)}
+    sends: dict[str, list[tuple[Invitation, str]]] = {INVITATION_KIND: [], REMINDER_KIND: []}
+    for pk, kind in sorted(kind_of.items()):
+        invitation = still_open.get(pk)
+        if invitation is None:
+            continue
+        token, invitation.token_hash = _token_pair()
+        invitation.save(update_fields=["token_hash"])
+        sends[kind].append((invitation, token))
+    failed.delete()
+    count = _survey_mail_queue(wave, sends[INVITATION_KIND], reminder=False)
+    count += _survey_mail_queue(wave, sends[REMINDER_KIND], reminder=True)
+    if count:
+        audit(actor=by, verb="wave.mail_resent", obj=wave, count=count)
+    return count
 
 
 @transaction.atomic

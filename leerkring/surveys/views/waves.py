@@ -50,6 +50,8 @@ def _wave_page(
         "open_link_url": open_link_url,
         "state": services.wave_answering_state(wave),
     }
+    if context["can_manage"]:
+        context["mail_progress"] = selectors.wave_mail_progress(wave)
     return render(request, "surveys/wave_detail.html", context, status=status)
 
 
@@ -150,8 +152,8 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 ngettext(
-                    "De uitnodiging is verstuurd naar %(count)s persoon.",
-                    "De uitnodiging is verstuurd naar %(count)s personen.",
+                    "%(count)s uitnodiging wordt verstuurd.",
+                    "%(count)s uitnodigingen worden verstuurd.",
                     sent,
                 )
                 % {"count": sent},
@@ -175,8 +177,8 @@ def wave_remind(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 ngettext(
-                    "De herinnering is verstuurd naar %(count)s persoon.",
-                    "De herinnering is verstuurd naar %(count)s personen.",
+                    "%(count)s herinnering wordt verstuurd.",
+                    "%(count)s herinneringen worden verstuurd.",
                     sent,
                 )
                 % {"count": sent},
@@ -184,6 +186,26 @@ def wave_remind(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("Iedereen die is uitgenodigd, heeft al geantwoord."))
     return redirect(reverse("surveys:wave_detail", args=[wave.pk]) + "#uitnodigen")
+
+
+@login_required
+@require_POST
+def wave_mail_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = _wave(request, pk, permissions.can_manage_wave)
+    count = services.wave_mail_resend(wave=wave, by=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s e-mail wordt opnieuw verstuurd, met een nieuwe link.",
+                "%(count)s e-mails worden opnieuw verstuurd, met een nieuwe link.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Er is geen mislukte e-mail om opnieuw te versturen."))
+    return redirect(reverse("surveys:wave_detail", args=[wave.pk]) + "#verzending")
 
 
 @login_required
