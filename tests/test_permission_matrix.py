@@ -199,6 +199,7 @@ def _m2_feed(w):
 MATRIX.update(
     {
         "meetings:meeting_publish": Door(args=_m2_meeting, allowed=M2_GUIDES, method="post"),
+        "meetings:meeting_mail_resend": Door(args=_m2_meeting, allowed=M2_GUIDES, method="post"),
         "meetings:meeting_rsvp": Door(
             args=_m2_meeting, allowed=M2_MEMBERS, method="post", data={"answer": "attend"}
         ),
@@ -481,6 +482,7 @@ MATRIX.update(
         "surveys:wave_edit": Door(args=_s2_wave, allowed=S2_RUNNERS),
         "surveys:wave_send": Door(args=_s2_wave, allowed=S2_RUNNERS, method="post"),
         "surveys:wave_remind": Door(args=_s2_wave, allowed=S2_RUNNERS, method="post"),
+        "surveys:wave_mail_resend": Door(args=_s2_wave, allowed=S2_RUNNERS, method="post"),
         "surveys:wave_addresses": Door(
             args=_s2_wave, allowed=S2_RUNNERS, method="post", data={"emails": "a@example.nl"}
         ),
