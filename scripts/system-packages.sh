@@ -13,8 +13,11 @@ for need in "$@"; do
     gettext) command -v msgfmt >/dev/null 2>&1 || missing+=(gettext) ;;
     poppler-utils) command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) ;;
     pango)
-      { ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' &&
-        fc-list 2>/dev/null | grep -q 'DejaVu Sans'; } ||
+      # ldconfig lives in /sbin, outside an ordinary user's PATH on Debian. grep reads all of
+      # its input (no -q), so the lister never dies of SIGPIPE under pipefail.
+      { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } |
+          grep 'libpangoft2-1.0.so.0' >/dev/null &&
+        fc-list 2>/dev/null | grep 'DejaVu Sans' >/dev/null; } ||
         missing+=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core) ;;
     *) echo "system-packages.sh: unknown package '$need'" >&2; exit 2 ;;
   esac
