@@ -54,6 +54,20 @@ STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905 - easier to read and extend as one text
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: The words of `STOP_WORDS` that PostgreSQL's `dutch` configuration keeps (as these lexemes),
+#: dropped there too so that both paths compare the same terms.
+POSTGRESQL_KEPT_STOP_WORDS = (
+    "één",
+    "gaan",
+    "hen",
+    "jullie",
+    "komen",
+    "moeten",
+    "mogen",
+    "we",
+    "wel",
+    "wij",
+)
 
 
 @lru_cache(maxsize=1)
@@ -96,13 +110,38 @@ def stems(text: str) -> list[str]:
     return [stem(word) for word in words(text)]
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_stems() -> dict[str, str]:
+    """{PostgreSQL's stem of an abbreviation: the abbreviation}: "Z-route" is "zrout" there."""
+    return {_stemmer().stemWord(short): short for short in ABBREVIATIONS}
+
+
+@lru_cache(maxsize=1)
+def _dropped_lexemes() -> frozenset[str]:
+    return frozenset(_stemmer().stemWord(fold(word)) for word in POSTGRESQL_KEPT_STOP_WORDS)
+
+
+def lexeme_kept(lexeme: str) -> bool:
+    """Whether a PostgreSQL lexeme is a term here: not a single letter, not a stop word that
+    PostgreSQL keeps ("we", "moet" of "moeten", "een" of "één")."""
+    word = fold(lexeme)
+    return len(word) > 1 and word not in _dropped_lexemes()
+
+
 @lru_cache(maxsize=200_000)
 def lexeme_stem(lexeme: str) -> str:
     """A PostgreSQL `dutch` lexeme in the form `stem()` gives: folded, hyphens out, and an
-    abbreviation mapped as in `stem()` (PostgreSQL stems "pip" to "pip", so it is looked up
-    by its stem too)."""
+    abbreviation mapped as in `stem()` (PostgreSQL stems "pip" to "pip" and "Z-route" to
+    "zrout", so it is looked up by its stem too). PostgreSQL leaves words with a digit
+    unstemmed ("nt2-docenten"); they are stemmed here as `stem()` does."""
     word = fold(lexeme).replace("-", "")
-    return stem(word) if word in ABBREVIATIONS else word
+    if word in ABBREVIATIONS:
+        return stem(word)
+    if word in _abbreviation_stems():
+        return stem(_abbreviation_stems()[word])
+    if any(char.isdigit() for char in word):
+        return stem(word)
+    return word
 
 
 @lru_cache(maxsize=1)

@@ -270,6 +270,8 @@ def stems_of_lexemes(lexemes: dict[str, float]) -> dict[str, float]:
     """PostgreSQL lexemes (with their weights) as `analysis` stems."""
     result: dict[str, float] = {}
     for lexeme, count in lexemes.items():
+        if not analysis.lexeme_kept(lexeme):
+            continue
         stem = analysis.lexeme_stem(lexeme)
         result[stem] = result.get(stem, 0.0) + count
     return result
@@ -471,7 +473,9 @@ def _postgresql(
     lexemes: dict[str, float] = dict(text_lexemes)
     for term, count in title_lexemes.items():
         lexemes[term] = lexemes.get(term, 0) + analysis.TITLE_WEIGHT * count
-    lexemes = {t: n for t, n in lexemes.items() if re.fullmatch(r"[\w-]+", t)}
+    lexemes = {
+        t: n for t, n in lexemes.items() if re.fullmatch(r"[\w-]+", t) and analysis.lexeme_kept(t)
+    }
     if not lexemes:
         return {}, [], Statistics({}, 0.0)
     query = analysis.features(stems_of_lexemes(lexemes))

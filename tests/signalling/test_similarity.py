@@ -82,6 +82,16 @@ def test_compounds_and_typos_share_character_ngrams():
 def test_postgresql_lexemes_map_to_the_same_stems():
     assert analysis.lexeme_stem("pip-termijn") == analysis.stems("pip-termijn")[0]
     assert analysis.lexeme_stem("pip") == analysis.stem("pip")
+    # PostgreSQL stems "Z-route" to "zrout" and leaves words with a digit unstemmed.
+    assert analysis.lexeme_stem("zrout") == analysis.stem("zroute")
+    assert analysis.lexeme_stem("nt2-docenten") == analysis.stems("nt2-docenten")[0]
+
+
+def test_stop_words_postgresql_keeps_are_no_terms():
+    for lexeme in ("we", "wij", "wel", "moet", "kom", "gan", "mog", "een", "s"):
+        assert not analysis.lexeme_kept(lexeme), lexeme
+    for lexeme in ("taalschol", "pip", "had"):
+        assert analysis.lexeme_kept(lexeme), lexeme
 
 
 def test_it_finds_a_signal_in_other_words(world):
