@@ -146,18 +146,21 @@ def lexeme_stem(lexeme: str) -> str:
 
 @lru_cache(maxsize=1)
 def _concept_stems() -> tuple[dict[str, tuple[str, ...]], list[tuple[str, str]]]:
-    """{stem: concepts} for exact matches, and (stem, concept) of the long thesaurus words
-    that may also match as the head or tail of a compound."""
+    """{stem: concepts} for exact matches, and (part, concept) of the long lexicon words that
+    may also match as the head or tail of a compound. A head is looked for as written too:
+    the stem of "taalschoolwachtlijst" starts with "taalschool", not with the stem
+    "taalschol" of "taalschool" alone."""
     exact: dict[str, set[str]] = {}
-    parts: list[tuple[str, str]] = []
+    parts: set[tuple[str, str]] = set()
     for concept, entries in CONCEPTS.items():
         for entry in entries.split():
             for word in words(entry):
                 key = stem(word)
                 exact.setdefault(key, set()).add(concept)
-                if len(key) >= COMPOUND_PART_MIN:
-                    parts.append((key, concept))
-    return {k: tuple(sorted(v)) for k, v in exact.items()}, parts
+                for part in (key, word):
+                    if len(part) >= COMPOUND_PART_MIN:
+                        parts.add((part, concept))
+    return {k: tuple(sorted(v)) for k, v in exact.items()}, sorted(parts)
 
 
 @lru_cache(maxsize=200_000)
