@@ -10,8 +10,9 @@ Three labelled sets of Dutch signals, each in groups that name one bottleneck
 Measures, on the database the settings point at:
 
 - **recall@5**: each signal is the query against all the others; the share of its group-mates
-  found in its top five, averaged over all signals; and **precision@1**, the share of queries
-  whose first suggestion is a group-mate. No theme evidence (a new venster).
+  found in its top five, averaged over all signals; **precision@1**, the share of queries
+  whose first suggestion is a group-mate; and **MRR@5**, the mean of 1/rank of the first
+  group-mate in the top five (0 when none is). No theme evidence (a new venster).
 - **learning from the venster**: a share of each group (`--linked`, default 40%) is linked to
   a theme named after its bottleneck, as a coordinator would; a near-miss pair shares one
   theme (a coordinator would put both under one main issue), so the themes do not simply give
@@ -130,6 +131,7 @@ def recall_at_k(
     asked = list(labels) if queries is None else queries
     texts = Signal.objects.filter(pk__in=asked).values_list("pk", "title", "description")
     found = mates = first = 0
+    reciprocal = 0.0
     per_group: dict[str, list[float]] = {}
     times = []
     for pk, title, description in texts:
@@ -149,6 +151,9 @@ def recall_at_k(
         found += hit
         mates += group_mates
         first += bool(hits) and labels.get(hits[0].pk) == group
+        reciprocal += next(
+            (1 / rank for rank, s in enumerate(hits, 1) if labels.get(s.pk) == group), 0.0
+        )
         per_group.setdefault(group, []).append(hit / group_mates if group_mates else 1.0)
     times.sort()
     worst = sorted(per_group.items(), key=lambda item: sum(item[1]) / len(item[1]))[:5]
@@ -159,6 +164,7 @@ def recall_at_k(
         "groups": len(per_group),
         "recall": round(found / mates, 3) if mates else 0.0,
         "precision_at_1": round(first / len(texts), 3) if texts else 0.0,
+        "mrr": round(reciprocal / len(texts), 3) if texts else 0.0,
         "query_ms_p50": round(times[len(times) // 2], 1) if times else 0.0,
         "weakest_groups": [(g, round(sum(r) / len(r), 2)) for g, r in worst],
     }
@@ -261,10 +267,10 @@ def measure(
             "linked_share": share,
             "near_misses_share_a_theme": pair_near_misses,
             "without_theme_evidence": {
-                k: without[k] for k in ("queries", "recall", "precision_at_1")
+                k: without[k] for k in ("queries", "recall", "precision_at_1", "mrr")
             },
             "with_theme_evidence": {
-                k: with_evidence[k] for k in ("queries", "recall", "precision_at_1")
+                k: with_evidence[k] for k in ("queries", "recall", "precision_at_1", "mrr")
             },
             "theme_suggestion": theme_accuracy(
                 labels=labels,
