@@ -276,10 +276,14 @@ def test_the_number_of_queries_does_not_grow_with_the_signals(client, world):
 
 def test_recall_on_the_independent_development_set_does_not_fall_back(world):
     """Quality guard on text written without seeing the method (bench/data/README.md): the
-    figure of docs/performance.md, less a little. (The held-out set is never used in tests.)"""
+    figures of docs/performance.md (0.374 on SQLite, 0.355 on PostgreSQL), less a little.
+    (The held-out set is never used in tests.)"""
+    from django.db import connection
+
     from bench.recall import SETS
 
     groups = load_labelled(SETS["dev"])
     labels = build_signals(groups=groups, programme=world.other_programme)
     result = recall_at_k(labels=labels, programme=world.other_programme)
-    assert result["recall"] >= 0.32, result
+    floor = 0.34 if connection.vendor == "postgresql" else 0.36
+    assert result["recall"] >= floor, result
