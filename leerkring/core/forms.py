@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# The confirmation box of the personal-data guard (`core.guard`): every form whose text leaves
+# a community carries it under this name, and a refusal of the guard is shown next to it.
+GUARD_CONFIRM_FIELD = "guard_confirmed"
+
+
+def guard_confirm_field() -> forms.BooleanField:
+    """The box that acknowledges the guard's warning; only needed when it found something."""
+    return forms.BooleanField(
+        label=_("Ik heb de tekst nagekeken: er staan geen persoonsgegevens in."),
+        required=False,
+        help_text=_("Alleen nodig als de controle op persoonsgegevens iets gevonden heeft."),
+    )
+
 
 _WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea",
@@ -50,8 +65,18 @@ class StyledFormMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     def add_service_errors(self, error) -> None:
-        """Show a service's ValidationError next to the fields it names (or on top)."""
-        if hasattr(error, "error_dict"):
+        """Show a service's ValidationError next to the fields it names (or on top). The
+        personal-data guard's refusal (`core.guard.PersonalDataFound`) goes next to the
+        confirmation box, and its findings stay on the form for `partials/guard_findings.html`."""
+        if getattr(error, "findings", None):
+            self.guard_findings = error.findings
+            self.guard_texts = [
+                (self.fields[name].label if name in self.fields else name, html)
+                for name, html in getattr(error, "highlighted", {}).items()
+            ]
+            target = GUARD_CONFIRM_FIELD if GUARD_CONFIRM_FIELD in self.fields else None
+            self.add_error(target, error.messages)
+        elif hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
         else:

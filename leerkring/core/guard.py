@@ -110,9 +110,10 @@ class Finding:
 
 class PersonalDataFound(ValidationError):
     """A text about to leave its community holds what looks like personal data, and the
-    person sharing it has not yet confirmed they checked it."""
+    person sharing it has not yet confirmed they checked it. `texts` are the checked texts by
+    field, so a page can show them with the findings marked (`highlighted`)."""
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(self, findings: list[Finding], texts: dict[str, str] | None = None) -> None:
         super().__init__(
             _(
                 "De tekst lijkt persoonsgegevens te bevatten. Controleer de gemarkeerde "
@@ -121,6 +122,16 @@ class PersonalDataFound(ValidationError):
             code="personal_data",
         )
         self.findings = findings
+        self.texts = texts or {}
+
+    @property
+    def highlighted(self) -> dict[str, SafeString]:
+        """Each checked text that has findings, escaped, with its findings marked."""
+        return {
+            field: highlight(text or "", [f for f in self.findings if f.field == field])
+            for field, text in self.texts.items()
+            if any(f.field == field for f in self.findings)
+        }
 
 
 # --- BSN ---------------------------------------------------------------------------------
@@ -416,7 +427,7 @@ def check(fields: dict[str, str], *, confirmed: bool) -> list[Finding]:
     `PersonalDataFound` when there are findings and the sharer has not confirmed."""
     findings = scan_fields(fields)
     if findings and not confirmed:
-        raise PersonalDataFound(findings)
+        raise PersonalDataFound(findings, texts=fields)
     return findings
 
 

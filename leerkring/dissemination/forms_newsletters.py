@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.core.forms import Form
+from leerkring.core.forms import Form, guard_confirm_field
 
 MARKDOWN_HELP = _("Je kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met een streepje.")
 HONEYPOT_FIELD = "website"
@@ -67,6 +67,10 @@ class IssueItemForm(Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=MARKDOWN_HELP,
     )
+
+
+class PublishForm(Form):
+    guard_confirmed = guard_confirm_field()
 
 
 class SubscribeForm(Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Organisation, Programme
-from leerkring.core.forms import Form
+from leerkring.core.forms import Form, guard_confirm_field
 from leerkring.meetings.topics import TopicCategory
 
 from .models import Dissemination, Product
@@ -62,6 +62,7 @@ class ProductForm(Form):
             "hierboven."
         ),
     )
+    guard_confirmed = guard_confirm_field()
 
     def __init__(
         self,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Membership
-from leerkring.core.forms import Form, ModelForm
+from leerkring.core.forms import Form, ModelForm, guard_confirm_field
 
 from .models import Agreement, Lesson, Meeting, ThreadNotificationPreference
 from .topics import SolutionLevel, TopicCategory, subtopic_choices
@@ -24,6 +24,8 @@ class DateInput(forms.DateInput):
 
 
 class LessonForm(ModelForm):
+    guard_confirmed = guard_confirm_field()
+
     class Meta:
         model = Lesson
         fields = ["text", "learning_order", "influence_level", "shareable"]

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.core.forms import Form
+from leerkring.core.forms import Form, guard_confirm_field
 from leerkring.meetings.models import Meeting
 from leerkring.meetings.topics import InfluenceLevel, SolutionLevel, TopicCategory, subtopic_choices
 
@@ -217,6 +217,7 @@ class AnswerForm(Form):
             "communitytrekker en procesbegeleider krijgen het per e-mail."
         ),
     )
+    guard_confirmed = guard_confirm_field()
 
 
 class ReasonForm(Form):
@@ -226,6 +227,7 @@ class ReasonForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Bericht aan de gemeenschap: de leden zien deze reden bij hun signaal."),
     )
+    guard_confirmed = guard_confirm_field()
 
 
 class EscalateForm(Form):
@@ -241,6 +243,8 @@ class EscalateForm(Form):
             "gemeenschap ziet hem bij haar signaal."
         ),
     )
+
+    guard_confirmed = guard_confirm_field()
 
     def __init__(self, *args, levels: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,6 +264,7 @@ class RespondForm(Form):
             "er meer bekend is."
         ),
     )
+    guard_confirmed = guard_confirm_field()
 
 
 class RedactForm(Form):

@@ -7,7 +7,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from leerkring.core.forms import Form
+from leerkring.core.forms import Form, guard_confirm_field
 from leerkring.meetings.topics import SolutionLevel, TopicCategory
 
 from . import lifecycle
@@ -203,6 +203,7 @@ class ThemeRespondForm(Form):
             "hoofdvraagstuk."
         ),
     )
+    guard_confirmed = guard_confirm_field()
 
 
 class RankingForm(Form):
@@ -274,6 +275,8 @@ class DecisionForm(Form):
         ),
     )
 
+    guard_confirmed = guard_confirm_field()
+
     def __init__(self, *args, signal: Signal, **kwargs):
         kwargs.setdefault("prefix", f"s{signal.pk}")
         super().__init__(*args, **kwargs)
@@ -290,3 +293,4 @@ class SystemAnswerForm(Form):
             "gaf en naar het coördinatiepunt."
         ),
     )
+    guard_confirmed = guard_confirm_field()

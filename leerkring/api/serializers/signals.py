@@ -158,7 +158,17 @@ class SignalActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, help_text="triage, known")
     theme = serializers.IntegerField(required=False, allow_null=True, help_text="known, theme")
     known_as = serializers.IntegerField(required=False, allow_null=True, help_text="known")
+    confirmed = serializers.BooleanField(
+        required=False,
+        help_text="back, resolve, no-follow-up, respond, escalate: 'I checked; there is no "
+        "personal data in it', after the personal-data check refused the text.",
+    )
 
 
 class AnswerCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10_000)
+    confirmed = serializers.BooleanField(
+        required=False,
+        help_text="'I checked; there is no personal data in it', after the personal-data "
+        "check refused the text.",
+    )

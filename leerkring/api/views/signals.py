@@ -170,7 +170,20 @@ class CommunitySignalsView(GenericAPIView):
         return Response(_signal_detail(request, signal.pk), status=201)
 
 
-def _personal_data_problem(error: lifecycle.PersonalDataFound) -> problems.InvalidInput:
+def _without_confirmed(data) -> dict:
+    """The body without `confirmed`, which the API spells for every guarded text; the forms
+    the pages share call their box `guard_confirmed`."""
+    return {k: v for k, v in data.items() if k != "confirmed"} if isinstance(data, dict) else data
+
+
+def _problem(error: ValidationError) -> problems.InvalidInput:
+    """The guard's refusal with its findings, any other refusal as a validation problem."""
+    if getattr(error, "findings", None):
+        return _personal_data_problem(error)
+    return problems.validation_problem(error)
+
+
+def _personal_data_problem(error: ValidationError) -> problems.InvalidInput:
     """The guard's findings, so a client can show where; passing `confirmed: true` (after
     checking) or an edited text gets the signal through, as on the page."""
     findings = [
@@ -305,30 +318,44 @@ ACTIONS: dict[str, Action] = {
     ),
     "back": Action(
         signal_forms.AnswerForm,
-        lambda s, by, d: lifecycle.signal_back_to_community(signal=s, by=by, answer=d["answer"]),
+        lambda s, by, d: lifecycle.signal_back_to_community(
+            signal=s, by=by, answer=d["answer"], guard_confirmed=d["guard_confirmed"]
+        ),
         (State.BACK_TO_COMMUNITY,),
     ),
     "escalate": Action(
         signal_forms.EscalateForm,
         lambda s, by, d: lifecycle.signal_escalate(
-            signal=s, by=by, level=d["level"], question=d["question"]
+            signal=s,
+            by=by,
+            level=d["level"],
+            question=d["question"],
+            guard_confirmed=d["guard_confirmed"],
         ),
         (State.ESCALATED_LCC, State.ESCALATED_SYSTEM),
     ),
     "resolve": Action(
         signal_forms.AnswerForm,
-        lambda s, by, d: lifecycle.signal_resolve(signal=s, by=by, answer=d["answer"]),
+        lambda s, by, d: lifecycle.signal_resolve(
+            signal=s, by=by, answer=d["answer"], guard_confirmed=d["guard_confirmed"]
+        ),
         (State.RESOLVED,),
     ),
     "no-follow-up": Action(
         signal_forms.ReasonForm,
-        lambda s, by, d: lifecycle.signal_close_no_follow_up(signal=s, by=by, reason=d["reason"]),
+        lambda s, by, d: lifecycle.signal_close_no_follow_up(
+            signal=s, by=by, reason=d["reason"], guard_confirmed=d["guard_confirmed"]
+        ),
         (State.NO_FOLLOW_UP,),
     ),
     "respond": Action(
         signal_forms.RespondForm,
         lambda s, by, d: lifecycle.signal_respond(
-            signal=s, by=by, text=d["text"], source=SignalResponse.Source.COORDINATOR
+            signal=s,
+            by=by,
+            text=d["text"],
+            source=SignalResponse.Source.COORDINATOR,
+            guard_confirmed=d["guard_confirmed"],
         ),
         open_only=True,
     ),
@@ -378,11 +405,16 @@ class SignalActionView(GenericAPIView):
             kwargs["levels"] = [
                 level for state, level in lifecycle.ESCALATED_STATES.items() if state in allowed
             ]
-        data = bind(action.form, {k: v for k, v in body.items() if k != "action"}, **kwargs)
+        data = bind(
+            action.form,
+            {k: v for k, v in body.items() if k not in ("action", "confirmed")},
+            **kwargs,
+        )
+        data["guard_confirmed"] = body.get("confirmed") is True
         try:
             action.run(signal, request.user, data)
         except ValidationError as error:
-            raise problems.validation_problem(error) from error
+            raise _problem(error) from error
         return Response(_signal_detail(request, signal.pk))
 
 
@@ -404,16 +436,17 @@ class ThemeAnswerView(GenericAPIView):
         """One answer on a main issue reaches every community whose signals are linked to it."""
         theme = get_object_or_404(SignalTheme.objects.select_related("programme"), pk=pk)
         require(signal_permissions.can_manage_venster(request.user, theme.programme))
-        data = bind(ThemeRespondForm, request.data)
+        data = bind(ThemeRespondForm, _without_confirmed(request.data))
         try:
             response = lifecycle.theme_respond(
                 theme=theme,
                 by=request.user,
                 text=data["text"],
                 source=SignalResponse.Source.COORDINATOR,
+                guard_confirmed=request.data.get("confirmed") is True,
             )
         except ValidationError as error:
-            raise problems.validation_problem(error) from error
+            raise _problem(error) from error
         return Response(AnswerSerializer(response).data, status=201)
 
 
@@ -472,7 +505,7 @@ class SystemAnswerView(GenericAPIView):
     def post(self, request, pk: int):
         """The system partner's answer, which reaches the community and the coordinators."""
         signal = _system_signal(request, pk)
-        data = bind(SystemAnswerForm, request.data)
+        data = bind(SystemAnswerForm, _without_confirmed(request.data))
         escalations = signal.system_escalations
         open_escalation = next((e for e in reversed(escalations) if e.closed_at is None), None)
         try:
@@ -482,7 +515,8 @@ class SystemAnswerView(GenericAPIView):
                 text=data["text"],
                 source=SignalResponse.Source.SYSTEM,
                 escalation=open_escalation or (escalations or [None])[-1],
+                guard_confirmed=request.data.get("confirmed") is True,
             )
         except ValidationError as error:
-            raise problems.validation_problem(error) from error
+            raise _problem(error) from error
         return Response(AnswerSerializer(response).data, status=201)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme
+from leerkring.core import guard
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.dissemination import newsletter as newsletter_machinery
@@ -262,11 +263,23 @@ def issue_item_move(*, item: IssueItem, direction: str, by: Any) -> None:
     )
 
 
+def issue_texts(*, issue: NewsletterIssue, items: list[IssueItem]) -> dict[str, str]:
+    """Every text of the issue as it will go out, keyed by what the editor calls it (the
+    guard's warning shows these names)."""
+    texts = {str(_("Titel en inleiding")): f"{issue.title}\n\n{issue.intro}".strip()}
+    for number, item in enumerate(items, start=1):
+        texts[f"{number}. {item.title}"] = f"{item.title}\n\n{item.body}".strip()
+    return texts
+
+
 @transaction.atomic
-def issue_publish(*, issue: NewsletterIssue, by: Any) -> NewsletterIssue:
+def issue_publish(
+    *, issue: NewsletterIssue, by: Any, guard_confirmed: bool = False
+) -> NewsletterIssue:
     """Publish to the archive and queue the send. Refused for an empty issue, for one already
     published, while another issue of the newsletter is still being sent, and when a picked
-    source is no longer shared (it must not leave the room after all, DESIGN.md §2)."""
+    source is no longer shared (it must not leave the room after all, DESIGN.md §2). What goes
+    out — the editor's own texts and edits included — passes the personal-data guard."""
     Newsletter.objects.select_for_update().get(pk=issue.newsletter_id)
     locked = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
     if locked.status == NewsletterIssue.Status.SENDING:
@@ -283,7 +296,7 @@ def issue_publish(*, issue: NewsletterIssue, by: Any) -> NewsletterIssue:
                 "editie als dat klaar is."
             )
         )
-    items = list(issue.items.all())
+    items = list(issue.items.order_by("position", "pk"))
     if not items:
         raise ValidationError(
             _(
@@ -300,6 +313,7 @@ def issue_publish(*, issue: NewsletterIssue, by: Any) -> NewsletterIssue:
             _("Niet meer gedeeld, haal dit eerst uit de editie: %(titles)s.")
             % {"titles": "; ".join(withdrawn)}
         )
+    findings = guard.check(issue_texts(issue=locked, items=items), confirmed=guard_confirmed)
     now = timezone.now()
     issue.status = NewsletterIssue.Status.SENDING
     issue.published_at = now
@@ -310,6 +324,7 @@ def issue_publish(*, issue: NewsletterIssue, by: Any) -> NewsletterIssue:
         obj=issue,
         community_id=_newsletter_community(issue.newsletter),
         items=len(items),
+        guard_findings=sorted({f.kind for f in findings}),
     )
     issue_id = issue.pk
     transaction.on_commit(lambda: _enqueue_send(issue_id))

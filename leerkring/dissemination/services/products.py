@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Organisation, Programme
+from leerkring.core import guard
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.dissemination.models import Dissemination, Product, ProductFile, ProductLink
@@ -37,6 +38,19 @@ def _community_of(product: Product) -> int | None:
 def _audit_product(*, product: Product, by: Any, verb: str, **data: Any) -> None:
     """Every product change is audited on the product, filed under its first community."""
     audit(actor=by, verb=verb, obj=product, community_id=_community_of(product), **data)
+
+
+def _guard_shared_product(
+    product: Product, *, shared: dict[str, str] | None, confirmed: bool
+) -> list[guard.Finding]:
+    """A product shared with the whole programme leaves the communities behind it (the
+    catalogue, the knowledge view, the newsletter), so its title and summary pass the
+    personal-data guard when it becomes shared or its shared text changes (DESIGN.md §2).
+    `shared` is the title and summary as shared before, if it was."""
+    texts = {"title": product.title, "summary": product.summary}
+    if not product.shareable or texts == shared:
+        return []
+    return guard.check(texts, confirmed=confirmed)
 
 
 def product_status_steps(*, product: Product) -> list[str]:
@@ -79,10 +93,11 @@ def product_create(
     shareable: bool = False,
     communities: Iterable[Community] = (),
     organisations: Iterable[Organisation] = (),
+    guard_confirmed: bool = False,
 ) -> Product:
     """A product starts in the community it was made in; other communities of the same
     programme may stand behind it too. It cannot start as "disseminated": that status needs a
-    record of where it was shared."""
+    record of where it was shared. Shared with the programme, it passes the guard first."""
     if status == Product.Status.DISSEMINATED:
         raise ValidationError(
             {"status": _("Een nieuw product is nog niet verspreid. Kies een andere status.")}
@@ -105,6 +120,7 @@ def product_create(
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
     product.full_clean()
+    findings = _guard_shared_product(product, shared=None, confirmed=guard_confirmed)
     product.save()
     product.communities.set(backers_list)
     product.organisations.set(organisations_list)
@@ -117,6 +133,7 @@ def product_create(
         status=product.status,
         shareable=product.shareable,
         communities=sorted(backers),
+        guard_findings=sorted({f.kind for f in findings}),
     )
     return product
 
@@ -184,10 +201,11 @@ def product_update(
     by: Any,
     communities: Iterable[Community],
     organisations: Iterable[Organisation] = (),
+    guard_confirmed: bool = False,
     **fields: Any,
 ) -> Product:
     """Change what the product is, who stands behind it and whether it is shared. The status
-    has its own step (`product_status_change`)."""
+    has its own step (`product_status_change`). A shared text passes the guard again."""
     unknown = set(fields) - PRODUCT_FIELDS
     if unknown:
         raise TypeError(f"product_update got unknown fields: {sorted(unknown)}")
@@ -195,6 +213,7 @@ def product_update(
     communities_list, organisations_list = _check_backers(
         programme_id=product.programme_id, communities=communities, organisations=organisations
     )
+    shared = {"title": product.title, "summary": product.summary} if product.shareable else None
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         if name in ("title", "summary"):
@@ -204,6 +223,7 @@ def product_update(
             changes[name] = value
             setattr(product, name, value)
     product.full_clean()
+    findings = _guard_shared_product(product, shared=shared, confirmed=guard_confirmed)
     product.save()
     old_communities = set(product.communities.values_list("pk", flat=True))
     new_communities = {c.pk for c in communities_list}
@@ -223,6 +243,7 @@ def product_update(
             community_id=min(new_communities),
             # The summary can be long; the history says that it changed, not what it says.
             changes={k: ("…" if k == "summary" else v) for k, v in changes.items()},
+            guard_findings=sorted({f.kind for f in findings}),
         )
     return product
 

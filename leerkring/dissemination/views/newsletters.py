@@ -23,7 +23,13 @@ from leerkring.core import access_log
 
 from .. import newsletter as machinery
 from .. import permissions, selectors, services
-from ..forms_newsletters import IssueForm, IssueItemForm, NewsletterForm, NewsletterSettingsForm
+from ..forms_newsletters import (
+    IssueForm,
+    IssueItemForm,
+    NewsletterForm,
+    NewsletterSettingsForm,
+    PublishForm,
+)
 from ..models import IssueItem, Newsletter, NewsletterIssue
 
 KIND_HEADINGS = {
@@ -245,6 +251,7 @@ def _edit_page(
     issue_form: IssueForm | None = None,
     bound_item: tuple[int, IssueItemForm] | None = None,
     text_form: IssueItemForm | None = None,
+    publish_form: PublishForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     items = list(issue.items.all())
@@ -288,6 +295,7 @@ def _edit_page(
             "period_start": machinery.period_start(newsletter=issue.newsletter),
             "item_rows": item_rows,
             "text_form": text_form or IssueItemForm(prefix="text"),
+            "publish_form": publish_form or PublishForm(prefix="publish"),
             "counts": selectors.subscriber_counts(newsletter=issue.newsletter),
         },
         status=status,
@@ -422,9 +430,18 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue_publish(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _editable_issue(request, pk)
+    form = PublishForm(request.POST, prefix="publish")
+    form.is_valid()
     try:
-        services.issue_publish(issue=issue, by=request.user)
+        services.issue_publish(
+            issue=issue,
+            by=request.user,
+            guard_confirmed=form.cleaned_data.get("guard_confirmed", False),
+        )
     except ValidationError as error:
+        if getattr(error, "findings", None):
+            form.add_service_errors(error)
+            return _edit_page(request, issue, publish_form=form, status=400)
         messages.error(request, " ".join(error.messages))
         return _back_to_edit(issue)
     messages.success(

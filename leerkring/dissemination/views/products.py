@@ -80,6 +80,7 @@ def product_create(request: HttpRequest, pk: int) -> HttpResponse:
                 shareable=data["shareable"],
                 communities=data["communities"],
                 organisations=data["organisations"],
+                guard_confirmed=data["guard_confirmed"],
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -122,6 +123,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 scope=data["scope"],
                 topic_category=data["topic_category"],
                 shareable=data["shareable"],
+                guard_confirmed=data["guard_confirmed"],
             )
         except ValidationError as error:
             form.add_service_errors(error)

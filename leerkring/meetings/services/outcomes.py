@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Membership
-from leerkring.core import emails
+from leerkring.core import emails, guard
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 from leerkring.meetings.models import Agreement, AgreementStatusChange, Lesson, Meeting
@@ -26,8 +26,17 @@ def _user_or_none(by):
     return by if getattr(by, "is_authenticated", False) else None
 
 
+def _guard_shared_lesson(lesson: Lesson, *, shared_text: str | None, confirmed: bool) -> list:
+    """A shareable lesson leaves the community (the programme's readers, the newsletter), so
+    its text passes the personal-data guard whenever it becomes shareable or its shared text
+    changes (DESIGN.md §2). `shared_text` is the text as it was shared before, if it was."""
+    if not lesson.shareable or lesson.text == shared_text:
+        return []
+    return guard.check({"text": lesson.text}, confirmed=confirmed)
+
+
 @transaction.atomic
-def lesson_create(*, meeting: Meeting, by, **fields) -> Lesson:
+def lesson_create(*, meeting: Meeting, by, guard_confirmed: bool = False, **fields) -> Lesson:
     """A lesson named at the wrap-up (report §5.1.3)."""
     lesson = Lesson(
         meeting=meeting, community_id=meeting.community_id, created_by=_user_or_none(by)
@@ -37,20 +46,39 @@ def lesson_create(*, meeting: Meeting, by, **fields) -> Lesson:
             setattr(lesson, name, fields[name])
     lesson.text = clean_text(lesson.text).strip()
     lesson.full_clean()
+    findings = _guard_shared_lesson(lesson, shared_text=None, confirmed=guard_confirmed)
     lesson.save()
-    audit(actor=by, verb="lesson.create", obj=lesson, community_id=meeting.community_id)
+    audit(
+        actor=by,
+        verb="lesson.create",
+        obj=lesson,
+        community_id=meeting.community_id,
+        guard_findings=sorted({f.kind for f in findings}),
+    )
     return lesson
 
 
 @transaction.atomic
-def lesson_update(*, lesson: Lesson, by, **fields) -> Lesson:
+def lesson_update(*, lesson: Lesson, by, guard_confirmed: bool = False, **fields) -> Lesson:
+    stored = Lesson.objects.filter(pk=lesson.pk).values("text", "shareable").get()
     for name in LESSON_FIELDS:
         if name in fields:
             setattr(lesson, name, fields[name])
     lesson.text = clean_text(lesson.text).strip()
     lesson.full_clean()
+    findings = _guard_shared_lesson(
+        lesson,
+        shared_text=stored["text"] if stored["shareable"] else None,
+        confirmed=guard_confirmed,
+    )
     lesson.save()
-    audit(actor=by, verb="lesson.update", obj=lesson, community_id=lesson.community_id)
+    audit(
+        actor=by,
+        verb="lesson.update",
+        obj=lesson,
+        community_id=lesson.community_id,
+        guard_findings=sorted({f.kind for f in findings}),
+    )
     return lesson
 
 

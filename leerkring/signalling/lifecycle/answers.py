@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from leerkring.core import guard
 from leerkring.signalling.models import Escalation, Signal, SignalEvent, SignalResponse, SignalTheme
 from leerkring.signalling.selectors import venster_changed
 
@@ -24,6 +25,14 @@ from .transitions import (
 )
 
 
+def answer_check(text: str, *, field: str, confirmed: bool) -> list[guard.Finding]:
+    """An answer from the coordination point, the LCC or the system level reaches the
+    community and its e-mail, and can go on into the newsletter; a theme answer reaches many
+    communities. It passes the one personal-data guard like every text that travels between
+    the rooms (DESIGN.md §2); with findings it needs `guard_confirmed`."""
+    return guard.check({field: text}, confirmed=confirmed)
+
+
 def response_add(
     signal: Signal,
     *,
@@ -32,7 +41,10 @@ def response_add(
     source: str,
     escalation: Escalation | None = None,
     notify: bool = True,
+    guard_confirmed: bool = False,
+    field: str = "text",
 ) -> SignalResponse:
+    answer_check(text, field=field, confirmed=guard_confirmed)
     response = SignalResponse.objects.create(
         signal=signal, escalation=escalation, source=source, text=text, author=actor_or_none(by)
     )
@@ -62,6 +74,7 @@ def signal_respond(
     source: str,
     escalation: Escalation | None = None,
     notify: bool = True,
+    guard_confirmed: bool = False,
 ) -> SignalResponse:
     """An answer or progress update for the community; it does not change the state.
     `notify=False` is for answers carried over from an imported sheet, which the community
@@ -77,19 +90,28 @@ def signal_respond(
         raise ValidationError({"escalation": _("Deze opschaling hoort bij een ander signaal.")})
     body = required_text(text, field="text", message=_("Schrijf het antwoord."))
     response = response_add(
-        locked, by=by, text=body, source=source, escalation=escalation, notify=notify
+        locked,
+        by=by,
+        text=body,
+        source=source,
+        escalation=escalation,
+        notify=notify,
+        guard_confirmed=guard_confirmed,
     )
     signal_sync(signal, locked)
     return response
 
 
 @transaction.atomic
-def theme_respond(*, theme: SignalTheme, by, text: str, source: str) -> SignalResponse:
+def theme_respond(
+    *, theme: SignalTheme, by, text: str, source: str, guard_confirmed: bool = False
+) -> SignalResponse:
     """One answer on a main issue reaches every community whose signals are linked to it
     (also through themes merged into it)."""
     if source not in SignalResponse.Source.values:
         raise ValidationError({"source": _("Onbekende afzender van het antwoord.")})
     body = required_text(text, field="text", message=_("Schrijf het antwoord."))
+    answer_check(body, field="text", confirmed=guard_confirmed)
     theme = theme_final(theme)
     response = SignalResponse.objects.create(
         theme=theme, source=source, text=body, author=actor_or_none(by)

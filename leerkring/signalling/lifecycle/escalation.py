@@ -16,7 +16,7 @@ from leerkring.signalling.models import (
 )
 from leerkring.signalling.selectors import decisions_closed_reason
 
-from .answers import response_add
+from .answers import answer_check, response_add
 from .notifications import notify_escalated_system
 from .transitions import (
     CLOSED_STATES,
@@ -75,12 +75,15 @@ def signal_escalate(
     level: str,
     question: str,
     coordination_meeting: CoordinationMeeting | None = None,
+    guard_confirmed: bool = False,
 ) -> Escalation:
-    """One step up the ladder, kept as its own record (issue §2)."""
+    """One step up the ladder, kept as its own record (issue §2). The question goes to the
+    LCC or the system partners and the community sees it: it passes the guard too."""
     if level not in Escalation.Level.values:
         raise ValidationError({"level": _("Kies het niveau waarnaar u opschaalt.")})
     locked = signal_lock(signal)
     text = required_text(question, field="question", message=_("Schrijf de vraag die u voorlegt."))
+    answer_check(text, field="question", confirmed=guard_confirmed)
     if coordination_meeting is not None:
         if level != Escalation.Level.LCC:
             raise ValidationError(
@@ -114,10 +117,11 @@ def coordination_decide(
     by,
     decision: str,
     resulting_state: str,
+    guard_confirmed: bool = False,
 ) -> CoordinationDecision:
     """What the LCC decided for one signal, as a lifecycle step. The decision text doubles as
     the answer (resolved, back to community), the reason (no follow-up) or the question
-    (escalated to the system level)."""
+    (escalated to the system level); the community reads it, so it passes the guard."""
     locked = signal_lock(signal)
     if coordination_meeting.programme_id != locked.community.programme_id:
         raise ValidationError(_("Dit overleg hoort bij een ander programma."))
@@ -134,6 +138,7 @@ def coordination_decide(
         raise ValidationError(_("Voor dit signaal is in dit overleg al een besluit vastgelegd."))
     if resulting_state not in State.values:
         raise ValidationError({"resulting_state": _("Kies een geldige status.")})
+    answer_check(text, field="decision", confirmed=guard_confirmed)
     from_state = locked.state
     if resulting_state != from_state:
         transition_check(locked, resulting_state)
@@ -177,7 +182,7 @@ def coordination_decide(
         transition_make(locked, to_state=resulting_state, by=by, data={"escalation": escalation.pk})
     elif resulting_state in (State.RESOLVED, State.BACK_TO_COMMUNITY, State.NO_FOLLOW_UP):
         transition_make(locked, to_state=resulting_state, by=by, note=text)
-        response_add(locked, by=by, text=text, source=lcc)
+        response_add(locked, by=by, text=text, source=lcc, guard_confirmed=True)
     elif resulting_state == State.KNOWN:
         raise ValidationError(
             {"resulting_state": _("Markeer een signaal als bekend vanuit de signaalpagina.")}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.signalling.models import Signal, SignalResponse, SignalTheme
 
-from .answers import response_add
+from .answers import answer_check, response_add
 from .transitions import (
     SIGNAL_FIELDS,
     Kind,
@@ -79,43 +79,79 @@ def signal_mark_known(
 
 
 def _answer_transition(
-    signal: Signal, *, by, to_state: str, answer: str, source: str, field: str = "answer"
+    signal: Signal,
+    *,
+    by,
+    to_state: str,
+    answer: str,
+    source: str,
+    guard_confirmed: bool,
+    field: str = "answer",
 ) -> Signal:
     locked = signal_lock(signal)
     text = required_text(
         answer, field=field, message=_("Schrijf het antwoord voor de gemeenschap.")
     )
+    answer_check(text, field=field, confirmed=guard_confirmed)
     transition_make(locked, to_state=to_state, by=by)
-    response_add(locked, by=by, text=text, source=source)
+    response_add(locked, by=by, text=text, source=source, guard_confirmed=True, field=field)
     return signal_sync(signal, locked)
 
 
 @transaction.atomic
 def signal_back_to_community(
-    *, signal: Signal, by, answer: str, source: str = SignalResponse.Source.COORDINATOR
+    *,
+    signal: Signal,
+    by,
+    answer: str,
+    source: str = SignalResponse.Source.COORDINATOR,
+    guard_confirmed: bool = False,
 ) -> Signal:
     """To be solved locally; the community gets the answer why and how."""
     return _answer_transition(
-        signal, by=by, to_state=State.BACK_TO_COMMUNITY, answer=answer, source=source
+        signal,
+        by=by,
+        to_state=State.BACK_TO_COMMUNITY,
+        answer=answer,
+        source=source,
+        guard_confirmed=guard_confirmed,
     )
 
 
 @transaction.atomic
 def signal_resolve(
-    *, signal: Signal, by, answer: str, source: str = SignalResponse.Source.COORDINATOR
+    *,
+    signal: Signal,
+    by,
+    answer: str,
+    source: str = SignalResponse.Source.COORDINATOR,
+    guard_confirmed: bool = False,
 ) -> Signal:
-    return _answer_transition(signal, by=by, to_state=State.RESOLVED, answer=answer, source=source)
+    return _answer_transition(
+        signal,
+        by=by,
+        to_state=State.RESOLVED,
+        answer=answer,
+        source=source,
+        guard_confirmed=guard_confirmed,
+    )
 
 
 @transaction.atomic
 def signal_close_no_follow_up(
-    *, signal: Signal, by, reason: str, source: str = SignalResponse.Source.COORDINATOR
+    *,
+    signal: Signal,
+    by,
+    reason: str,
+    source: str = SignalResponse.Source.COORDINATOR,
+    guard_confirmed: bool = False,
 ) -> Signal:
     """Closed without follow-up; the reason is required and is told to the community."""
     locked = signal_lock(signal)
     text = required_text(reason, field="reason", message=_("Geef de reden op."))
+    answer_check(text, field="reason", confirmed=guard_confirmed)
     transition_make(locked, to_state=State.NO_FOLLOW_UP, by=by, note=text)
-    response_add(locked, by=by, text=text, source=source)
+    response_add(locked, by=by, text=text, source=source, guard_confirmed=True, field="reason")
     return signal_sync(signal, locked)
 
 

@@ -146,6 +146,7 @@ def lcc_decide(request: HttpRequest, pk: int, signal_pk: int) -> HttpResponse:
                 by=request.user,
                 decision=form.cleaned_data["decision"],
                 resulting_state=form.cleaned_data["resulting_state"],
+                guard_confirmed=form.cleaned_data["guard_confirmed"],
             )
         except ValidationError as error:
             if getattr(error, "code", None) == "meeting_closed":

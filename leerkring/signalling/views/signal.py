@@ -67,21 +67,31 @@ def _run_known(signal, by, data):
 
 
 def _run_back(signal, by, data):
-    return lifecycle.signal_back_to_community(signal=signal, by=by, answer=data["answer"])
+    return lifecycle.signal_back_to_community(
+        signal=signal, by=by, answer=data["answer"], guard_confirmed=data["guard_confirmed"]
+    )
 
 
 def _run_escalate(signal, by, data):
     return lifecycle.signal_escalate(
-        signal=signal, by=by, level=data["level"], question=data["question"]
+        signal=signal,
+        by=by,
+        level=data["level"],
+        question=data["question"],
+        guard_confirmed=data["guard_confirmed"],
     )
 
 
 def _run_resolve(signal, by, data):
-    return lifecycle.signal_resolve(signal=signal, by=by, answer=data["answer"])
+    return lifecycle.signal_resolve(
+        signal=signal, by=by, answer=data["answer"], guard_confirmed=data["guard_confirmed"]
+    )
 
 
 def _run_no_follow_up(signal, by, data):
-    return lifecycle.signal_close_no_follow_up(signal=signal, by=by, reason=data["reason"])
+    return lifecycle.signal_close_no_follow_up(
+        signal=signal, by=by, reason=data["reason"], guard_confirmed=data["guard_confirmed"]
+    )
 
 
 def _run_owner(signal, by, data):
@@ -99,7 +109,13 @@ def _run_redact(signal, by, data):
 
 
 def _run_respond(signal, by, data):
-    return lifecycle.signal_respond(signal=signal, by=by, text=data["text"], source="coordinator")
+    return lifecycle.signal_respond(
+        signal=signal,
+        by=by,
+        text=data["text"],
+        source="coordinator",
+        guard_confirmed=data["guard_confirmed"],
+    )
 
 
 ACTIONS: dict[str, Action] = {

@@ -67,6 +67,7 @@ def system_signal(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 source=SignalResponse.Source.SYSTEM,
                 escalation=open_escalation or (signal.system_escalations or [None])[-1],
+                guard_confirmed=form.cleaned_data["guard_confirmed"],
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -203,6 +203,7 @@ def theme_respond(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 text=form.cleaned_data["text"],
                 source=SignalResponse.Source.COORDINATOR,
+                guard_confirmed=form.cleaned_data["guard_confirmed"],
             )
         except ValidationError as error:
             form.add_service_errors(error)
