@@ -243,6 +243,17 @@ def test_opening_the_answer_link_does_not_answer(client, world, meeting):
     assert not Rsvp.objects.exists()
 
 
+def test_the_answer_page_names_no_one(client, world, meeting):
+    """The link is used again and again, so it stands in proxy and access logs; whoever
+    replays it from there must not learn whose seat it is (the member knows who they are)."""
+    url = _answer_url(meeting, _token(meeting, world.participant_m))
+    person = world.participant_m.person
+    for page in (client.get(url), client.post(url, {"answer": "attend"})):
+        assert page.status_code == 200
+        assert person.full_name not in page.content.decode()
+        assert person.email not in page.content.decode()
+
+
 def test_the_answer_link_works_without_signing_in(client, world, meeting):
     url = _answer_url(meeting, _token(meeting, world.participant_m), "decline")
     response = client.post(url, {"answer": "decline"})
