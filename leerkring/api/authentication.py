@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from leerkring.accounts import second_factor
 from leerkring.communities.permissions import access_for
 
 from . import services
@@ -37,6 +38,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 _("Deze API-sleutel is onbekend, verlopen of ingetrokken.")
             )
         user = token.user
+        if not token.second_factor_passed and second_factor.is_required(user):
+            # A token made as a participant, without a second step, would carry a programme
+            # role or staff status given later past the step a program never sees (ASVS
+            # V6.3.3): such people make a new token after signing in with the second step.
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "Deze API-sleutel is gemaakt zonder tweede stap. Log in met je tweede "
+                    "stap en maak een nieuwe sleutel."
+                )
+            )
         if token.programme_id is not None:
             user._leerkring_access = services.access_within_programme(
                 access_for(user), programme_id=token.programme_id

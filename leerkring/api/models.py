@@ -41,6 +41,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("verloopt op"))
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    #: Made in a session that proved a second factor. A token made without one (as a
+    #: participant) does not carry a programme role or staff status given later.
+    second_factor_passed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("API-sleutel")

@@ -43,9 +43,16 @@ def token_hash(raw: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, user, name: str, access: str, days: int, programme: Programme | None = None
+    *,
+    user,
+    name: str,
+    access: str,
+    days: int,
+    programme: Programme | None = None,
+    second_factor_passed: bool = False,
 ) -> tuple[ApiToken, str]:
-    """A new personal token; returns the row and the raw token, which is shown once."""
+    """A new personal token; returns the row and the raw token, which is shown once.
+    `second_factor_passed`: the session that makes it proved a second factor."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Geef de sleutel een naam, bijvoorbeeld het systeem.")})
@@ -67,6 +74,7 @@ def token_create(
         access=access,
         programme=programme,
         expires_at=timezone.now() + datetime.timedelta(days=days),
+        second_factor_passed=second_factor_passed,
     )
     token.full_clean()
     token.save()

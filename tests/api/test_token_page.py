@@ -1,9 +1,11 @@
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
-from leerkring.api import permissions
+from leerkring.accounts import second_factor
+from leerkring.api import permissions, services
 from leerkring.api.models import ApiToken
 from leerkring.core.models import AuditEvent
+from tests import factories
 from tests.api.helpers import ApiClient
 from tests.conftest import force_login_password_only
 
@@ -90,3 +92,31 @@ def test_the_token_rule_holds_without_the_middleware(rf, world):
     assert not permissions.second_factor_satisfied(request)
     request.user = world.participant
     assert permissions.second_factor_satisfied(request)
+
+
+def test_a_token_made_as_participant_waits_for_the_second_step_after_a_promotion(world):
+    """A program never visits the page that asks for the second step, so a token made before
+    a programme role was given must not carry that role past it."""
+    _token, raw = services.token_create(
+        user=world.participant, name="Koppeling", access="read", days=30
+    )
+    client = ApiClient(raw)
+    url = reverse("api:programmes")
+    assert client.get(url).status_code == 200
+    factories.ProgrammeRoleFactory(
+        programme=world.programme, person=world.participant.person, role="coordinator"
+    )
+    refused = client.get(url)
+    assert refused.status_code == 401
+    assert "tweede stap" in refused.json()["detail"]
+    # Setting up an app later does not change the token: it was made without the step.
+    second_factor.totp_activate_with_secret(user=world.participant, secret="JBSWY3DPEHPK3PXP")
+    assert client.get(url).status_code == 401
+
+
+def test_a_token_made_past_the_second_step_works_for_a_coordinator(client, world):
+    client.force_login(world.coordinator)
+    raw = create(client)
+    raw = raw.context["new_token"]
+    assert ApiToken.objects.get().second_factor_passed
+    assert ApiClient(raw).get(reverse("api:programmes")).status_code == 200

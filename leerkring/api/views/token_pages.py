@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leerkring.accounts import second_factor
 from leerkring.communities.models import Community
 from leerkring.communities.permissions import access_for
 
@@ -49,7 +50,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
             )
         elif form.is_valid():
             try:
-                _token, new_token = services.token_create(user=request.user, **form.cleaned_data)
+                _token, new_token = services.token_create(
+                    user=request.user,
+                    second_factor_passed=second_factor.session_passed(request),
+                    **form.cleaned_data,
+                )
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
