@@ -43,7 +43,12 @@ def retention_days() -> int:
 
 def purge(*, now: datetime.datetime | None = None) -> int:
     """Delete records older than the retention period; returns how many."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=retention_days())
+    return records_remove((now or timezone.now()) - datetime.timedelta(days=retention_days()))
+
+
+def records_remove(cutoff: datetime.datetime) -> int:
+    """Records older than `cutoff` go; also a rule of `apply_retention`, so the one daily
+    command keeps this log to its period too."""
     deleted, _per_model = AccessRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 

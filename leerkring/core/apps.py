@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
 
         worker.periodic_defaults()
 
-        # Retention of the audit history itself (the other apps register their own rules).
+        # Retention of the audit history and the access log themselves (the other apps
+        # register their own rules).
+        from .access_log import records_remove
         from .retention import audit_events_remove, register_retention
 
         register_retention(
@@ -19,4 +21,10 @@ class CoreConfig(AppConfig):
             setting="RETENTION_AUDIT_DAYS",
             description="audit entries removed",
             apply=audit_events_remove,
+        )
+        register_retention(
+            key="access_log",
+            setting="ACCESS_LOG_RETENTION_DAYS",
+            description="access-log records removed",
+            apply=records_remove,
         )

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 import leerkring.surveys.models
 from leerkring.accounts.models import Invitation
-from leerkring.core.models import AuditEvent
+from leerkring.core import access_log
+from leerkring.core.models import AccessRecord, AuditEvent
 from leerkring.core.retention import apply_retention
 from leerkring.signalling.models import Signal, SignalEvent, SignalResponse
 from tests import factories
@@ -149,6 +150,22 @@ def test_old_sign_in_records_go(world, now, settings):
     assert counts(now)["sign_ins"] == 0
 
 
+def test_the_access_log_is_kept_to_its_period_by_the_same_daily_command(world, now, settings):
+    settings.ACCESS_LOG_RETENTION_DAYS = 30
+    old = access_log.record(
+        user=world.coordinator, kind="venster_export", obj=world.programme,
+        programme_id=world.programme.pk,
+    )  # fmt: skip
+    AccessRecord.objects.filter(pk=old.pk).update(created_at=now - 31 * DAY)
+    recent = access_log.record(
+        user=world.coordinator, kind="venster_export", obj=world.programme,
+        programme_id=world.programme.pk,
+    )  # fmt: skip
+    assert counts(now)["access_log"] == 1
+    assert list(AccessRecord.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert counts(now)["access_log"] == 0
+
+
 def test_a_period_of_zero_switches_a_rule_off(db, now, settings):
     settings.RETENTION_AUDIT_DAYS = 0
     old = AuditEvent.objects.create(verb="x", object_type="t", object_id=1)
@@ -163,7 +180,7 @@ def test_the_daily_command_reports_each_rule_and_is_safe_to_run_twice(db):
     first = io.StringIO()
     call_command("apply_retention", stdout=first)
     assert "audit: 1 (audit entries removed, older than 730 days)" in first.getvalue()
-    for key in ("invitations", "survey_invitations", "signals", "sign_ins"):
+    for key in ("invitations", "survey_invitations", "signals", "sign_ins", "access_log"):
         assert f"{key}: " in first.getvalue()
     second = io.StringIO()
     call_command("apply_retention", stdout=second)
