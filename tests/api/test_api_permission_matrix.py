@@ -18,7 +18,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from leerkring.api import services
 from tests.api.helpers import token_for
+from tests.conftest import force_login_password_only
 from tests.test_permission_matrix import VISITORS, _product_pk, _s3_wave
 
 SIGNED_IN = frozenset(VISITORS) - {"anonymous"}
@@ -210,3 +212,32 @@ def test_a_session_write_without_csrf_is_refused(world):
     )
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_coordinator_without_the_second_step_reaches_no_endpoint(world):
+    """Issue "account security": a coordinator reaches nothing without a second factor — not
+    with a session that passed only the password, nor with a token made without the step."""
+    _token, raw = services.token_create(
+        user=world.coordinator, name="Oud", access="write", days=30, second_factor_passed=False
+    )
+    checked = 0
+    for name, endpoint in sorted(MATRIX.items()):
+        if "coordinator" not in endpoint.allowed or endpoint.public:
+            continue
+        url = reverse(URL_OF.get(name, name), args=endpoint.args(world))
+        session = Client()
+        force_login_password_only(session, world.coordinator)
+        for client, headers in ((session, {}), (Client(), {"Authorization": f"Bearer {raw}"})):
+            call = getattr(client, endpoint.method)
+            with transaction.atomic():
+                if endpoint.method == "get":
+                    response = call(url, headers=headers)
+                else:
+                    response = call(
+                        url, json.dumps(endpoint.data), content_type="application/json",
+                        headers=headers,
+                    )  # fmt: skip
+                transaction.set_rollback(True)
+            assert response.status_code in (302, 401, 403), (name, response.status_code)
+        checked += 1
+    assert checked > 20
