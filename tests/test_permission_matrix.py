@@ -392,6 +392,7 @@ def _signal_passed_on(w):
 MATRIX.update(
     {
         "signalling:signal_raise": Door(args=_community, allowed=SIGNAL_MEMBERS | {"coordinator"}),
+        "signalling:community_signals": Door(args=_community, allowed=SIGNAL_MEMBERS),
         "signalling:signal_detail": Door(
             args=_signal_passed_on, allowed=SIGNAL_MEMBERS | {"coordinator"}
         ),

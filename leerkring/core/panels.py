@@ -10,7 +10,10 @@ Three pages are built this way:
 
 - the community page (`community_panels`, context `(community, user)`); orders leave room
   between apps: meetings use 100–199, signals 200–299, products 300–399, what other
-  communities work on and joint sessions 400–499, the public knowledge base 500–599;
+  communities work on and joint sessions 400–499, the public knowledge base 500–599. A panel
+  names the `section` of the page it belongs in: "top" opens the page (the next meeting, the
+  latest outcomes), the others are the page's named, collapsible sections, which the
+  community page itself lists (`communities.views.community.SECTIONS`);
 - the home page (`home_panels`, context `(user, user)`): what is next for the signed-in person;
 - a programme's public page (`public_panels`, context `(programme, user)`), open to anyone:
   a panel there shows only what was made public.
@@ -39,6 +42,7 @@ class Panel:
     order: int
     template: str
     context: PanelContext
+    section: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class VisiblePanel:
     key: str
     template: str
     context: dict[str, Any]
+    section: str = ""
 
 
 class PanelRegistry:
@@ -59,8 +64,12 @@ class PanelRegistry:
     def __init__(self) -> None:
         self._panels: dict[str, Panel] = {}
 
-    def register(self, *, key: str, order: int, template: str, context: PanelContext) -> None:
-        self._panels[key] = Panel(key=key, order=order, template=template, context=context)
+    def register(
+        self, *, key: str, order: int, template: str, context: PanelContext, section: str = ""
+    ) -> None:
+        self._panels[key] = Panel(
+            key=key, order=order, template=template, context=context, section=section
+        )
 
     def unregister(self, key: str) -> None:
         self._panels.pop(key, None)
@@ -77,7 +86,12 @@ class PanelRegistry:
             context = panel.context(obj, user)
             if context is not None:
                 visible.append(
-                    VisiblePanel(key=panel.key, template=panel.template, context=context)
+                    VisiblePanel(
+                        key=panel.key,
+                        template=panel.template,
+                        context=context,
+                        section=panel.section,
+                    )
                 )
         return visible
 
@@ -91,10 +105,14 @@ def register_community_panel(
     order: int,
     template: str,
     context: Callable[[Any, Any], dict[str, Any] | None],
+    section: str = "",
 ) -> None:
     """Add a panel to the community page. `context(community, user)` returns what the template
-    needs (there as `panel`), or None when this visitor must not see the panel."""
-    community_panels.register(key=key, order=order, template=template, context=context)
+    needs (there as `panel`), or None when this visitor must not see the panel. `section` is
+    where on the page it goes ("top", "meetings", "signals", …; see the module docstring)."""
+    community_panels.register(
+        key=key, order=order, template=template, context=context, section=section
+    )
 
 
 home_panels = PanelRegistry()

@@ -18,6 +18,7 @@ class DisseminationConfig(AppConfig):
             order=300,
             template="dissemination/panels/products.html",
             context=panels.products_panel,
+            section="sharing",
         )
 
         register_home_tasks(key="dissemination", collect=panels.home_tasks)

@@ -18,6 +18,7 @@ class EvaluationConfig(AppConfig):
             order=150,
             template="evaluation/panels/evaluation_monitor.html",
             context=panels.monitor_panel,
+            section="about",
         )
 
         register_home_tasks(key="evaluation", collect=panels.home_tasks)

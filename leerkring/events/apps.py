@@ -40,6 +40,7 @@ class EventsConfig(AppConfig):
             order=400,
             template="events/panels/linked.html",
             context=panels.linked_panel,
+            section="sharing",
         )
         register_feed_source("events", panels.feed_events)
         # What this app holds about a person: their download and their erasure.

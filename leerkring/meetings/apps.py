@@ -13,14 +13,21 @@ class MeetingsConfig(AppConfig):
 
         from . import panels
 
-        for key, order, context in (
-            ("meetings", 100, panels.meetings_panel),
-            ("meeting_agreements", 110, panels.agreements_panel),
-            ("meeting_member_attendance", 120, panels.member_attendance_panel),
-            ("meeting_topics", 130, panels.topics_panel),
+        for key, order, context, section in (
+            ("meeting_next", 10, panels.next_meeting_panel, "top"),
+            ("meeting_latest_outcomes", 20, panels.latest_outcomes_panel, "top"),
+            ("meetings", 100, panels.meetings_panel, "meetings"),
+            ("meeting_agreements", 110, panels.agreements_panel, "agreements"),
+            ("meeting_member_attendance", 120, panels.member_attendance_panel, "members"),
+            ("meeting_topics", 130, panels.topics_panel, "meetings"),
+            ("meeting_threads", 140, panels.threads_panel, "threads"),
         ):
             register_community_panel(
-                key=key, order=order, template=f"meetings/panels/{key}.html", context=context
+                key=key,
+                order=order,
+                template=f"meetings/panels/{key}.html",
+                context=context,
+                section=section,
             )
 
         register_home_tasks(key="meetings", collect=panels.home_tasks)

@@ -12,11 +12,58 @@ from __future__ import annotations
 
 from typing import Any
 
+from leerkring.communities import permissions as community_permissions
 from leerkring.communities.models import Community
 from leerkring.core.panels import Task
 
 from . import permissions, selectors
+from .models import Rsvp
 from .selectors import home
+
+THREADS_ON_COMMUNITY_PAGE = 5
+
+
+def next_meeting_panel(community: Community, user: Any) -> dict[str, Any] | None:
+    """The top of the community page: the next meeting, with the RSVP buttons for a member.
+    Coordinators and evaluators see its date and form only (the shape)."""
+    if not permissions.can_view_meeting_list(user, community):
+        return None
+    member = permissions.can_open_meetings(user, community)
+    person = community_permissions.access_for(user).person if member else None
+    meeting = selectors.next_meeting(community=community, person=person)
+    return {
+        "meeting": meeting,
+        "can_open_meetings": member,
+        "can_answer": member and meeting is not None,
+        # What the compact RSVP form (meetings/partials/home_rsvp.html) needs.
+        "rsvp": {
+            "meeting": meeting,
+            "my_answer": meeting.my_answer if meeting is not None else "",
+            "choices": Rsvp.Answer.choices,
+            "back": "community",
+        },
+        "can_plan": permissions.can_plan_meetings(user, community),
+    }
+
+
+def latest_outcomes_panel(community: Community, user: Any) -> dict[str, Any] | None:
+    """The top of the community page: what the community recently concluded. Lessons and
+    agreements are what is said in the community: members only."""
+    if not permissions.can_view_community_agreements(user, community):
+        return None
+    return selectors.latest_outcomes(community=community)
+
+
+def threads_panel(community: Community, user: Any) -> dict[str, Any] | None:
+    """The latest conversations between meetings; members only."""
+    if not permissions.can_use_threads(user, community):
+        return None
+    return {
+        "threads": list(
+            selectors.threads_of_community(community=community)[:THREADS_ON_COMMUNITY_PAGE]
+        ),
+        "limit": THREADS_ON_COMMUNITY_PAGE,
+    }
 
 
 def meetings_panel(community: Community, user: Any) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ class PublishingConfig(AppConfig):
             order=500,
             template="publishing/panels/community.html",
             context=panels.community_panel,
+            section="sharing",
         )
         register_public_panel(
             key="newsletters",

@@ -18,6 +18,7 @@ class SignallingConfig(AppConfig):
             order=200,
             template="signalling/panels/our_signals.html",
             context=panels.our_signals_panel,
+            section="signals",
         )
 
         register_home_tasks(key="signalling", collect=panels.home_tasks)

@@ -16,6 +16,11 @@ app_name = "signalling"
 urlpatterns = [
     # --- Raising, passing on, lifecycle and feedback ---------------------------------------
     path(
+        "communities/<int:pk>/signals/",
+        community_views.community_signal_list,
+        name="community_signals",
+    ),
+    path(
         "communities/<int:pk>/signals/new/",
         community_views.signal_raise,
         name="signal_raise",

@@ -25,6 +25,9 @@ def test_a_member_opens_their_community_from_the_overview(page: Page):
 
     assert page.url.endswith(f"/communities/{community.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("CoP Achterhoek")
+    # The page's sections fold; the reader opens the ones they want.
+    page.locator("#sectie-about > summary").click()
+    page.locator("#sectie-members > summary").click()
     expect(page.get_by_text("Hoe houden we inburgeraars aan het werk?")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Anouk Jansen")
     assert_accessible(page, "community")

@@ -71,6 +71,8 @@ def test_the_lead_reads_the_timeline_and_spots_a_quiet_member(page: Page):
 
     sign_in(page, lead.person.user.email)
     page.goto(f"/communities/{community.pk}/")
+    for section in ("meetings", "agreements", "members"):
+        page.locator(f"#sectie-{section} > summary").click()
 
     main = page.get_by_role("main")
     expect(page.get_by_role("heading", name="Bijeenkomsten", exact=True)).to_be_visible()
@@ -98,7 +100,7 @@ def test_a_coordinator_sees_rates_and_topics_without_names(page: Page):
     ).person.user
 
     sign_in(page, coordinator.email)
-    page.goto(f"/communities/{community.pk}/")
+    page.goto(f"/communities/{community.pk}/#sectie-meetings")
 
     main = page.get_by_role("main")
     expect(main).to_contain_text("75%")

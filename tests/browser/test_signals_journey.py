@@ -104,9 +104,12 @@ def test_a_passed_on_signal_is_escalated_and_the_system_answer_reaches_the_commu
     # The lead sees the answer on the community page.
     page.context.clear_cookies()
     sign_in(page, lead.person.user.email)
-    page.goto(f"/communities/{community.pk}/")
+    page.goto(f"/communities/{community.pk}/#sectie-signals")
     panel = page.locator("section", has=page.get_by_role("heading", name="Onze signalen"))
     expect(panel.get_by_role("link", name="Wachttijd taalschool Doetinchem")).to_be_visible()
+    # The answers themselves are on the community's list of signals.
+    panel.get_by_role("link", name="Het signaal met de antwoorden").click()
+    panel = page.get_by_role("main")
     expect(panel.get_by_text(ANSWER)).to_be_visible()
     expect(panel.get_by_text("Stelselniveau", exact=True)).to_be_visible()
     assert_accessible(page, "signals-community-answer")

@@ -29,7 +29,7 @@ def test_a_member_raises_a_signal_and_the_lead_passes_it_on_past_the_guard(page:
 
     # A member raises a signal from the community page.
     sign_in(page, participant.person.user.email)
-    page.goto(f"/communities/{community.pk}/")
+    page.goto(f"/communities/{community.pk}/#sectie-signals")
     page.get_by_role("link", name="Signaal inbrengen").click()
     assert_accessible(page, "signal-raise")
     page.get_by_label("Titel").fill("Wachttijd taalschool")
@@ -47,7 +47,7 @@ def test_a_member_raises_a_signal_and_the_lead_passes_it_on_past_the_guard(page:
     # The lead opens it from "Onze signalen" and tries to pass it on: the guard fires.
     page.context.clear_cookies()
     sign_in(page, lead.person.user.email)
-    page.goto(f"/communities/{community.pk}/")
+    page.goto(f"/communities/{community.pk}/#sectie-signals")
     panel = page.locator("section", has=page.get_by_role("heading", name="Onze signalen"))
     expect(panel.get_by_text("Concept")).to_be_visible()
     panel.get_by_role("link", name="Wachttijd taalschool").click()

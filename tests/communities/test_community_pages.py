@@ -356,3 +356,47 @@ def test_the_edit_form_keeps_its_own_name_and_needs_a_region(client, world):
         "region": ["Een regionale gemeenschap heeft een regio."]
     }
     assert "CoP Achterhoek bewerken" in response.content.decode()
+
+
+# --- Task first: the next meeting and the latest outcomes on top, the rest in sections ------
+
+
+def test_the_community_page_opens_with_the_next_meeting_and_its_rsvp(client, world):
+    from leerkring.meetings.models import Lesson
+
+    meeting = factories.MeetingFactory(community=world.community, title="Casus Doetinchem")
+    Lesson.objects.create(meeting=meeting, community=world.community, text="Bel eerst de COA.")
+    client.force_login(world.participant)
+    body = client.get(reverse("communities:community", args=[world.community.pk])).content.decode()
+    next_at = body.index('id="panel-next-heading"')
+    assert next_at < body.index('id="panel-outcomes-heading"') < body.index('id="sectie-meetings"')
+    assert reverse("meetings:meeting_rsvp", args=[meeting.pk]) in body
+    assert 'name="from" value="community"' in body
+    assert "Bel eerst de COA." in body
+    for title in ("Bijeenkomsten", "Afspraken", "Gesprekken", "Signalen", "Leden"):
+        assert f'<span class="utrecht-heading-2 lk-fold__title">{title}</span>' in body
+    assert "Over deze gemeenschap" in body
+
+
+def test_an_answer_from_the_community_page_returns_there(client, world):
+    meeting = factories.MeetingFactory(community=world.community)
+    client.force_login(world.participant)
+    response = client.post(
+        reverse("meetings:meeting_rsvp", args=[meeting.pk]),
+        {"answer": "attend", "from": "community"},
+    )
+    assert response["Location"] == reverse("communities:community", args=[world.community.pk])
+
+
+def test_a_coordinator_sees_the_next_meeting_date_but_no_rsvp_and_no_outcomes(client, world):
+    from leerkring.meetings.models import Lesson
+
+    meeting = factories.MeetingFactory(community=world.community, title="Casus Doetinchem")
+    Lesson.objects.create(meeting=meeting, community=world.community, text="Bel eerst de COA.")
+    client.force_login(world.coordinator)
+    body = client.get(reverse("communities:community", args=[world.community.pk])).content.decode()
+    assert 'id="panel-next-heading"' in body
+    assert reverse("meetings:meeting_rsvp", args=[meeting.pk]) not in body
+    assert "Casus Doetinchem" not in body
+    assert "Bel eerst de COA." not in body
+    assert 'id="sectie-threads"' not in body

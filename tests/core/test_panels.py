@@ -59,14 +59,20 @@ def test_registering_a_key_again_replaces_the_panel():
 
 
 def test_the_meetings_app_registers_its_community_panels():
-    keys = [panel.key for panel in community_panels.panels()]
+    panels = {panel.key: panel for panel in community_panels.panels()}
+    keys = list(panels)
 
-    assert keys[:4] == [
+    assert keys[:2] == ["meeting_next", "meeting_latest_outcomes"]
+    assert {panels[key].section for key in keys[:2]} == {"top"}
+    assert [key for key in keys if key.startswith("meeting")][2:] == [
         "meetings",
         "meeting_agreements",
         "meeting_member_attendance",
         "meeting_topics",
+        "meeting_threads",
     ]
+    assert panels["our_signals"].section == "signals"
+    assert panels["products"].section == "sharing"
 
 
 @pytest.fixture
@@ -79,8 +85,10 @@ def test_panel(settings, tmp_path):
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
     ]
 
-    def register(context):
-        register_community_panel(key="test", order=1, template="test_panel.html", context=context)
+    def register(context, section=""):
+        register_community_panel(
+            key="test", order=1, template="test_panel.html", context=context, section=section
+        )
 
     yield register
     community_panels.unregister("test")
@@ -103,6 +111,24 @@ def test_the_community_page_renders_a_registered_panel(world, client, test_panel
     assert '<section id="test-panel">Hallo van een andere app CoP Achterhoek</section>' in (
         response.content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("section", "fold"),
+    [("top", None), ("signals", "sectie-signals"), ("elsewhere", "sectie-about")],
+)
+def test_a_panel_lands_in_the_section_it_names(world, client, test_panel, section, fold):
+    """ "top" opens the page before the folded sections; a known section holds the panel in its
+    fold; an unknown one falls back to "Over deze gemeenschap"."""
+    test_panel(lambda community, user: {"greeting": "Hallo"}, section=section)
+    client.force_login(world.participant)
+    body = client.get(reverse("communities:community", args=[world.community.pk])).content.decode()
+    at = body.index('id="test-panel"')
+    if fold is None:
+        assert at < body.index('class="lk-fold"')
+    else:
+        start = body.index(f'id="{fold}"')
+        assert start < at < body.index("</details>", start)
 
 
 def test_the_community_page_leaves_out_a_panel_not_meant_for_the_visitor(world, client, test_panel):

@@ -43,7 +43,36 @@ def test_the_panel_shows_our_signals_with_state_and_answers(client, world):
     assert draft.title in html and "Concept" in html
     assert "Beantwoord signaal" in html
     assert "Terug naar de gemeenschap" in html
+    assert "1 antwoord" in html
+    # The answers themselves are on the community's paged list of signals.
+    all_signals = reverse("signalling:community_signals", args=[world.community.pk])
+    assert all_signals in html
+    html = client.get(all_signals).content.decode()
     assert "Neem contact op met de taalschool." in html
+    assert draft.title in html
+
+
+def test_the_panel_shows_the_newest_signals_and_the_list_pages_the_rest(client, world):
+    for n in range(23):
+        signal_in_state(world, State.NEW, title=f"Signaal nummer {n:02d}")
+    client.force_login(world.participant)
+    html = client.get(reverse("communities:community", args=[world.community.pk])).content
+    assert html.decode().count('class="lk-task"><a class="utrecht-link" href="/signals/') == 5
+    assert "Alle 23 signalen met de antwoorden" in html.decode()
+    url = reverse("signalling:community_signals", args=[world.community.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert first.count("Signaal nummer") == 20
+    assert second.count("Signaal nummer") == 3
+
+
+def test_only_members_open_the_communitys_signal_list(client, world):
+    url = reverse("signalling:community_signals", args=[world.community.pk])
+    for outsider in (world.sibling_member, world.coordinator, world.system_partner):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
 
 
 def test_a_theme_answer_shows_in_every_linked_community_panel(world):

@@ -12,13 +12,48 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from leerkring.core.panels import community_panels
+from leerkring.core.panels import VisiblePanel, community_panels
 
 from .. import permissions, selectors, services
 from ..forms import CommunityForm, ScenarioForm
 from ..models import Community, Programme, RuleProfile
 from ..presets import SCENARIO_RECOMMENDATIONS
+
+# The community page opens with the panels of section "top" (the next meeting, the latest
+# outcomes); everything else sits in these named sections, each folded away until opened, so
+# the page is as long as what its reader chose to see (issue "Task-first interface"). Other
+# apps put their panels in a section by its key (`core.panels.register_community_panel`).
+SECTIONS = (
+    ("meetings", gettext_lazy("Bijeenkomsten")),
+    ("agreements", gettext_lazy("Afspraken")),
+    ("threads", gettext_lazy("Gesprekken")),
+    ("signals", gettext_lazy("Signalen")),
+    ("sharing", gettext_lazy("Producten en kennisdeling")),
+    ("members", gettext_lazy("Leden")),
+    ("about", gettext_lazy("Over deze gemeenschap")),
+)
+# The sections this app fills itself besides the panels of other apps.
+OWN_SECTIONS = ("members", "about")
+
+
+def _sections(panels: list[VisiblePanel]) -> tuple[list[VisiblePanel], list[dict]]:
+    """The top panels, and the sections in page order with their panels; a section without
+    anything for this visitor is left out. A panel naming no known section goes to the end of
+    "Over deze gemeenschap"."""
+    known = {key for key, _title in SECTIONS}
+    top = [panel for panel in panels if panel.section == "top"]
+    by_section: dict[str, list[VisiblePanel]] = {key: [] for key in known}
+    for panel in panels:
+        if panel.section != "top":
+            by_section[panel.section if panel.section in known else "about"].append(panel)
+    sections = [
+        {"key": key, "title": title, "panels": by_section[key]}
+        for key, title in SECTIONS
+        if by_section[key] or key in OWN_SECTIONS
+    ]
+    return top, sections
 
 
 def _community(pk: int) -> Community:
@@ -48,6 +83,8 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_view_members = permissions.can_view_members(user, community)
     can_view_programme = permissions.can_view_programme(user, community.programme)
     rule_profile = _rule_profile(community.programme)
+    # Meetings, signals and products add their panels without this app importing them.
+    top_panels, sections = _sections(community_panels.visible_for(community, user))
     return render(
         request,
         "communities/community_detail.html",
@@ -67,8 +104,8 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_programme": can_view_programme,
             "can_manage_members": permissions.can_manage_members(user, community),
             "can_edit_community": permissions.can_edit_community(user, community),
-            # Meetings, signals and products add their panels without this app importing them.
-            "panels": community_panels.visible_for(community, user),
+            "top_panels": top_panels,
+            "sections": sections,
             "nav_section": "programme" if can_view_programme else "home",
             "current_programme": community.programme,
         },

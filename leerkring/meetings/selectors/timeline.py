@@ -6,16 +6,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Membership
-from leerkring.meetings.models import AgendaItem, Agreement, Attendance, Meeting
+from leerkring.meetings.models import AgendaItem, Agreement, Attendance, Lesson, Meeting, Rsvp
 from leerkring.meetings.topics import TopicCategory
 
 from .planning import local_date
 
+LATEST_OUTCOMES = 3
 TIMELINE_UPCOMING = 3
 TIMELINE_PAST = 6
 TIMELINE_TOPIC_DAYS = 365
@@ -70,6 +71,46 @@ def timeline_meetings(*, community: Community, now: datetime.datetime | None = N
             else None
         )
     return {"upcoming": upcoming, "past": past}
+
+
+def next_meeting(
+    *, community: Community, person=None, now: datetime.datetime | None = None
+) -> Meeting | None:
+    """The community's next planned meeting, for the top of the community page, with
+    `my_answer`: the person's own answer to its invitation ("" when none or no person). One
+    query."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        community=community, status=Meeting.Status.PLANNED, ends_at__gte=now
+    ).select_related("host_organisation")
+    if person is not None:
+        meetings = meetings.annotate(
+            my_answer=Subquery(
+                Rsvp.objects.filter(meeting=OuterRef("pk"), membership__person=person).values(
+                    "answer"
+                )[:1]
+            )
+        )
+    meeting = meetings.order_by("starts_at", "pk").first()
+    if meeting is not None:
+        meeting.my_answer = getattr(meeting, "my_answer", None) or ""
+    return meeting
+
+
+def latest_outcomes(*, community: Community) -> dict:
+    """The newest lessons and agreements of the community, with their meeting: what the
+    community recently concluded, for the top of its page. Two queries."""
+    lessons = list(
+        Lesson.objects.filter(community=community)
+        .select_related("meeting")
+        .order_by("-created_at", "-pk")[:LATEST_OUTCOMES]
+    )
+    agreements = list(
+        Agreement.objects.filter(community=community)
+        .select_related("meeting", "owner__person")
+        .order_by("-created_at", "-pk")[:LATEST_OUTCOMES]
+    )
+    return {"lessons": lessons, "agreements": agreements}
 
 
 @dataclass

@@ -111,16 +111,18 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
             error_text = " ".join(error.messages)
     else:
         error_text = " ".join(form.errors.get("answer", []))
-    # The same buttons stand beside the meeting on the home page ("Wat nu"); there they swap
-    # only themselves, or without htmx the answer brings the member back home.
-    from_home = request.POST.get("from") == "home"
-    if request.htmx and from_home:
+    # The same buttons stand beside the meeting on the home page ("Wat nu") and at the top of
+    # the community page; there they swap only themselves, or without htmx the answer brings
+    # the member back to that page.
+    back = request.POST.get("from", "")
+    if request.htmx and back in ("home", "community"):
         context = {
             "task_action": {
                 "meeting": meeting,
                 "my_answer": selectors.rsvp_answer_of(meeting=meeting, membership=membership),
                 "choices": Rsvp.Answer.choices,
                 "error": error_text,
+                "back": back,
             }
         }
         return render(request, "meetings/partials/home_rsvp.html", context)
@@ -136,8 +138,10 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error_text)
     else:
         messages.success(request, _("Je antwoord is opgeslagen."))
-    if from_home:
+    if back == "home":
         return redirect("core:home")
+    if back == "community":
+        return redirect("communities:community", meeting.community_id)
     return _to_meeting(meeting, "#uitnodiging")
 
 

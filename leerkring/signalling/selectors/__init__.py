@@ -27,6 +27,7 @@ from .lcc import (
 from .signals import (
     COMMUNITY_PANEL_LIMIT,
     community_signals,
+    community_signals_page,
     filter_waiting_for_feedback,
     programme_coordinator_user_ids,
     signal_for_page,
@@ -83,6 +84,7 @@ __all__ = [
     "VENSTER_SORTS",
     "VENSTER_STATES",
     "community_signals",
+    "community_signals_page",
     "community_theme_responses",
     "coordination_meetings",
     "export_answers",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
@@ -73,15 +74,12 @@ def signal_is_waiting_for_feedback(*, signal: Signal, now: datetime.datetime | N
     return signal.passed_on_at < (now or timezone.now()) - datetime.timedelta(days=days)
 
 
-COMMUNITY_PANEL_LIMIT = 50
+COMMUNITY_PANEL_LIMIT = 5
 
 
-def community_signals(*, community: Community, limit: int = COMMUNITY_PANEL_LIMIT) -> dict:
-    """The community's own signals for "Onze signalen": each with its state and every answer
-    it got — on the signal, and on the theme it is linked to. Three queries, whatever the
-    number of signals or answers."""
+def _community_signal_rows(community: Community) -> QuerySet[Signal]:
     days = feedback_deadline_days(community.programme)
-    signals = list(
+    return (
         Signal.objects.filter(community=community)
         .select_related("theme")
         .annotate(
@@ -98,10 +96,13 @@ def community_signals(*, community: Community, limit: int = COMMUNITY_PANEL_LIMI
                 to_attr="own_answers",
             )
         )
-        .order_by("-raised_on", "-pk")[: limit + 1]
+        .order_by("-raised_on", "-pk")
     )
-    more = len(signals) > limit
-    signals = signals[:limit]
+
+
+def _attach_answers(signals: list[Signal]) -> None:
+    """Every answer a signal got — on the signal, and on the theme it is linked to — oldest
+    first, as `signal.answers`. One query (the signals' own answers come prefetched)."""
     theme_ids = {s.theme_id for s in signals if s.theme_id}
     by_theme: dict[int, list[SignalResponse]] = {}
     if theme_ids:
@@ -112,4 +113,30 @@ def community_signals(*, community: Community, limit: int = COMMUNITY_PANEL_LIMI
     for signal in signals:
         answers = list(signal.own_answers) + by_theme.get(signal.theme_id, [])
         signal.answers = sorted(answers, key=lambda r: (r.created_at, r.pk))
-    return {"signals": signals, "more": more, "deadline_days": days}
+
+
+def community_signals(*, community: Community, limit: int = COMMUNITY_PANEL_LIMIT) -> dict:
+    """The community's own signals for "Onze signalen": the newest `limit`, each with its state
+    and every answer it got, and how many there are in all. Four queries, whatever the number
+    of signals or answers."""
+    signals = list(_community_signal_rows(community)[: limit + 1])
+    more = len(signals) > limit
+    signals = signals[:limit]
+    _attach_answers(signals)
+    return {
+        "signals": signals,
+        "more": more,
+        "total": Signal.objects.filter(community=community).count(),
+        "deadline_days": feedback_deadline_days(community.programme),
+    }
+
+
+def community_signals_page(
+    *, community: Community, page_number: str | int | None, per_page: int
+) -> Page:
+    """One page of the community's signals, newest first, each with its answers. A fixed
+    number of queries per page."""
+    page = Paginator(_community_signal_rows(community), per_page).get_page(page_number)
+    page.object_list = list(page.object_list)
+    _attach_answers(page.object_list)
+    return page

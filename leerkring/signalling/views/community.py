@@ -1,4 +1,5 @@
-"""Raising a signal from the community page (issue "Het venster" §1).
+"""Raising a signal from the community page (issue "Het venster" §1), and the community's own
+signals, paged, behind the community page's short list.
 
 Any member raises one; it stays a draft inside the closed community until the lead or
 facilitator passes it on. A coordinator may raise one on behalf of a community: they stand
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from leerkring.communities import permissions as community_permissions
 from leerkring.communities.models import Community
 
-from .. import guard, lifecycle, permissions
+from .. import guard, lifecycle, permissions, selectors
 from ..forms import GuardConfirmForm, SignalForm
 
 
@@ -76,5 +77,34 @@ def signal_raise(request: HttpRequest, pk: int) -> HttpResponse:
             "on_behalf": on_behalf,
             "findings": findings,
             "nav_section": "community",
+        },
+    )
+
+
+SIGNALS_PER_PAGE = 20
+
+
+@login_required
+def community_signal_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """All the community's signals with their answers, newest first, a page at a time. Members
+    only, like the panel: drafts and the community's own view belong to the closed room."""
+    community = get_object_or_404(Community.objects.select_related("programme"), pk=pk)
+    if not community_permissions.is_member(request.user, community):
+        raise PermissionDenied
+    page = selectors.community_signals_page(
+        community=community, page_number=request.GET.get("page"), per_page=SIGNALS_PER_PAGE
+    )
+    return render(
+        request,
+        "signalling/community_signals.html",
+        {
+            "community": community,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "can_raise": permissions.can_raise_signal(request.user, community),
+            "can_view_programme": community_permissions.can_view_programme(
+                request.user, community.programme
+            ),
+            "nav_section": "home",
         },
     )
