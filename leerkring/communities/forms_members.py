@@ -25,6 +25,26 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class MemberSearchForm(Form):
+    """Search and filter on the members page; an invalid value just means "no filter"."""
+
+    q = forms.CharField(
+        label=_("Zoek op naam, e-mailadres, functie of organisatie"),
+        required=False,
+        max_length=100,
+    )
+    role = forms.ChoiceField(
+        label=_("Rol"),
+        required=False,
+        choices=[("", _("Alle rollen")), *Membership.Role.choices],
+    )
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"q": "", "role": ""}
+        return {"q": self.cleaned_data["q"], "role": self.cleaned_data["role"]}
+
+
 class MembershipRoleForm(Form):
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
 

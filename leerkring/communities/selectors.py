@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -406,22 +407,46 @@ def _latest_invitations(person_ids: list[int]) -> dict[int, Invitation]:
     return latest
 
 
-def members_for_management(*, community: Community) -> dict:
+MEMBERS_PER_PAGE = 20
+
+
+def members_for_management(
+    *,
+    community: Community,
+    q: str = "",
+    role: str = "",
+    page_number: str | int | None = None,
+    per_page: int = MEMBERS_PER_PAGE,
+) -> dict:
     """The members page of a lead or coordinator: current members grouped by the organisation
-    they take part for, former members (the history is kept, report §5.1.2), and the recent
-    membership changes from the audit history. Five queries, whatever the size."""
+    they take part for — searched by name, e-mail address, job title or organisation, filtered
+    by role, a page at a time —, former members (the history is kept, report §5.1.2), and the
+    recent membership changes from the audit history. Seven queries, whatever the size."""
     today = timezone.localdate()
-    current = list(
-        Membership.objects.filter(community=community)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
-        .select_related(
+    current_all = Membership.objects.filter(community=community).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=today)
+    )
+    chosen = current_all
+    q = q.strip()
+    if q:
+        chosen = chosen.filter(
+            Q(person__full_name__icontains=q)
+            | Q(person__email__icontains=q)
+            | Q(person__job_title__icontains=q)
+            | Q(organisation__name__icontains=q)
+        )
+    if role:
+        chosen = chosen.filter(role=role)
+    page = Paginator(
+        chosen.select_related(
             "person__user",
             "organisation",
             "predecessor__person",
             "shares_seat_with__person",
-        )
-        .order_by(F("organisation__name").asc(nulls_last=True), "person__full_name", "pk")
-    )
+        ).order_by(F("organisation__name").asc(nulls_last=True), "person__full_name", "pk"),
+        per_page,
+    ).get_page(page_number)
+    current = list(page.object_list)
     former = list(
         Membership.objects.filter(community=community, left_on__lte=today)
         .select_related("person", "organisation", "successor__person")
@@ -441,7 +466,10 @@ def members_for_management(*, community: Community) -> dict:
         groups[-1].rows.append(row)
     return {
         "groups": groups,
-        "member_count": len(current),
+        "member_count": current_all.count(),
+        "found_count": page.paginator.count,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "former": former,
         "history": membership_history(community=community),
     }

@@ -194,7 +194,7 @@ def test_it_lists_former_members_and_recent_changes(client, world):
     services.membership_end(membership=world.participant_m, by=world.lead, left_on=TODAY)
     client.force_login(world.coordinator)
     body = client.get(members_url(world)).content.decode()
-    former = body.split("Eerdere leden")[1]
+    former = body.split('id="former-heading"')[1]
     assert world.participant_m.person.full_name in former
     assert "Gestopt" in former
     assert f"Het lidmaatschap van {world.participant_m.person.full_name} is beëindigd." in body
@@ -468,3 +468,37 @@ def test_it_refuses_a_tampered_seat_of_another_organisation(client, world):
     assert "Kies een collega van dezelfde organisatie in deze gemeenschap" in body
     world.participant_m.refresh_from_db()
     assert world.participant_m.shares_seat_with is None
+
+
+# --- A long list: search, role filter, pages ----------------------------------------------
+
+
+def test_the_member_list_is_paged_searched_and_filtered(client, world):
+    for n in range(24):
+        factories.MembershipFactory(
+            community=world.community, person=factories.PersonFactory(full_name=f"Lid {n:02d}")
+        )
+    client.force_login(world.lead)
+    url = members_url(world)
+    first = client.get(url).content.decode()
+    assert "27 leden, gegroepeerd per organisatie." in first
+    assert first.count('id="member-') == 20
+    assert client.get(url, {"page": 2}).content.decode().count('id="member-') == 7
+
+    found = client.get(url, {"q": "Lid 0"}).content.decode()
+    assert "10 leden gevonden." in found
+    leads = client.get(url, {"role": Membership.Role.LEAD}).content.decode()
+    assert leads.count('id="member-') == 1
+    assert f'id="member-{world.lead_m.pk}"' in leads
+
+
+def test_a_role_change_returns_to_the_same_page_of_the_list(client, world):
+    client.force_login(world.lead)
+    response = client.post(
+        reverse("communities:membership_role", args=[world.community.pk, world.participant_m.pk]),
+        {"role": Membership.Role.FACILITATOR, "list_query": "q=zoek&page=2&evil=1"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        members_url(world) + f"?q=zoek&page=2#member-{world.participant_m.pk}"
+    )

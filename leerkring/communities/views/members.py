@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from leerkring.core import access_log
 
 from .. import permissions, selectors, services
 from ..forms_members import (
+    MemberSearchForm,
     MembershipEndForm,
     MembershipHandoverForm,
     MembershipRoleForm,
@@ -55,12 +56,35 @@ def _is_ended(membership: Membership) -> bool:
     return membership.left_on is not None and membership.left_on <= timezone.localdate()
 
 
+LIST_KEYS = ("q", "role", "page")
+
+
+def _list_query(request: HttpRequest) -> QueryDict:
+    """The members page's search, filter and page: from the address, or after a role change
+    from the form that carried them along (`list_query`), so the lead returns to the same
+    page of the list."""
+    if request.method == "POST":
+        source = QueryDict(request.POST.get("list_query", ""))
+    else:
+        source = request.GET
+    kept = QueryDict(mutable=True)
+    for key in LIST_KEYS:
+        if source.get(key):
+            kept[key] = source[key]
+    return kept
+
+
 def _back_to_members(request: HttpRequest, community: Community, anchor: str = "") -> HttpResponse:
     """After a change the acting user may no longer manage the community (a lead who ended
     their own membership); send them where they are still welcome."""
     permissions.forget_access(request.user)
     if permissions.can_manage_members(request.user, community):
-        return redirect(reverse("communities:members", args=[community.pk]) + anchor)
+        query = _list_query(request).urlencode()
+        return redirect(
+            reverse("communities:members", args=[community.pk])
+            + (f"?{query}" if query else "")
+            + anchor
+        )
     if permissions.can_view_community(request.user, community):
         return redirect("communities:community", community.pk)
     return redirect("core:home")
@@ -80,7 +104,11 @@ def _render_members(
     *,
     role_errors: dict[int, list[str]] | None = None,
 ) -> HttpResponse:
-    overview = selectors.members_for_management(community=community)
+    list_query = _list_query(request)
+    search_form = MemberSearchForm(list_query)
+    overview = selectors.members_for_management(
+        community=community, page_number=list_query.get("page"), **search_form.filters()
+    )
     role_errors = role_errors or {}
     for group in overview["groups"]:
         for row in group.rows:
@@ -94,6 +122,8 @@ def _render_members(
             "role_errors": role_errors,
             "today": timezone.localdate(),
             "invitations": _invitations(community),
+            "search_form": search_form,
+            "list_query": list_query.urlencode(),
             "nav_section": "community",
             **overview,
         },
