@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .rule_checks import rule_profile_problems
+
 
 class Programme(models.Model):
     """A family of communities under one coordination point, e.g. "CoP's Inburgering"."""
@@ -353,9 +355,12 @@ class RuleProfile(models.Model):
         max_length=20,
         blank=True,
         help_text=_(
-            "Code van een stellingenvraag op de vijfpuntsschaal, bijvoorbeeld V13. De monitor "
-            "telt ‘eens’ en ‘helemaal eens’ als tevreden, in de laatste meetronde met genoeg "
-            "antwoorden. Leeg: deze toets blijft onbekend."
+            "Code van een vraag uit de vragenlijst van dit programma, bijvoorbeeld V13: een "
+            "vraag met één antwoord op een schaal van ‘zeer tevreden’ tot ‘zeer ontevreden’ "
+            "(de eerste twee antwoorden tellen als tevreden) of een stellingenvraag op de "
+            "vijfpuntsschaal (‘eens’ en ‘helemaal eens’ tellen). De monitor en het rapport "
+            "kijken naar de laatste meetronde met genoeg antwoorden. Leeg: deze toets blijft "
+            "onbekend."
         ),
     )
     monitor_satisfaction_green = models.PositiveSmallIntegerField(
@@ -405,6 +410,8 @@ class RuleProfile(models.Model):
             errors["required_organisation_types"] = _("Onbekende soort organisatie.")
         self.monitor_satisfaction_question = (self.monitor_satisfaction_question or "").strip()
         for field, message in self.monitor_contradictions().items():
+            errors.setdefault(field, message)
+        for field, message in rule_profile_problems(self).items():
             errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)

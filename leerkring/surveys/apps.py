@@ -46,3 +46,10 @@ class SurveysConfig(AppConfig):
             description="invitations of closed waves anonymised",
             apply=invitations_anonymise,
         )
+
+        # The rule profile may only name a satisfaction question the monitor can judge.
+        from leerkring.communities.rule_checks import register_rule_profile_check
+
+        from .satisfaction import rule_profile_problems
+
+        register_rule_profile_check("survey_satisfaction", rule_profile_problems)

@@ -410,13 +410,20 @@ def test_a_first_answer_in_time_counts_even_when_a_later_update_came_late(rules,
 # --- Survey satisfaction -------------------------------------------------------------------
 
 
-def _survey(programme, community, *, responses: int, positive: int, code: str = "V13"):
+def _question(programme, *, code: str = "V13") -> Question:
+    """A matrix question the rule profile may name (it refuses codes the monitor cannot judge)."""
     question = factories.QuestionFactory(
         questionnaire=factories.QuestionnaireFactory(programme=programme),
         code=code,
         kind=Question.Kind.MATRIX,
     )
-    statement = factories.StatementFactory(question=question)
+    factories.StatementFactory(question=question)
+    return question
+
+
+def _survey(programme, community, *, responses: int, positive: int, code: str = "V13"):
+    question = _question(programme, code=code)
+    statement = question.statements.get()
     wave = factories.WaveFactory(questionnaire=question.questionnaire, title="Meting mei")
     for i in range(responses):
         response = Response.objects.create(wave=wave, community=community)
@@ -435,13 +442,13 @@ def _survey(programme, community, *, responses: int, positive: int, code: str = 
 def test_satisfaction_is_the_share_agreeing_in_the_latest_wave(
     rules, programme, community, positive, expected
 ):
+    _survey(programme, community, responses=10, positive=positive)
     set_rules(
         rules,
         monitor_satisfaction_question="V13",
         monitor_satisfaction_green=70,
         monitor_satisfaction_red=50,
     )
-    _survey(programme, community, responses=10, positive=positive)
     check = checks_of(community)["satisfaction"]
     assert check.status == expected
     assert check.short == f"{positive * 10}%"
@@ -449,8 +456,8 @@ def test_satisfaction_is_the_share_agreeing_in_the_latest_wave(
 
 
 def test_satisfaction_of_a_group_too_small_to_show_stays_unknown(rules, programme, community):
-    set_rules(rules, monitor_satisfaction_question="V13", survey_min_group_size=5)
     _survey(programme, community, responses=4, positive=4)
+    set_rules(rules, monitor_satisfaction_question="V13", survey_min_group_size=5)
     check = checks_of(community)["satisfaction"]
     assert check.status == UNKNOWN
     assert check.value == ""
@@ -465,7 +472,10 @@ def test_satisfaction_is_unknown_without_a_question_named(rules, programme, comm
 # --- No data -------------------------------------------------------------------------------
 
 
-def test_a_community_without_data_is_unknown_where_nothing_can_be_measured(rules, community):
+def test_a_community_without_data_is_unknown_where_nothing_can_be_measured(
+    rules, programme, community
+):
+    _question(programme)
     set_rules(rules, monitor_satisfaction_question="V13")
     checks = checks_of(community)
     for key in ("physical", "attendance", "turnover", "perspective", "lessons", "agreements"):
@@ -570,9 +580,11 @@ def _matrix_queries(programme) -> tuple[int, int]:
 
 
 def test_the_matrix_takes_the_same_number_of_queries_for_3_and_30_communities(rules):
+    _question(rules.programme)
     set_rules(rules, monitor_satisfaction_question="V13")
     small, large = factories.ProgrammeFactory(), factories.ProgrammeFactory()
     for programme in (small, large):
+        _question(programme)
         set_rules(programme.rule_profile, monitor_satisfaction_question="V13")
     _network(small, 3)
     _network(large, 30)

@@ -39,9 +39,11 @@ Measurements, all over the twelve months up to today unless said otherwise:
   (`signal_feedback_days`) has passed, the share with an answer to the community within it —
   `last_feedback_at` within the deadline, or any answer event (`SignalEvent` "response", which
   signal and theme answers both write) within it;
-- satisfaction: only when the rule profile names a matrix question by its code
+- satisfaction: only when the rule profile names a question by its code
   (`monitor_satisfaction_question`). In the community's latest wave with answers to it, the
-  share of "eens" and "helemaal eens" over all its statements. When the survey's small-group
+  share of satisfied answers as `surveys.satisfaction` defines them — the one definition the
+  report's survey section uses too (the first two options of a single-choice scale, or "eens"
+  and "helemaal eens" over all statements of a matrix). When the survey's small-group
   suppression (`surveys.results.groups_to_hide`) hides the community in that wave, the check is
   "Onbekend": the monitor never shows what the results page may not.
 
@@ -59,7 +61,6 @@ from .catalogue import (
     NO_NORM,
     ORANGE,
     PERIOD_DAYS,
-    POSITIVE_SCALE_VALUES,
     RED,
     RHYTHM_MIN_DAYS,
     SATISFACTION_CACHE_SECONDS,
@@ -111,7 +112,6 @@ __all__ = [
     "NO_NORM",
     "ORANGE",
     "PERIOD_DAYS",
-    "POSITIVE_SCALE_VALUES",
     "PROGRAMME_CACHE_SECONDS",
     "PROGRAMME_CACHE_VERSION",
     "RED",

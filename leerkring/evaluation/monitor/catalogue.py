@@ -85,7 +85,6 @@ EXECUTING_TYPES = frozenset(
         Organisation.Type.EMPLOYER,
     }
 )
-POSITIVE_SCALE_VALUES = (1, 2)  # "helemaal eens", "eens"
 SATISFACTION_CACHE_SECONDS = 60 * 60
 
 

@@ -26,13 +26,13 @@ from leerkring.communities.models import (
 )
 from leerkring.meetings.models import AgendaItem, Agreement, Attendance, Lesson, Meeting
 from leerkring.signalling.models import Signal, SignalEvent
-from leerkring.surveys.models import Answer, Question, Response
+from leerkring.surveys import satisfaction
+from leerkring.surveys.models import Response
 from leerkring.surveys.results import group_threshold, groups_to_hide
 
 from .catalogue import (
     ATTENDANCE_MEETINGS,
     PERIOD_DAYS,
-    POSITIVE_SCALE_VALUES,
     SATISFACTION_CACHE_SECONDS,
 )
 
@@ -340,7 +340,7 @@ def _survey_facts(
 def _satisfaction_cache_key(code: str, wave_id: int, responses: int, last: int) -> str:
     # Answers are never changed once given: a new response makes a new key (like
     # `surveys.results`), so nothing needs to be invalidated.
-    return f"monitor:satisfaction:v1:{wave_id}:{code}:{responses}:{last}"
+    return f"monitor:satisfaction:v2:{wave_id}:{code}:{responses}:{last}"
 
 
 def _satisfaction_counts(
@@ -349,8 +349,9 @@ def _satisfaction_counts(
     responses: dict[int, dict[int | None, int]],
     last_response: dict[int, int],
 ) -> dict[int, dict[int, tuple[int, int]]]:
-    """Per wave, per community: answers to the matrix question `code` and how many agree.
-    Cached per wave, so the matrix does not count a national wave's answers on every visit."""
+    """Per wave, per community: answers to the question `code` and how many are satisfied,
+    by the survey's one definition (`surveys.satisfaction`). Cached per wave, so the matrix
+    does not count a national wave's answers on every visit."""
     keys = {
         wave_id: _satisfaction_cache_key(
             code, wave_id, sum(responses[wave_id].values()), last_response[wave_id]
@@ -362,22 +363,11 @@ def _satisfaction_counts(
     missing = [wave_id for wave_id in wave_ids if wave_id not in counts]
     if missing:
         fresh: dict[int, dict[int, tuple[int, int]]] = {wave_id: {} for wave_id in missing}
-        for wave_id, community_id, total, positive in (
-            Answer.objects.filter(
-                response__wave_id__in=missing,
-                response__community_id__isnull=False,
-                question__code=code,
-                question__kind=Question.Kind.MATRIX,
-                scale_value__isnull=False,
-            )
-            .values("response__wave_id", "response__community_id")
-            .annotate(
-                total=Count("pk"),
-                positive=Count("pk", filter=Q(scale_value__in=POSITIVE_SCALE_VALUES)),
-            )
-            .values_list("response__wave_id", "response__community_id", "total", "positive")
-        ):
-            fresh[wave_id][community_id] = (total, positive)
+        for wave_id, per_community in satisfaction.satisfaction_counts(
+            code=code, wave_ids=missing
+        ).items():
+            for community_id, found in per_community.items():
+                fresh[wave_id][community_id] = (found.answers, found.satisfied)
         cache.set_many({keys[w]: fresh[w] for w in missing}, SATISFACTION_CACHE_SECONDS)
         counts.update(fresh)
     return counts

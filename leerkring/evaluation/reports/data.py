@@ -128,6 +128,8 @@ class SurveyQuestion:
     hidden: bool = False
     is_multi: bool = False
     rows: list[Row] = field(default_factory=list)
+    # The satisfaction question only: the share satisfied, as the monitor counts it.
+    satisfied_percent: int | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from leerkring.communities.models import Community, Programme
 from leerkring.evaluation.models import ChangeStory
 from leerkring.surveys import results as survey_results
+from leerkring.surveys import satisfaction
 from leerkring.surveys.models import Wave
 
 from .data import (
@@ -35,17 +36,21 @@ def _waves(*, programme: Programme, period: Period) -> list[Wave]:
     )
 
 
+def _satisfaction_code(programme: Programme) -> str:
+    return getattr(programme.rule_profile, "monitor_satisfaction_question", "")
+
+
 def _question_topics(programme: Programme) -> list[tuple[str, str]]:
     topics = [(YIELDS_CODE, _("Wat deelname heeft opgeleverd"))]
-    satisfaction = getattr(programme.rule_profile, "monitor_satisfaction_question", "")
-    if satisfaction:
-        topics.append((satisfaction, _("Tevredenheid")))
+    code = _satisfaction_code(programme)
+    if code:
+        topics.append((code, _("Tevredenheid")))
     topics.append((SHARING_CODE, _("Delen in de eigen organisatie")))
     return topics
 
 
 def _survey_questions(
-    outcome: survey_results.WaveResults, topics: list[tuple[str, str]]
+    outcome: survey_results.WaveResults, topics: list[tuple[str, str]], satisfaction_code: str
 ) -> list[SurveyQuestion]:
     questions = []
     for code, topic in topics:
@@ -79,6 +84,10 @@ def _survey_questions(
                     for r in found.rows
                 ]
             with_widths(question.rows, by_percent=True)
+        if code == satisfaction_code:
+            # The monitor's own definition, so the two sections cannot disagree.
+            judged = satisfaction.result_satisfaction(found)
+            question.satisfied_percent = judged.percent if judged else None
         questions.append(question)
     return questions
 
@@ -123,7 +132,7 @@ def report_survey(
             if community is None
             else next(g.count for g in outcome.groups if g.pk == community.pk)
         )
-        item.questions = _survey_questions(outcome, topics)
+        item.questions = _survey_questions(outcome, topics, _satisfaction_code(programme))
     return found
 
 
