@@ -3,18 +3,36 @@ monitor, knowledge page, products and newsletter — and builds the same way eve
 
 import datetime
 import io
+import re
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from leerkring.accounts.models import User
 from leerkring.communities.demo_data import INBURGERING_SLUG, LOGINS, demo_build, demo_reset
+from leerkring.communities.models import Programme
 from leerkring.dissemination.models import NewsletterIssue, Product
+from leerkring.evaluation import monitor
 from leerkring.evaluation.models import ChangeStory, Observation
+from leerkring.evaluation.reports.data import Period
+from leerkring.evaluation.reports.outcome import report_survey
+from leerkring.meetings.models import Agreement, Meeting
 from leerkring.signalling.models import Signal, SignalEvent, SignalResponse, SignalTheme
-from leerkring.surveys.models import Answer, Invitation, Response, Wave
+from leerkring.surveys.models import Answer, Invitation, PendingResponse, Response, Wave
+from tests.surveys.test_results import section_html, table_rows
+
+# Fields that name a time still to come by design: a plan, a deadline, an announcement.
+PLANNED = {
+    ("meetings", "Meeting", "starts_at"),
+    ("meetings", "Meeting", "ends_at"),
+    ("meetings", "Agreement", "due_date"),
+    ("events", "Event", "starts_at"),
+    ("events", "Event", "ends_at"),
+}
 
 
 def _counts() -> dict:
@@ -67,9 +85,83 @@ def test_the_survey_waves_have_the_reports_response_counts(demo, client):
     january = waves["Meting januari 2024"]
     assert january.communities.count() == 12
     assert january.invitations.filter(answered=True).count() == 74
+    # Released the way a respondent's answers are: nothing still waits in a sealed batch.
+    assert not PendingResponse.objects.exists()
     client.force_login(User.objects.get(email=LOGINS["evaluator"]))
     response = client.get(reverse("surveys:results", args=[january.pk]))
     assert response.status_code == 200
+    satisfaction = january.questionnaire.questions.get(code="V13")
+    rows = table_rows(section_html(response.content.decode(), satisfaction))
+    # Report §4.2.1: "19% is zeer tevreden, 58% tevreden, 21% neutraal en slechts 2% is
+    # ontevreden".
+    assert rows == {"1": (12, 19), "2": (36, 58), "3": (13, 21), "4": (1, 2), "5": (0, 0)}
+
+
+def test_the_report_and_the_monitor_show_the_reports_satisfaction(demo, client):
+    programme = Programme.objects.get(slug=INBURGERING_SLUG)
+    assert programme.rule_profile.monitor_satisfaction_question == "V13"
+    january = Period(datetime.date(2024, 1, 1), datetime.date(2024, 1, 31))
+    (wave,) = report_survey(programme=programme, community=None, period=january)
+    question = next(q for q in wave.questions if q.code == "V13")
+    assert [row.percent for row in question.rows] == [19, 58, 21, 2, 0]
+    assert question.satisfied_percent == 77  # 48 of 62
+    # Each community whose answers the report may show is judged by the monitor as well.
+    judged = monitor.monitor_communities(programme.communities.select_related("programme"))
+    for community in programme.communities.all():
+        (shown,) = report_survey(programme=programme, community=community, period=january)
+        check = next(c for c in judged[community.pk] if c.key == "satisfaction")
+        in_report = shown.state == "shown" and any(q.code == "V13" for q in shown.questions)
+        assert (check.status != monitor.UNKNOWN) == in_report, community.name
+    client.force_login(User.objects.get(email=LOGINS["evaluator"]))
+    page = client.get(
+        reverse("evaluation:programme_report", args=[INBURGERING_SLUG]),
+        {"from": "2024-01-01", "to": "2024-01-31"},
+    ).content.decode()
+    assert "Tevreden: 77% (zo telt de CoP-monitor ook)." in page
+
+
+def test_nothing_that_happened_is_dated_after_now(demo):
+    now, today = timezone.now(), timezone.localdate()
+    future = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("leerkring."):
+            continue
+        for field in model._meta.concrete_fields:
+            key = (model._meta.app_label, model.__name__, field.name)
+            if not isinstance(field, models.DateField) or key in PLANNED:
+                continue
+            bound = now if isinstance(field, models.DateTimeField) else today
+            if model._base_manager.filter(**{f"{field.name}__gt": bound}).exists():
+                future.append(".".join(key))
+    assert future == []
+    # What is still to come is planned, never already held.
+    assert (
+        not Meeting.objects.filter(starts_at__gt=now)
+        .exclude(status=Meeting.Status.PLANNED)
+        .exists()
+    )
+
+
+def test_achterhoeks_minutes_name_the_owners_of_its_recorded_agreements(demo):
+    meetings = Meeting.objects.filter(community__name="CoP Achterhoek").exclude(minutes="")
+    assert meetings.count() > 5
+    for meeting in meetings:
+        written = (
+            meeting.minutes.split("## Afspraken", 1)[1] if "## Afspraken" in meeting.minutes else ""
+        )
+        in_minutes = sorted(re.findall(r"^- (.+?): ", written, re.M))
+        recorded = sorted(
+            a.owner.person.full_name if a.owner else "De trekker"
+            for a in Agreement.objects.filter(meeting=meeting).select_related("owner__person")
+        )
+        assert in_minutes == recorded, meeting
+
+
+def test_signals_under_ontheffingen_are_about_exemptions(demo):
+    under = Signal.objects.filter(theme__title="Ontheffingen")
+    assert under.exists()
+    for signal in under:
+        assert "ontheffing" in f"{signal.title} {signal.description}".lower(), signal.title
 
 
 def test_picks_from_an_earlier_question_come_from_its_answers(demo):

@@ -10,6 +10,8 @@ import datetime
 import random
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from leerkring.accounts.models import User
 from leerkring.communities.demo_data import (
     DEMO_SEED,
@@ -65,7 +67,11 @@ def demo_events(ctx: DemoContext) -> None:
         key: User.objects.get(email=LOGINS[key]).person.pk
         for key in ("lead", "facilitator", "participant")
     }
-    now = datetime.datetime.combine(ctx.today, datetime.time(12), tzinfo=AMSTERDAM)
+    # Noon of the demo's today, unless that is still to come: nothing that happened may be
+    # dated after now.
+    now = min(
+        timezone.now(), datetime.datetime.combine(ctx.today, datetime.time(12), tzinfo=AMSTERDAM)
+    )
     products = list(Product.objects.filter(programme=programme, shareable=True).order_by("pk"))
     lessons = list(
         Lesson.objects.filter(community__programme=programme, shareable=True).order_by("pk")[:40]
@@ -91,11 +97,13 @@ def demo_events(ctx: DemoContext) -> None:
             starts_at=starts, ends_at=starts + datetime.timedelta(minutes=90),
             capacity=30 if months == full_month else 100,
             status=Event.Status.PUBLISHED,
-            published_at=starts - datetime.timedelta(days=28), approved_by=coordinator,
+            published_at=min(starts - datetime.timedelta(days=28), now - datetime.timedelta(days=2)),
+            approved_by=coordinator,
             extra_attendance=rng.randint(5, 25) if held else 0,
             summary=f"{description} De deelnemers namen vooral mee dat korte lijnen het verschil maken."
             if held and months >= -3 else "",
-            wrapped_up_at=starts + datetime.timedelta(days=2) if held and months >= -3 else None,
+            wrapped_up_at=min(starts + datetime.timedelta(days=2), now)
+            if held and months >= -3 else None,
         )  # fmt: skip
         if held and months >= -3:
             session.presented_products.set(rng.sample(products, min(2, len(products))))

@@ -581,6 +581,11 @@ class _CommunityHistory:
         self.themed = THEMED_TOPICS.get(self.name, [])
         self.open_agreements: list[Agreement] = []
         self.participant_guest: set[int] = set()
+        # Nothing that happened may carry a time after the demo's today (issue 12, point 11):
+        # the last moment before it.
+        self.latest = _at(today, 0, 0) - datetime.timedelta(minutes=1)
+        # Minutes are written last, once every agreement has its final owner.
+        self.minutes_to_write: list[tuple[Meeting, list[Topic], int, list, list, bool]] = []
 
     # -- one meeting ---------------------------------------------------------------------
 
@@ -598,6 +603,8 @@ class _CommunityHistory:
         self.threads(past)
         if self.name == "CoP Achterhoek":
             self.agreements_for_demo_logins()
+        for meeting, topics, present, lessons, agreements, lookback in self.minutes_to_write:
+            meeting.minutes = _minutes(topics, present, lessons, agreements, lookback=lookback)
 
     def agreements_for_demo_logins(self) -> None:
         """Whoever signs in as the demo lead or participant finds open agreements under "Mijn
@@ -645,7 +652,7 @@ class _CommunityHistory:
             status=Meeting.Status.PLANNED,
             ical_uid=uuid.UUID(int=rng.getrandbits(128), version=4),
             created_by_id=self.lead.person.user_id,
-            created_at=starts_at - datetime.timedelta(weeks=8),
+            created_at=min(starts_at - datetime.timedelta(weeks=8), self.latest),
         )
         if self.name == "CoP Hart van Brabant" and index % 3 == 2:
             meeting.format = Meeting.Format.ONLINE
@@ -990,10 +997,10 @@ class _CommunityHistory:
                     created_at=created,
                 )
             )
-        meeting.minutes = _minutes(topics, len(present), lessons, agreements, lookback=lookback)
-        meeting.minutes_updated_at = meeting.ends_at + datetime.timedelta(days=2)
+        self.minutes_to_write.append((meeting, topics, len(present), lessons, agreements, lookback))
+        meeting.minutes_updated_at = min(meeting.ends_at + datetime.timedelta(days=2), self.latest)
         if rng.random() < 0.8:
-            meeting.minutes_sent_at = meeting.ends_at + datetime.timedelta(days=3)
+            meeting.minutes_sent_at = min(meeting.ends_at + datetime.timedelta(days=3), self.latest)
 
     def threads(self, past: list[datetime.date]) -> None:
         """One or two conversations between recent meetings."""
@@ -1013,6 +1020,13 @@ class _CommunityHistory:
                     Message(author=authors[number % len(authors)], body=body, created_at=at)
                 )
                 at += datetime.timedelta(hours=rng.randint(2, 60))
+            late = messages[-1].created_at - self.latest
+            if late > datetime.timedelta(0):
+                # A conversation of the last few days: it ended a few hours ago, not later.
+                late += datetime.timedelta(hours=3)
+                started -= late
+                for message in messages:
+                    message.created_at -= late
             thread = Thread(
                 community=self.community,
                 title=title,
