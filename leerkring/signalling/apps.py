@@ -23,6 +23,14 @@ class SignallingConfig(AppConfig):
 
         register_home_tasks(key="signalling", collect=panels.home_tasks)
 
+        # Names of this app's e-mails in the queue overview.
+        from leerkring.outbox.selectors import register_kind
+
+        register_kind("signalling.answer", _("Antwoord op een signaal"))
+        register_kind("signalling.passed_on", _("Nieuw signaal"))
+        register_kind("signalling.escalated_system", _("Signaal opgeschaald"))
+        register_kind("signalling.digest", _("Wekelijks overzicht van signalen"))
+
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data
 

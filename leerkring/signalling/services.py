@@ -13,13 +13,15 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import ngettext
 
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import Community, Programme
-from leerkring.core.emails import email_build, emails_send
+from leerkring.core.emails import email_build
 from leerkring.meetings.models import Meeting
+from leerkring.outbox.services import emails_queue
 
 from . import lifecycle, selectors
 from .lifecycle import category_of_subtopic  # noqa: F401 - part of this module's interface
@@ -54,7 +56,8 @@ def _url(signal: Signal) -> str:
 
 def signal_digests_send(*, now: datetime.datetime | None = None) -> int:
     """The weekly digest: per programme with signals waiting past the feedback deadline, one
-    e-mail to its coordinators listing them, longest waiting first. Returns messages sent."""
+    e-mail to its coordinators listing them, longest waiting first, put in the outbox (a row
+    per coordinator). Returns the number of e-mails (programmes) queued."""
     messages = []
     for programme in Programme.objects.select_related("rule_profile").order_by("pk"):
         waiting = list(selectors.signals_waiting_for_feedback(programme, now=now))
@@ -80,4 +83,6 @@ def signal_digests_send(*, now: datetime.datetime | None = None) -> int:
                 to=to,
             )
         )
-    return emails_send(messages)
+    with transaction.atomic():
+        emails_queue(messages, kind="signalling.digest")
+    return len(messages)

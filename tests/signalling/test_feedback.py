@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from leerkring.outbox import services as outbox
 from leerkring.signalling import lifecycle, selectors, services
 from leerkring.signalling.models import Signal
 from leerkring.signalling.panels import our_signals_panel
 from tests import factories
+from tests.mailbox import mailbox_clear
 
 from .helpers import raise_signal, signal_in_state
 
@@ -182,8 +184,9 @@ def test_the_digest_goes_to_the_coordinators_of_programmes_with_waiting_signals(
     signal = signal_in_state(world, State.NEW, title="Wacht al lang")
     _age(signal, 100)
     fresh = signal_in_state(world, State.NEW, title="Net binnen")
-    mail.outbox.clear()
+    mailbox_clear()
     assert services.signal_digests_send() == 1
+    outbox.deliver()
     [message] = mail.outbox
     assert message.to == [world.coordinator.email]
     assert "Wacht al lang" in message.body
@@ -193,17 +196,20 @@ def test_the_digest_goes_to_the_coordinators_of_programmes_with_waiting_signals(
 
 def test_no_digest_when_nothing_waits(world):
     signal_in_state(world, State.NEW)
-    mail.outbox.clear()
+    mailbox_clear()
     assert services.signal_digests_send() == 0
+    outbox.deliver()
     assert mail.outbox == []
 
 
 def test_the_command_sends_the_digest_through_the_task(world):
     signal = signal_in_state(world, State.NEW)
     _age(signal, 100)
-    mail.outbox.clear()
+    mailbox_clear()
     call_command("send_signal_digest")  # the immediate task backend runs it at once in tests
+    outbox.deliver()
     assert [m.to for m in mail.outbox] == [[world.coordinator.email]]
-    mail.outbox.clear()
+    mailbox_clear()
     call_command("send_signal_digest", "--now")
+    outbox.deliver()
     assert len(mail.outbox) == 1

@@ -1,6 +1,6 @@
-"""E-mails about signals, sent after the transaction commits: an answer to the communities
-that raised the signals, a passed-on signal to the coordinators, an escalation to the
-system partners."""
+"""E-mails about signals, put in the outbox in the transaction of the change: an answer to the
+communities that raised the signals, a passed-on signal to the coordinators, an escalation to
+the system partners. A rolled-back change sends nothing; a committed one cannot lose its mail."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import FACILITATOR_ROLES, LEAD_ROLES, Membership, Programme
-from leerkring.core.emails import email_build, emails_send_on_commit
+from leerkring.core.emails import email_build
+from leerkring.outbox.services import emails_queue
 from leerkring.signalling.models import Escalation, Signal, SignalResponse
 
 
@@ -76,13 +77,13 @@ def notify_answer(signals: list[Signal], response: SignalResponse) -> None:
                 to=to,
             )
         )
-    emails_send_on_commit(messages)
+    emails_queue(messages, kind="signalling.answer", scope=response)
 
 
 def notify_passed_on(signal: Signal) -> None:
     to = programme_role_emails(signal.community.programme_id, ProgrammeRole.Role.COORDINATOR)
     if to:
-        emails_send_on_commit(
+        emails_queue(
             [
                 email_build(
                     template="signalling/email/passed_on",
@@ -91,7 +92,9 @@ def notify_passed_on(signal: Signal) -> None:
                     % {"community": signal.community.name},
                     to=to,
                 )
-            ]
+            ],
+            kind="signalling.passed_on",
+            scope=signal,
         )
 
 
@@ -99,7 +102,7 @@ def notify_escalated_system(signal: Signal, escalation: Escalation) -> None:
     """System partners get the signal's text and the question — no names (DESIGN.md §2)."""
     to = programme_role_emails(signal.community.programme_id, ProgrammeRole.Role.SYSTEM_PARTNER)
     if to:
-        emails_send_on_commit(
+        emails_queue(
             [
                 email_build(
                     template="signalling/email/escalated_system",
@@ -112,5 +115,7 @@ def notify_escalated_system(signal: Signal, escalation: Escalation) -> None:
                     % {"title": signal.title},
                     to=to,
                 )
-            ]
+            ],
+            kind="signalling.escalated_system",
+            scope=signal,
         )
