@@ -927,6 +927,9 @@ MATRIX.update(
         "dissemination:issue_send_resume": Door(
             args=_n_draft, allowed=COMMUNITY_LETTER_EDITORS, method="post"
         ),
+        "dissemination:issue_mail_resend": Door(
+            args=_n_draft, allowed=COMMUNITY_LETTER_EDITORS, method="post"
+        ),
     }
 )
 

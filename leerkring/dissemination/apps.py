@@ -8,6 +8,16 @@ class DisseminationConfig(AppConfig):
     verbose_name = _("Verspreiding")
 
     def ready(self) -> None:
+        # Each issue e-mail the outbox finishes updates its delivery row (newsletter.py).
+        from leerkring.outbox.selectors import register_kind
+        from leerkring.outbox.signals import message_finished
+
+        from .newsletter import delivery_record
+
+        message_finished.connect(delivery_record, dispatch_uid="dissemination.delivery_record")
+        register_kind("dissemination.issue", _("Nieuwsbrief"))
+        register_kind("dissemination.confirm", _("Bevestiging van een aanmelding"))
+
         # The community page lists products without `communities` importing this app.
         from leerkring.core.panels import register_community_panel, register_home_tasks
 

@@ -8,24 +8,24 @@
 - *Rendering*: one template pair for the e-mail (HTML with its CSS inlined for mail clients that
   drop `<style>`, plus plain text) that the preview and the web archive reuse, rendered once per
   issue; only the unsubscribe link differs per subscriber.
-- *Sending* (`issue_deliver`, run by the task in `tasks.py`): one `Delivery` row per confirmed
-  subscriber, created in bulk against a unique constraint, then sent in batches over one
-  connection each. A row that is sent is never sent again, however often the task runs.
+- *Sending* (`issue_deliver`, run by the task in `tasks.py`): per batch of confirmed
+  subscribers, their `Delivery` rows and their e-mails in the outbox (`leerkring.outbox`) are
+  written in one transaction, so however often the task runs or wherever it was killed, each
+  subscriber is queued once. The outbox delivers, retries temporary refusals and reports each
+  final outcome back (`delivery_record`), which closes the send when nothing is pending.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import css_inline
 from django.conf import settings
-from django.core import mail, signing
-from django.core.cache import cache
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
@@ -41,20 +41,19 @@ from leerkring.core import sealing
 from leerkring.core.audit import audit
 from leerkring.core.emails import email_build
 from leerkring.meetings.models import Lesson
+from leerkring.outbox import selectors as outbox_selectors
+from leerkring.outbox import services as outbox
+from leerkring.outbox.models import Message
 from leerkring.signalling.models import Signal, SignalResponse
 
 from .models import Delivery, IssueItem, Newsletter, NewsletterIssue, Product, Subscriber
 
-logger = logging.getLogger(__name__)
-
 # The first issue looks back this far; later ones look back to the previous issue.
 FIRST_ISSUE_LOOKBACK = datetime.timedelta(days=91)
-# E-mails per SMTP connection: large enough to be quick, small enough that one broken
-# connection costs little and that the row locks of a batch are held briefly.
-SEND_BATCH_SIZE = 200
-DELIVERY_CREATE_BATCH = 2000
-# A worker that died leaves its lock behind; after this long another may take over.
-SEND_LOCK_SECONDS = 60 * 30
+# Subscribers queued per transaction: the issue row is locked that long.
+QUEUE_BATCH = 500
+ISSUE_KIND = "dissemination.issue"
+DELIVERY_REFERENCE = "dissemination.delivery:"
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 7
 UNSUBSCRIBE_SALT = "leerkring.dissemination.unsubscribe"
 TOKEN_PURPOSE = "dissemination.unsubscribe-token"  # noqa: S105 - a sealing purpose
@@ -444,106 +443,118 @@ def _recipients(issue: NewsletterIssue) -> QuerySet[Subscriber]:
     )
 
 
-def deliveries_create(*, issue: NewsletterIssue) -> int:
-    """One pending row per recipient. The unique (issue, subscriber) constraint makes this safe
-    to run again: rows that exist — sent or not — are left as they are."""
-    ids = _recipients(issue).order_by("pk").values_list("pk", flat=True)
-    batch: list[Delivery] = []
-    for subscriber_id in ids.iterator(chunk_size=DELIVERY_CREATE_BATCH):
-        batch.append(Delivery(issue_id=issue.pk, subscriber_id=subscriber_id))
-        if len(batch) >= DELIVERY_CREATE_BATCH:
-            Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-            batch = []
-    if batch:
-        Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-    return Delivery.objects.filter(issue=issue).count()
+def _not_yet_queued(issue: NewsletterIssue) -> QuerySet[Subscriber]:
+    return _recipients(issue).exclude(
+        pk__in=Delivery.objects.filter(issue_id=issue.pk).values("subscriber_id")
+    )
 
 
-def _send_batch(rendered: RenderedIssue, batch: list[tuple[int, int, str]]) -> dict[int, str]:
-    """Send one batch over one connection; returns the error per failed delivery id."""
-    failures: dict[int, str] = {}
-    try:
-        connection = mail.get_connection(fail_silently=False)
-        connection.open()
-    except Exception as error:  # the mail server is unreachable: the whole batch failed
-        return {delivery_id: _error_text(error) for delivery_id, _s, _e in batch}
-    pattern = unsubscribe_url_pattern()
-    try:
-        for delivery_id, subscriber_id, email in batch:
-            message = personalise(
-                rendered, subscriber_id=subscriber_id, email=email, url_pattern=pattern
-            )
-            message.connection = connection
-            try:
-                if not connection.send_messages([message]):
-                    failures[delivery_id] = _("De mailserver nam het bericht niet aan.")
-            except Exception as error:
-                failures[delivery_id] = _error_text(error)
-    finally:
-        try:
-            connection.close()
-        except Exception:  # closing a broken connection must not undo the record of what went
-            logger.warning("Closing the mail connection failed", exc_info=True)
-    return failures
+def recipients_count(*, issue: NewsletterIssue) -> int:
+    return _recipients(issue).count()
 
 
-def _error_text(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"[:2000]
+def delivery_reference(delivery_id: int) -> str:
+    return f"{DELIVERY_REFERENCE}{delivery_id}"
 
 
-def issue_deliver(*, issue_id: int, batch_size: int = SEND_BATCH_SIZE) -> dict[str, int]:
-    """Send a published issue to its subscribers (the send task calls this).
+def issue_deliver(*, issue_id: int, batch_size: int = QUEUE_BATCH) -> dict[str, int]:
+    """Queue a published issue for its subscribers (the send task calls this).
 
-    Safe to run twice or side by side: one cache lock per issue keeps a second worker out, and
-    each batch is claimed with row locks (`skip_locked` on PostgreSQL) and marked in the same
-    transaction, so a delivery that is marked sent is never picked up again."""
+    Safe to run twice, side by side or after a worker was killed: each batch locks the issue
+    row, takes subscribers without a `Delivery` for it, and writes their deliveries and outbox
+    rows in that one transaction. There is no lock that outlives a dead worker; "Verder
+    versturen" simply runs this again. Returns how many were queued by this run."""
     issue = NewsletterIssue.objects.select_related("newsletter").filter(pk=issue_id).first()
     if issue is None or issue.status != NewsletterIssue.Status.SENDING:
-        return {"sent": 0, "failed": 0}
-    lock = f"dissemination:issue-send:{issue_id}"
-    if not cache.add(lock, "1", timeout=SEND_LOCK_SECONDS):
-        logger.info("Issue %s is already being sent by another worker", issue_id)
-        return {"sent": 0, "failed": 0}
-    totals = {"sent": 0, "failed": 0}
-    try:
-        deliveries_create(issue=issue)
-        rendered = render_issue(issue=issue)
-        while True:
-            with transaction.atomic():
-                rows = list(
-                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(issue_id=issue_id, status=Delivery.Status.PENDING)
-                    .order_by("pk")
-                    .values_list(
-                        "pk", "subscriber_id", "subscriber__email", "subscriber__unsubscribed_at"
-                    )[:batch_size]
-                )
-                if not rows:
-                    break
-                # Someone who unsubscribed after the rows were made gets nothing.
-                gone = [pk for pk, _s, _e, unsubscribed in rows if unsubscribed]
-                if gone:
-                    Delivery.objects.filter(pk__in=gone).delete()
-                batch = [
-                    (pk, sid, email) for pk, sid, email, unsubscribed in rows if not unsubscribed
-                ]
-                failures = _send_batch(rendered, batch)
-                now = timezone.now()
-                sent_ids = [pk for pk, _s, _e in batch if pk not in failures]
-                Delivery.objects.filter(pk__in=sent_ids).update(
-                    status=Delivery.Status.SENT, sent_at=now, error=""
-                )
-                failed = [
-                    Delivery(pk=pk, status=Delivery.Status.FAILED, error=error)
-                    for pk, error in failures.items()
-                ]
-                Delivery.objects.bulk_update(failed, ["status", "error"])
-                totals["sent"] += len(sent_ids)
-                totals["failed"] += len(failed)
+        return {"queued": 0}
+    rendered = render_issue(issue=issue)
+    pattern = unsubscribe_url_pattern()
+    queued = 0
+    while True:
+        with transaction.atomic():
+            locked = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+            if locked is None or locked.status != NewsletterIssue.Status.SENDING:
+                break
+            batch = list(
+                _not_yet_queued(issue).order_by("pk").values_list("pk", "email")[:batch_size]
+            )
+            if not batch:
+                break
+            Delivery.objects.bulk_create(
+                [Delivery(issue_id=issue_id, subscriber_id=pk) for pk, _email in batch]
+            )
+            delivery_of = dict(
+                Delivery.objects.filter(
+                    issue_id=issue_id, subscriber_id__in=[pk for pk, _email in batch]
+                ).values_list("subscriber_id", "pk")
+            )
+            outbox.emails_queue(
+                [
+                    personalise(rendered, subscriber_id=pk, email=email, url_pattern=pattern)
+                    for pk, email in batch
+                ],
+                kind=ISSUE_KIND,
+                scope=issue,
+                references=[delivery_reference(delivery_of[pk]) for pk, _email in batch],
+            )
+            queued += len(batch)
+    issue_mark_sent(issue=issue)
+    return {"queued": queued}
+
+
+def delivery_record(sender: Any = None, *, message: Message, state: str, **kwargs: Any) -> None:
+    """The outbox finished one e-mail of an issue (outbox.signals.message_finished, inside the
+    transaction that records it): the delivery follows — sent, failed with the reason, or gone
+    when the e-mail was cancelled (the subscriber left) — and the send closes when it was the
+    last one pending."""
+    if message.kind != ISSUE_KIND or not message.reference.startswith(DELIVERY_REFERENCE):
+        return
+    delivery_id = int(message.reference.removeprefix(DELIVERY_REFERENCE))
+    deliveries = Delivery.objects.filter(pk=delivery_id)
+    if state == Message.State.DONE:
+        deliveries.update(status=Delivery.Status.SENT, sent_at=message.sent_at, error="")
+    elif state == Message.State.FAILED:
+        deliveries.update(status=Delivery.Status.FAILED, error=message.last_error[:2000])
+    elif state == Message.State.CANCELLED:
+        deliveries.filter(status=Delivery.Status.PENDING).delete()
+    issue = NewsletterIssue.objects.filter(pk=message.scope_id).select_related("newsletter").first()
+    if issue is not None and issue.status == NewsletterIssue.Status.SENDING:
         issue_mark_sent(issue=issue)
-    finally:
-        cache.delete(lock)
-    return totals
+
+
+def issue_mail_progress(*, issue: NewsletterIssue) -> outbox_selectors.Progress:
+    """Sent / waiting / failed with reasons, for the newsletter's editors."""
+    return outbox_selectors.progress(issue, kinds=(ISSUE_KIND,))
+
+
+def deliveries_resend(*, issue: NewsletterIssue) -> int:
+    """Each failed e-mail of the issue goes out again with a fresh retry period, and its
+    delivery waits again. Returns how many."""
+    failed = outbox_selectors.failed_messages(issue, kinds=(ISSUE_KIND,))
+    references = list(failed.values_list("reference", flat=True))
+    count = outbox.failed_retry(messages=failed)
+    ids = [
+        int(reference.removeprefix(DELIVERY_REFERENCE))
+        for reference in references
+        if reference.startswith(DELIVERY_REFERENCE)
+    ]
+    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, error=""
+    )
+    return count
+
+
+def deliveries_cancel(*, subscriber: Subscriber) -> int:
+    """The subscriber left: their e-mails not yet sent are stopped (the one being handed over
+    right now is not)."""
+    pending = Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.PENDING)
+    references = [delivery_reference(pk) for pk in pending.values_list("pk", flat=True)]
+    if not references:
+        return 0
+    return outbox.messages_cancel(
+        messages=outbox_selectors.messages_with_references(kind=ISSUE_KIND, references=references),
+        reason=_("Afgemeld voordat de editie werd verstuurd."),
+    )
 
 
 def issue_mark_sent(*, issue: NewsletterIssue) -> bool:
@@ -553,6 +564,8 @@ def issue_mark_sent(*, issue: NewsletterIssue) -> bool:
 
     with transaction.atomic():
         if Delivery.objects.filter(issue=issue, status=Delivery.Status.PENDING).exists():
+            return False
+        if _not_yet_queued(issue).exists():
             return False
         now = timezone.now()
         changed = NewsletterIssue.objects.filter(
@@ -595,5 +608,5 @@ def delivery_counts(*, issue: NewsletterIssue) -> dict[str, int]:
 
 
 def message_build(*, template: str, context: dict[str, Any], subject: str, to: str):
-    """A single message (confirmation) through the shared e-mail helper."""
+    """A single message (confirmation), rendered by the shared e-mail helper."""
     return email_build(template=template, context=context, subject=subject, to=[to])

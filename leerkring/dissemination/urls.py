@@ -101,4 +101,7 @@ urlpatterns = [
     path("issues/<int:pk>/preview/", newsletter_views.issue_preview, name="issue_preview"),
     path("issues/<int:pk>/publish/", newsletter_views.issue_publish, name="issue_publish"),
     path("issues/<int:pk>/resume/", newsletter_views.issue_send_resume, name="issue_send_resume"),
+    path(
+        "issues/<int:pk>/mail/resend/", newsletter_views.issue_mail_resend, name="issue_mail_resend"
+    ),
 ]

@@ -175,6 +175,11 @@ def failed_messages(scope: models.Model, *, kinds: Sequence[str] | None = None):
     return _scoped(scope, kinds).filter(state=State.FAILED)
 
 
+def messages_with_references(*, kind: str, references: Sequence[str]):
+    """The messages of `kind` that belong to these rows of the sending app."""
+    return Message.objects.filter(kind=kind, reference__in=list(references))
+
+
 def failed_references(scope: models.Model, *, kinds: Sequence[str] | None = None) -> list[str]:
     """The `reference` of every failed message about `scope` (e.g. survey invitations to send
     again with a fresh link)."""

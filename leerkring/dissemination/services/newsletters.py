@@ -347,3 +347,19 @@ def issue_send_resume(*, issue: NewsletterIssue, by: Any) -> None:
         community_id=_newsletter_community(issue.newsletter),
     )
     transaction.on_commit(lambda: _enqueue_send(issue.pk))
+
+
+@transaction.atomic
+def issue_mail_resend(*, issue: NewsletterIssue, by: Any) -> int:
+    """ "Opnieuw versturen naar wie het niet kreeg": every failed e-mail of the issue goes out
+    again with a fresh retry period. Returns how many."""
+    count = newsletter_machinery.deliveries_resend(issue=issue)
+    if count:
+        audit(
+            actor=by,
+            verb="newsletter.issue_resent",
+            obj=issue,
+            community_id=_newsletter_community(issue.newsletter),
+            recipients=count,
+        )
+    return count

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from leerkring.communities.permissions import access_for
 from leerkring.core.audit import audit
-from leerkring.core.emails import emails_send_on_commit
 from leerkring.dissemination import newsletter as newsletter_machinery
 from leerkring.dissemination.models import Delivery, Newsletter, Subscriber
+from leerkring.outbox.services import emails_queue
 
 
 def _normalise_email(email: str) -> str:
@@ -86,7 +86,8 @@ def subscriber_request(*, newsletter: Newsletter, email: str) -> Subscriber:
         subject=_("Bevestig je aanmelding voor %(title)s") % {"title": newsletter.title},
         to=email,
     )
-    emails_send_on_commit([message])
+    # The link confirms the subscription: sealed while it waits, cleared once sent.
+    emails_queue([message], kind="dissemination.confirm", scope=newsletter, secret=True)
     return subscriber
 
 
@@ -123,6 +124,7 @@ def subscriber_unsubscribe(*, subscriber: Subscriber, by: Any = None) -> bool:
         return False
     locked.unsubscribed_at = timezone.now()
     locked.save(update_fields=["unsubscribed_at"])
+    newsletter_machinery.deliveries_cancel(subscriber=locked)
     subscriber.unsubscribed_at = locked.unsubscribed_at
     audit(
         actor=by or AnonymousUser(),
@@ -160,6 +162,7 @@ def delivery_mark_bounced(*, email: str, by: Any = None, reason: str = "") -> in
         if subscriber.unsubscribed_at is None:
             subscriber.unsubscribed_at = now
             subscriber.save(update_fields=["unsubscribed_at"])
+        newsletter_machinery.deliveries_cancel(subscriber=subscriber)
         audit(
             actor=by or AnonymousUser(),
             verb="newsletter.bounced",

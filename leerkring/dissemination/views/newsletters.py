@@ -14,8 +14,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
@@ -444,8 +445,15 @@ def issue_publish(request: HttpRequest, pk: int) -> HttpResponse:
             return _edit_page(request, issue, publish_form=form, status=400)
         messages.error(request, " ".join(error.messages))
         return _back_to_edit(issue)
+    count = machinery.recipients_count(issue=issue)
     messages.success(
-        request, _("De editie staat in het archief en wordt nu verstuurd naar de abonnees.")
+        request,
+        ngettext(
+            "De editie staat in het archief en wordt verstuurd naar %(count)s abonnee.",
+            "De editie staat in het archief en wordt verstuurd naar %(count)s abonnees.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("dissemination:issue", issue.pk)
 
@@ -464,6 +472,27 @@ def issue_send_resume(request: HttpRequest, pk: int) -> HttpResponse:
             _("Het versturen gaat verder. Wie de editie al kreeg, krijgt hem niet nog eens."),
         )
     return redirect("dissemination:issue", issue.pk)
+
+
+@login_required
+@require_POST
+def issue_mail_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Opnieuw versturen naar wie het niet kreeg" on the issue page."""
+    issue = _editable_issue(request, pk)
+    count = services.issue_mail_resend(issue=issue, by=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s e-mail wordt opnieuw verstuurd.",
+                "%(count)s e-mails worden opnieuw verstuurd.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Er is geen mislukte e-mail om opnieuw te versturen."))
+    return redirect(reverse("dissemination:issue", args=[issue.pk]) + "#verzending")
 
 
 # --- The archive's page of one issue --------------------------------------------------------
@@ -487,5 +516,6 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": list(issue.items.all()),
             "can_edit": can_edit,
             "deliveries": machinery.delivery_counts(issue=issue) if can_edit else None,
+            "mail_progress": machinery.issue_mail_progress(issue=issue) if can_edit else None,
         },
     )
