@@ -51,6 +51,11 @@ PAGES = [
     "home, as coordinator",
     "home, as evaluator",
     "home, as system partner",
+    "community signals, as member",
+    "member list, searched, page 2",
+    "newsletter issue edit, as coordinator",
+    "newsletter issue edit, searched, page 2",
+    "venster, as coordinator",
 ]
 
 _cache: dict[float, dict[str, tuple[int, int]]] = {}
@@ -131,10 +136,38 @@ def _page_counts(scale: float, community_pick: str) -> dict[str, tuple[int, int]
                 ),
             }
         )
+        counts.update(_task_first_counts(coordinator, member, lead, community))
         counts.update(_meeting_page_counts(coordinator))
         counts.update(_learning_across_counts(coordinator, lead))
         transaction.set_rollback(True)
     return counts
+
+
+def _task_first_counts(coordinator, member, lead, community) -> dict[str, tuple[int, int]]:
+    """Issue "Task-first interface": the paged lists behind the community page, and the picks
+    of a newsletter issue, which grow with everything the communities share."""
+    from leerkring.dissemination.models import Newsletter
+    from leerkring.dissemination.services import issue_create
+
+    newsletter = Newsletter.objects.create(
+        programme=community.programme, title="Nieuwsbrief van het programma"
+    )
+    issue = issue_create(newsletter=newsletter, by=coordinator)
+    edit_url = reverse("dissemination:issue_edit", args=[issue.pk])
+    members_url = reverse("communities:members", args=[community.pk])
+    return {
+        "community signals, as member": _count(
+            member, reverse("signalling:community_signals", args=[community.pk])
+        ),
+        "member list, searched, page 2": _count(lead, f"{members_url}?q=a&page=2"),
+        "newsletter issue edit, as coordinator": _count(coordinator, edit_url),
+        "newsletter issue edit, searched, page 2": _count(
+            coordinator, f"{edit_url}?q=e&kind=lesson&page=2"
+        ),
+        "venster, as coordinator": _count(
+            coordinator, reverse("signalling:venster", args=[community.programme.slug])
+        ),
+    }
 
 
 def _meeting_page_counts(coordinator) -> dict[str, tuple[int, int]]:

@@ -13,6 +13,32 @@ MARKDOWN_HELP = _("Je kunt Markdown gebruiken: **vet**, *schuin*, lijstjes met e
 HONEYPOT_FIELD = "website"
 
 
+class PickFilterForm(Form):
+    """Search and filters above the picks of an issue: what the communities shared can run to
+    hundreds of items, so the editor narrows it down and pages through it."""
+
+    SHOW_CHOICES = (
+        ("", _("Alles")),
+        ("picked", _("Alleen wat al in de editie staat")),
+        ("open", _("Alleen wat nog niet gekozen is")),
+    )
+
+    q = forms.CharField(
+        label=_("Zoek in titel, tekst en gemeenschap"), required=False, max_length=100
+    )
+    kind = forms.ChoiceField(label=_("Soort"), required=False)
+    show = forms.ChoiceField(label=_("Toon"), required=False, choices=SHOW_CHOICES)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Alle soorten")), *kinds]
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"q": "", "kind": "", "show": ""}
+        return {key: self.cleaned_data[key] for key in ("q", "kind", "show")}
+
+
 class NewsletterForm(Form):
     title = forms.CharField(label=_("Naam van de nieuwsbrief"), max_length=200)
     community = forms.ModelChoiceField(

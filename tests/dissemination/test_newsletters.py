@@ -468,3 +468,82 @@ def test_the_edit_page_takes_a_fixed_number_of_queries(world, client, programme_
     for _n in range(4):
         seed()
     assert count() == small
+
+
+# --- Picking from a long list: search, filters, pages ------------------------------------
+
+
+def test_the_picks_are_paged_and_saving_one_page_keeps_the_picks_of_the_others(
+    world, client, programme_letter
+):
+    lessons = [lesson(world.community, text=f"Leerpunt nummer {n:02d}") for n in range(25)]
+    issue = services.issue_create(newsletter=programme_letter, by=world.coordinator)
+    client.force_login(world.coordinator)
+    url = reverse("dissemination:issue_edit", args=[issue.pk])
+    first_page = client.get(url).content.decode()
+    assert first_page.count('name="pick"') == 20
+    second_page = client.get(url, {"page": 2}).content.decode()
+    assert second_page.count('name="pick"') == 5
+
+    on_page_one = [key for key in _shown(first_page)]
+    client.post(
+        reverse("dissemination:issue_picks", args=[issue.pk]),
+        {"paged": "1", "shown": on_page_one, "pick": on_page_one[:2]},
+    )
+    on_page_two = _shown(second_page)
+    response = client.post(
+        reverse("dissemination:issue_picks", args=[issue.pk]) + "?page=2",
+        {"paged": "1", "shown": on_page_two, "pick": on_page_two[:1]},
+    )
+    assert response["Location"].startswith(url + "?page=2#")
+    assert issue.items.count() == 3
+    # Unticking on page one leaves page two's pick alone.
+    client.post(
+        reverse("dissemination:issue_picks", args=[issue.pk]),
+        {"paged": "1", "shown": on_page_one, "pick": on_page_one[:1]},
+    )
+    assert {f"{i.kind}:{i.source_id}" for i in issue.items.all()} == {
+        on_page_one[0],
+        on_page_two[0],
+    }
+    assert len(lessons) == 25
+
+
+def _shown(html: str) -> list[str]:
+    marker = 'name="shown" value="'
+    keys, start = [], 0
+    while (start := html.find(marker, start)) != -1:
+        start += len(marker)
+        keys.append(html[start : html.index('"', start)])
+    return keys
+
+
+def test_the_picks_can_be_searched_and_filtered(world, client, programme_letter):
+    lesson(world.community, text="Korte lijnen met de taalschool")
+    chosen = lesson(world.community, text="Kinderopvang eerst regelen")
+    answered_signal(world.sibling, title="Wachtlijst kinderopvang")
+    issue = services.issue_create(newsletter=programme_letter, by=world.coordinator)
+    services.issue_picks_set(issue=issue, keys=[f"lesson:{chosen.pk}"], by=world.coordinator)
+    client.force_login(world.coordinator)
+    url = reverse("dissemination:issue_edit", args=[issue.pk])
+
+    found = client.get(url, {"q": "kinderopvang"}).content.decode()
+    assert "2 onderdelen gevonden." in found
+    assert "Korte lijnen" not in found.split('id="items-heading"')[0]
+    only_lessons = client.get(url, {"q": "kinderopvang", "kind": "lesson"}).content.decode()
+    assert "1 onderdeel gevonden." in only_lessons
+    not_chosen = client.get(url, {"show": "open", "kind": "lesson"}).content.decode()
+    assert f'value="lesson:{chosen.pk}" id=' not in not_chosen
+
+
+def test_posting_every_tick_without_a_page_still_replaces_the_whole_choice(
+    world, client, programme_letter
+):
+    """Without the paged form's marker (an older page, a script), the ticked keys are the whole
+    choice as before: unticking everything empties the issue."""
+    source = lesson(world.community)
+    issue = services.issue_create(newsletter=programme_letter, by=world.coordinator)
+    services.issue_picks_set(issue=issue, keys=[f"lesson:{source.pk}"], by=world.coordinator)
+    client.force_login(world.coordinator)
+    client.post(reverse("dissemination:issue_picks", args=[issue.pk]), {})
+    assert not issue.items.exists()

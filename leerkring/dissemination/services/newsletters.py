@@ -135,16 +135,29 @@ def _renumber(issue: NewsletterIssue, items: list[IssueItem] | None = None) -> l
 
 
 @transaction.atomic
-def issue_picks_set(*, issue: NewsletterIssue, keys: Iterable[str], by: Any) -> list[IssueItem]:
+def issue_picks_set(
+    *,
+    issue: NewsletterIssue,
+    keys: Iterable[str],
+    by: Any,
+    shown: Iterable[str] | None = None,
+) -> list[IssueItem]:
     """Make the issue's picked sources what the editor ticked. A newly ticked source is copied
     (title and text) at this moment; one already in the issue keeps the editor's edits; an
-    unticked one leaves. Only what `newsletter.candidates_by_key` allows can be added."""
+    unticked one leaves. Only what `newsletter.candidates_by_key` allows can be added.
+
+    `shown` are the candidates the editor saw (one page of a searched, filtered list): only
+    those are decided, every other pick stays. Without it the ticked keys are the whole
+    choice."""
     _lock_draft(issue)
-    wanted = list(dict.fromkeys(keys))
     existing = {
         f"{item.kind}:{item.source_id}": item
         for item in issue.items.exclude(kind=IssueItem.Kind.TEXT)
     }
+    wanted = list(dict.fromkeys(keys))
+    if shown is not None:
+        seen = set(shown)
+        wanted += [key for key in existing if key not in seen and key not in wanted]
     new_keys = [key for key in wanted if key not in existing]
     allowed = newsletter_machinery.candidates_by_key(newsletter=issue.newsletter, keys=new_keys)
     refused = [key for key in new_keys if key not in allowed]

@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from ..forms_newsletters import (
     IssueItemForm,
     NewsletterForm,
     NewsletterSettingsForm,
+    PickFilterForm,
     PublishForm,
 )
 from ..models import IssueItem, Newsletter, NewsletterIssue
@@ -245,6 +247,31 @@ def issue_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PICKS_PER_PAGE = 20
+PICKS_KEYS = ("q", "kind", "show", "page")
+
+
+def _picks_query(request: HttpRequest) -> QueryDict:
+    """The picks' search, filters and page, from the address (the picks form posts to an
+    address that carries them too, so saving returns to the same page)."""
+    kept = QueryDict(mutable=True)
+    for key in PICKS_KEYS:
+        if request.GET.get(key):
+            kept[key] = request.GET[key]
+    return kept
+
+
+def _pick_matches(candidate, picked: set[str], *, q: str, kind: str, show: str) -> bool:
+    if show == "picked" and candidate.key not in picked:
+        return False
+    if show == "open" and candidate.key in picked:
+        return False
+    needle = q.strip().lower()
+    return not needle or any(
+        needle in text.lower() for text in (candidate.title, candidate.body, candidate.context)
+    )
+
+
 def _edit_page(
     request: HttpRequest,
     issue: NewsletterIssue,
@@ -258,15 +285,25 @@ def _edit_page(
     items = list(issue.items.all())
     picked = {f"{item.kind}:{item.source_id}" for item in items if item.kind != IssueItem.Kind.TEXT}
     gathered = machinery.gather_candidates(newsletter=issue.newsletter)
+    list_query = _picks_query(request)
+    filter_form = PickFilterForm(
+        list_query, kinds=[(kind, KIND_HEADINGS[kind]) for kind in gathered]
+    )
+    filters = filter_form.filters()
+    chosen = [
+        {"c": c, "picked": c.key in picked}
+        for kind, candidates in gathered.items()
+        if not filters["kind"] or kind == filters["kind"]
+        for c in candidates
+        if _pick_matches(c, picked, **filters)
+    ]
+    page = Paginator(chosen, PICKS_PER_PAGE).get_page(list_query.get("page"))
     groups = []
-    for kind, candidates in gathered.items():
-        groups.append(
-            {
-                "kind": kind,
-                "heading": KIND_HEADINGS[kind],
-                "candidates": [{"c": c, "picked": c.key in picked} for c in candidates],
-            }
-        )
+    for row in page.object_list:
+        if not groups or groups[-1]["kind"] != row["c"].kind:
+            groups.append({"kind": row["c"].kind, "heading": KIND_HEADINGS[row["c"].kind]})
+            groups[-1]["candidates"] = []
+        groups[-1]["candidates"].append(row)
     offered = {c.key for candidates in gathered.values() for c in candidates}
     item_rows = []
     for item in items:
@@ -287,6 +324,13 @@ def _edit_page(
             "issue_form": issue_form
             or IssueForm(initial={"title": issue.title, "intro": issue.intro}),
             "groups": groups,
+            "filter_form": filter_form,
+            "filtered": any(filters.values()),
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "candidate_count": len(offered),
+            "picked_count": len(picked),
+            "list_query": list_query.urlencode(),
             "kept": [
                 item
                 for item in items
@@ -335,12 +379,23 @@ def _back_to_edit(issue: NewsletterIssue, anchor: str = "") -> HttpResponse:
 def issue_picks(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _editable_issue(request, pk)
     try:
-        services.issue_picks_set(issue=issue, keys=request.POST.getlist("pick"), by=request.user)
+        # Only the candidates this page showed are decided here: a pick on another page of
+        # the list, or hidden by a filter, stays as it is.
+        services.issue_picks_set(
+            issue=issue,
+            keys=request.POST.getlist("pick"),
+            shown=request.POST.getlist("shown") if "paged" in request.POST else None,
+            by=request.user,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("De keuze is opgeslagen."))
-    return _back_to_edit(issue, "items-heading")
+    query = _picks_query(request).urlencode()
+    response = _back_to_edit(issue, "candidates-heading")
+    if query:
+        response["Location"] = response["Location"].replace("#", f"?{query}#", 1)
+    return response
 
 
 def _item(issue: NewsletterIssue, item_pk: int) -> IssueItem:

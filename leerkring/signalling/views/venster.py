@@ -21,7 +21,16 @@ from ..forms_venster import ThemeLinkForm, VensterFilterForm
 from ..models import SignalTheme
 from ._venster_common import programme_or_404
 
-SIGNALS_PER_PAGE = 50
+# Twenty rows keep the venster readable on a phone, where each row takes a screen's height;
+# at a desk the coordinator may choose more rows per page.
+SIGNALS_PER_PAGE = 20
+PER_PAGE_CHOICES = (20, 50, 100)
+
+
+def _per_page(request: HttpRequest) -> int:
+    value = request.GET.get("per_page", "")
+    return int(value) if value.isdigit() and int(value) in PER_PAGE_CHOICES else SIGNALS_PER_PAGE
+
 
 _COLUMNS = [
     ("subject", _("Onderwerp"), ""),
@@ -95,9 +104,8 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         **filters,
     )
     count = len(signals) if isinstance(signals, selectors.SegmentedRows) else counts["matching"]
-    page = CountedPaginator(signals, SIGNALS_PER_PAGE, count=count).get_page(
-        request.GET.get("page")
-    )
+    per_page = _per_page(request)
+    page = CountedPaginator(signals, per_page, count=count).get_page(request.GET.get("page"))
     q = filters.get("q", "")
     search.attach_snippets(page.object_list, q)
     context = {
@@ -110,6 +118,10 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         "by_theme": by_theme,
         "columns": _sort_columns(sort),
         "filtered": bool(filters),
+        "more_filters": any(name != "q" for name in filters),
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "per_page_default": SIGNALS_PER_PAGE,
         "active_state": filters.get("state", ""),
         "searching": bool(search.query_words(q)),
         "full_text": search.is_full_text(),
