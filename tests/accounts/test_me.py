@@ -298,6 +298,7 @@ def test_every_link_to_a_person_is_covered_by_the_download_or_judged(db):
         "meetings.AgreementStatusChange.changed_by",
         "signalling.SignalTheme.created_by",
         "signalling.CoordinationMeeting.created_by",
+        "signalling.CoordinationMeeting.recorded_by",
         "signalling.Escalation.escalated_by",
         "signalling.SignalEvent.actor",
         "signalling.CoordinationDecision.decided_by",
