@@ -24,6 +24,19 @@ def _fast_and_isolated(settings, tmp_path):
     settings.AXES_ENABLED = True
 
 
+@pytest.fixture(autouse=True)
+def _content_types_read_afresh():
+    """Django caches content type ids per process. A test with `serialized_rollback` ends by
+    emptying every table without recreating the content types, and a later test that caches
+    one inside its rolled-back transaction leaves an id that no longer exists: an outbox row
+    pointing at it then fails its foreign key in whichever test comes next."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 _plain_force_login = Client.force_login
 
 
