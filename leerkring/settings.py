@@ -305,6 +305,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Files a browser asks for at the site's root without being told (/favicon.ico), served by
+# WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "leerkring" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
