@@ -21,6 +21,7 @@ from leerkring.signalling import lifecycle
 from leerkring.signalling.models import Escalation, Signal, SignalResponse
 from tests import factories
 from tests.api.helpers import ApiClient, token_for
+from tests.confirm import CONFIRMED
 from tests.signalling.helpers import signal_in_state
 
 NAMED = "Mevrouw Fatima Yilmaz wacht al maanden op een plek bij de taalschool."
@@ -210,7 +211,12 @@ def test_the_publish_button_shows_the_finding_and_asks_to_confirm(client, world,
     assert 'name="publish-guard_confirmed"' in page
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.DRAFT
-    assert client.post(url, {"publish-guard_confirmed": "on"}).status_code == 302
+    asked = client.post(url, {"publish-guard_confirmed": "on"})
+    assert asked.status_code == 200
+    assert 'name="publish-guard_confirmed" value="on"' in asked.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.DRAFT
+    assert client.post(url, {"publish-guard_confirmed": "on", **CONFIRMED}).status_code == 302
     issue.refresh_from_db()
     assert issue.status != NewsletterIssue.Status.DRAFT
 
@@ -303,7 +309,9 @@ def test_the_lcc_and_theme_pages_show_the_finding(client, world):
     theme = factories.SignalThemeFactory(programme=world.programme)
     url = reverse("signalling:theme_respond", args=[theme.pk])
     assert "Fatima Yilmaz</mark>" in client.post(url, {"text": NAMED}).content.decode()
-    assert client.post(url, {"text": NAMED, "guard_confirmed": "on"}).status_code == 302
+    assert not theme.responses.exists()
+    confirmed = {"text": NAMED, "guard_confirmed": "on", **CONFIRMED}
+    assert client.post(url, confirmed).status_code == 302
 
 
 def test_the_coordinators_answer_on_the_signal_page_shows_the_finding(client, world):

@@ -15,6 +15,7 @@ from leerkring.dissemination.models import Delivery, NewsletterIssue
 from leerkring.outbox import services as outbox
 from leerkring.outbox.models import Message
 from tests import factories
+from tests.confirm import CONFIRMED
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,9 @@ def test_the_issue_page_sends_again_to_whoever_did_not_get_it(client, world, iss
 
 def test_the_coordinator_is_told_how_many_subscribers_it_goes_to(client, world, issue):
     client.force_login(world.coordinator)
-    response = client.post(reverse("dissemination:issue_publish", args=[issue.pk]), follow=True)
+    response = client.post(
+        reverse("dissemination:issue_publish", args=[issue.pk]), CONFIRMED, follow=True
+    )
     assert "wordt verstuurd naar 6 abonnees" in response.content.decode()
 
 

@@ -15,6 +15,7 @@ from leerkring.dissemination.models import IssueItem, Newsletter, NewsletterIssu
 from leerkring.meetings.models import Lesson
 from leerkring.signalling.models import Signal, SignalResponse
 from tests import factories
+from tests.confirm import CONFIRMED
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +302,7 @@ def test_a_coordinator_composes_and_publishes_through_the_pages(
     assert "Samen optrekken met de taalschool." in preview
     assert "<strong>eerste</strong>" in preview
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("dissemination:issue_publish", args=[issue.pk]))
+        response = client.post(reverse("dissemination:issue_publish", args=[issue.pk]), CONFIRMED)
     assert response["Location"] == reverse("dissemination:issue", args=[issue.pk])
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.SENT
@@ -311,7 +312,9 @@ def test_a_coordinator_composes_and_publishes_through_the_pages(
 def test_publishing_an_empty_issue_shows_a_dutch_message(world, programme_letter, client):
     issue = services.issue_create(newsletter=programme_letter, by=world.coordinator)
     client.force_login(world.coordinator)
-    response = client.post(reverse("dissemination:issue_publish", args=[issue.pk]), follow=True)
+    response = client.post(
+        reverse("dissemination:issue_publish", args=[issue.pk]), CONFIRMED, follow=True
+    )
     assert "Deze editie is nog leeg" in response.content.decode()
 
 

@@ -17,6 +17,7 @@ from leerkring.core.models import AuditEvent
 from leerkring.dissemination import services
 from leerkring.dissemination.models import Dissemination, Product, ProductFile
 from tests import factories
+from tests.confirm import CONFIRMED
 from tests.dissemination.test_uploads import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -341,7 +342,8 @@ def test_removing_a_file_removes_it_from_storage(client, world, django_capture_o
     client.force_login(world.lead)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("dissemination:product_file_delete", args=[product.pk, product_file.pk])
+            reverse("dissemination:product_file_delete", args=[product.pk, product_file.pk]),
+            CONFIRMED,
         )
     assert not ProductFile.objects.exists()
     assert not storage.exists(name)

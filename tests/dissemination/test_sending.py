@@ -20,6 +20,7 @@ from leerkring.dissemination.tasks import newsletter_issue_send
 from leerkring.outbox import services as outbox
 from leerkring.outbox.models import Message
 from tests import factories
+from tests.confirm import CONFIRMED
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,9 @@ def test_publishing_while_a_send_is_running_is_refused(world, letter, draft, cli
     with pytest.raises(ValidationError, match="nog een andere editie"):
         services.issue_publish(issue=draft, by=world.coordinator)
     client.force_login(world.coordinator)
-    response = client.post(reverse("dissemination:issue_publish", args=[draft.pk]), follow=True)
+    response = client.post(
+        reverse("dissemination:issue_publish", args=[draft.pk]), CONFIRMED, follow=True
+    )
     assert "nog een andere editie" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == NewsletterIssue.Status.DRAFT

@@ -9,6 +9,7 @@ from django.urls import reverse
 from leerkring.evaluation import selectors, services
 from leerkring.evaluation.models import ChangeStory, StoryInvitation
 from tests import factories
+from tests.confirm import CONFIRMED
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +261,7 @@ def test_members_and_other_programmes_do_not_see_stories(client, world, visitor)
 def test_an_evaluator_deletes_a_story(client, world):
     story = factories.ChangeStoryFactory(programme=world.programme)
     client.force_login(world.evaluator)
-    client.post(reverse("evaluation:story_delete", args=[story.pk]))
+    client.post(reverse("evaluation:story_delete", args=[story.pk]), CONFIRMED)
     assert not ChangeStory.objects.exists()
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from leerkring.meetings import selectors, services
 from leerkring.meetings.models import AgendaItem, Agreement, Guest, Meeting, WorkForm
 from tests import factories
+from tests.confirm import CONFIRMED
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_an_item_is_edited_and_deleted(client, world, meeting):
     client.post(url, _item_post(title="Nieuw", minutes="20"))
     item.refresh_from_db()
     assert (item.title, item.minutes, item.subtopic) == ("Nieuw", 20, "")
-    client.post(reverse("meetings:agenda_item_delete", args=[meeting.pk, item.pk]))
+    client.post(reverse("meetings:agenda_item_delete", args=[meeting.pk, item.pk]), CONFIRMED)
     assert not AgendaItem.objects.filter(pk=item.pk).exists()
 
 
@@ -128,7 +129,9 @@ def test_an_item_of_another_meeting_cannot_be_reached(client, world, meeting):
     other = factories.MeetingFactory(community=world.sibling)
     item = services.agenda_item_add(meeting=other, by=None, title="Van een ander")
     client.force_login(world.lead)
-    response = client.post(reverse("meetings:agenda_item_delete", args=[meeting.pk, item.pk]))
+    response = client.post(
+        reverse("meetings:agenda_item_delete", args=[meeting.pk, item.pk]), CONFIRMED
+    )
     assert response.status_code == 404
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
@@ -256,7 +259,7 @@ def test_a_removed_look_back_stays_removed_while_the_agenda_has_items(client, wo
     url = reverse("meetings:agenda", args=[meeting.pk])
     services.agenda_item_add(meeting=meeting, by=world.lead, title="Casus")
     lookback = meeting.agenda_items.get(is_lookback=True)
-    client.post(reverse("meetings:agenda_item_delete", args=[meeting.pk, lookback.pk]))
+    client.post(reverse("meetings:agenda_item_delete", args=[meeting.pk, lookback.pk]), CONFIRMED)
     client.get(url)
     client.post(url, _item_post(title="Nog een"))
     assert not meeting.agenda_items.filter(is_lookback=True).exists()

@@ -22,6 +22,7 @@ from leerkring.meetings.models import Meeting, Rsvp, RsvpLink
 from leerkring.outbox import services as outbox
 from leerkring.outbox.models import Message
 from tests import factories
+from tests.confirm import CONFIRMED
 
 
 def _mime(message):
@@ -139,7 +140,7 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(world, meeting, captu
 
 def test_the_publish_button_sends_the_invitation(client, world, meeting):
     client.force_login(world.facilitator)
-    with_callbacks = client.post(reverse("meetings:meeting_publish", args=[meeting.pk]))
+    with_callbacks = client.post(reverse("meetings:meeting_publish", args=[meeting.pk]), CONFIRMED)
     assert with_callbacks.status_code == 302
     assert with_callbacks["Location"].startswith(
         reverse("meetings:meeting_detail", args=[meeting.pk])

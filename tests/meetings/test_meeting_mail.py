@@ -12,6 +12,7 @@ from django.utils import timezone
 from leerkring.meetings import services
 from leerkring.outbox import services as outbox
 from leerkring.outbox.models import Message
+from tests.confirm import CONFIRMED
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,9 @@ def test_publishing_writes_the_invitations_in_the_same_transaction(world, meetin
 def test_the_lead_is_told_what_was_queued_not_that_it_arrived(client, world, meeting, smtp):
     smtp.handler.refuse_all = "451 4.3.2 System busy"
     client.force_login(world.lead)
-    response = client.post(reverse("meetings:meeting_publish", args=[meeting.pk]), follow=True)
+    response = client.post(
+        reverse("meetings:meeting_publish", args=[meeting.pk]), CONFIRMED, follow=True
+    )
     page = response.content.decode()
     assert "3 uitnodigingen worden verstuurd" in page
     assert "verstuurd naar 3" not in page
@@ -112,7 +115,9 @@ def test_the_minutes_go_through_the_outbox_and_the_sender_is_told_they_are_queue
 ):
     services.minutes_save(meeting=meeting, minutes="We spraken over taalles.", by=world.lead)
     client.force_login(world.lead)
-    response = client.post(reverse("meetings:minutes_send", args=[meeting.pk]), follow=True)
+    response = client.post(
+        reverse("meetings:minutes_send", args=[meeting.pk]), CONFIRMED, follow=True
+    )
     assert "Het verslag wordt naar 3 leden verstuurd" in response.content.decode()
     assert Message.objects.filter(kind="meetings.minutes").count() == 3
     outbox.deliver()

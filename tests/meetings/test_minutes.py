@@ -15,6 +15,7 @@ from leerkring.core.markdown import clean_text, render_markdown
 from leerkring.meetings import services
 from leerkring.meetings.models import Agreement, Lesson
 from tests import factories, pdf_tools
+from tests.confirm import CONFIRMED
 
 HOSTILE = (
     "# Verslag\n\n"
@@ -76,7 +77,7 @@ def test_sending_the_minutes_mails_every_current_member_once(
     services.minutes_save(meeting=meeting, minutes="# Verslag\n\n- punt één", by=world.lead)
     client.force_login(world.lead)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("meetings:minutes_send", args=[meeting.pk]))
+        response = client.post(reverse("meetings:minutes_send", args=[meeting.pk]), CONFIRMED)
     assert response.status_code == 302
     recipients = sorted(address for message in mail.outbox for address in message.to)
     expected = sorted(
@@ -96,7 +97,9 @@ def test_sending_the_minutes_mails_every_current_member_once(
 
 def test_empty_minutes_are_not_sent(client, world, meeting):
     client.force_login(world.lead)
-    response = client.post(reverse("meetings:minutes_send", args=[meeting.pk]), follow=True)
+    response = client.post(
+        reverse("meetings:minutes_send", args=[meeting.pk]), CONFIRMED, follow=True
+    )
     assert "Er is nog geen verslag om rond te sturen." in response.content.decode()
     assert mail.outbox == []
     meeting.refresh_from_db()

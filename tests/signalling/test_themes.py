@@ -11,6 +11,7 @@ from django.urls import reverse
 from leerkring.core.models import AuditEvent
 from leerkring.signalling import coordination, selectors
 from leerkring.signalling.models import Signal, SignalEvent, SignalResponse, SignalTheme
+from tests.confirm import CONFIRMED
 from tests.factories import SignalFactory, SignalThemeFactory
 
 
@@ -126,7 +127,7 @@ def test_a_theme_answer_reaches_every_linked_community(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("signalling:theme_respond", args=[theme.pk]),
-            {"text": "Het ministerie onderzoekt de wachttijden."},
+            {"text": "Het ministerie onderzoekt de wachttijden.", **CONFIRMED},
         )
     assert response.status_code == 302
     answer = SignalResponse.objects.get(theme=theme)

@@ -16,6 +16,7 @@ from leerkring.surveys import selectors, services
 from leerkring.surveys.forms_waves import email_list_parse
 from leerkring.surveys.models import Invitation, Response, Wave
 from tests import factories
+from tests.confirm import CONFIRMED
 from tests.surveys.waves_helpers import committed, good_answers, open_form, release_all, survey
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +112,12 @@ def test_the_evaluator_sends_and_reminds_from_the_wave_page(client, world):
     wave.communities.set([world.community])
     client.force_login(world.evaluator)
     with committed():
-        client.post(reverse("surveys:wave_send", args=[wave.pk]))
+        client.post(reverse("surveys:wave_send", args=[wave.pk]), CONFIRMED)
     assert len(mail.outbox) == 3
     with committed():
-        response = client.post(reverse("surveys:wave_remind", args=[wave.pk]), follow=True)
+        response = client.post(
+            reverse("surveys:wave_remind", args=[wave.pk]), CONFIRMED, follow=True
+        )
     assert "3 herinneringen worden verstuurd." in response.content.decode()
 
 

@@ -285,19 +285,15 @@ def issue_texts(*, issue: NewsletterIssue, items: list[IssueItem]) -> dict[str, 
     return texts
 
 
-@transaction.atomic
-def issue_publish(
-    *, issue: NewsletterIssue, by: Any, guard_confirmed: bool = False
-) -> NewsletterIssue:
-    """Publish to the archive and queue the send. Refused for an empty issue, for one already
-    published, while another issue of the newsletter is still being sent, and when a picked
-    source is no longer shared (it must not leave the room after all, DESIGN.md §2). What goes
-    out — the editor's own texts and edits included — passes the personal-data guard."""
-    Newsletter.objects.select_for_update().get(pk=issue.newsletter_id)
-    locked = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
-    if locked.status == NewsletterIssue.Status.SENDING:
+def issue_publish_check(
+    *, issue: NewsletterIssue, guard_confirmed: bool = False
+) -> tuple[list[IssueItem], list[guard.Finding]]:
+    """Every reason `issue_publish` refuses, raised as it raises them, without changing
+    anything: the confirmation that states the count is shown only for an issue that can go.
+    Returns the items and the guard's findings."""
+    if issue.status == NewsletterIssue.Status.SENDING:
         raise ValidationError(_("Deze editie wordt al verstuurd. Wacht tot dat klaar is."))
-    if locked.status == NewsletterIssue.Status.SENT:
+    if issue.status == NewsletterIssue.Status.SENT:
         raise ValidationError(_("Deze editie is al verstuurd."))
     busy = NewsletterIssue.objects.filter(
         newsletter_id=issue.newsletter_id, status=NewsletterIssue.Status.SENDING
@@ -326,7 +322,21 @@ def issue_publish(
             _("Niet meer gedeeld, haal dit eerst uit de editie: %(titles)s.")
             % {"titles": "; ".join(withdrawn)}
         )
-    findings = guard.check(issue_texts(issue=locked, items=items), confirmed=guard_confirmed)
+    findings = guard.check(issue_texts(issue=issue, items=items), confirmed=guard_confirmed)
+    return items, findings
+
+
+@transaction.atomic
+def issue_publish(
+    *, issue: NewsletterIssue, by: Any, guard_confirmed: bool = False
+) -> NewsletterIssue:
+    """Publish to the archive and queue the send. Refused for an empty issue, for one already
+    published, while another issue of the newsletter is still being sent, and when a picked
+    source is no longer shared (it must not leave the room after all, DESIGN.md §2). What goes
+    out — the editor's own texts and edits included — passes the personal-data guard."""
+    Newsletter.objects.select_for_update().get(pk=issue.newsletter_id)
+    locked = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+    items, findings = issue_publish_check(issue=locked, guard_confirmed=guard_confirmed)
     now = timezone.now()
     issue.status = NewsletterIssue.Status.SENDING
     issue.published_at = now

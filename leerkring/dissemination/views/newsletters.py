@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
 from leerkring.core import access_log
+from leerkring.core.confirm import confirm_page, confirmation_needed
 
 from .. import newsletter as machinery
 from .. import permissions, selectors, services
@@ -341,7 +342,7 @@ def _edit_page(
             "item_rows": item_rows,
             "text_form": text_form or IssueItemForm(prefix="text"),
             "publish_form": publish_form or PublishForm(prefix="publish"),
-            "counts": selectors.subscriber_counts(newsletter=issue.newsletter),
+            "recipients": machinery.recipients_count(issue=issue),
         },
         status=status,
     )
@@ -482,24 +483,56 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(rendered.html, content_type="text/html; charset=utf-8")
 
 
+def _publish_refused(
+    request: HttpRequest, issue: NewsletterIssue, form: PublishForm, error: ValidationError
+) -> HttpResponse:
+    """The guard's findings stand by the publish form, with the box to confirm them; any
+    other refusal is a message above the edit page."""
+    if getattr(error, "findings", None):
+        form.add_service_errors(error)
+        return _edit_page(request, issue, publish_form=form, status=400)
+    messages.error(request, " ".join(error.messages))
+    return _back_to_edit(issue)
+
+
 @login_required
 @require_POST
 def issue_publish(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _editable_issue(request, pk)
     form = PublishForm(request.POST, prefix="publish")
     form.is_valid()
+    guard_confirmed = form.cleaned_data.get("guard_confirmed", False)
+    if confirmation_needed(request):
+        try:
+            services.issue_publish_check(issue=issue, guard_confirmed=guard_confirmed)
+        except ValidationError as error:
+            return _publish_refused(request, issue, form, error)
+        count = machinery.recipients_count(issue=issue)
+        return confirm_page(
+            request,
+            title=_("Editie publiceren en versturen"),
+            message=ngettext(
+                "%(count)s abonnee krijgt ‘%(title)s’ per e-mail.",
+                "%(count)s abonnees krijgen ‘%(title)s’ per e-mail.",
+                count,
+            )
+            % {"count": count, "title": issue.title},
+            details=[
+                _("De editie komt in het archief van de nieuwsbrief."),
+                _("Daarna kun je niets meer aan deze editie veranderen."),
+            ],
+            action=_("Ja, publiceren en versturen"),
+            back_url=reverse("dissemination:issue_edit", args=[issue.pk]) + "#publish-heading",
+            context=_context_base(issue.newsletter.programme),
+        )
     try:
         services.issue_publish(
             issue=issue,
             by=request.user,
-            guard_confirmed=form.cleaned_data.get("guard_confirmed", False),
+            guard_confirmed=guard_confirmed,
         )
     except ValidationError as error:
-        if getattr(error, "findings", None):
-            form.add_service_errors(error)
-            return _edit_page(request, issue, publish_form=form, status=400)
-        messages.error(request, " ".join(error.messages))
-        return _back_to_edit(issue)
+        return _publish_refused(request, issue, form, error)
     count = machinery.recipients_count(issue=issue)
     messages.success(
         request,

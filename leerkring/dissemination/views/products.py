@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Community, Programme
+from leerkring.core.confirm import confirm_page, confirmation_needed
 
 from .. import permissions, selectors, services
 from ..forms_products import (
@@ -262,6 +263,16 @@ def product_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 def product_file_delete(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     product = _product(request, pk, edit=True)
     product_file = get_object_or_404(ProductFile, pk=file_pk, product=product)
+    if confirmation_needed(request):
+        return confirm_page(
+            request,
+            title=_("Bestand verwijderen"),
+            message=_("Het bestand ‘%(name)s’ verdwijnt uit dit product.")
+            % {"name": product_file.original_name},
+            action=_("Ja, bestand verwijderen"),
+            back_url=f"{product_url(product)}#files-heading",
+            delete=True,
+        )
     services.product_file_remove(product_file=product_file, by=request.user)
     messages.success(request, _("Het bestand is verwijderd."))
     return redirect(f"{product_url(product)}#files-heading")

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
 from leerkring.core import guard
+from leerkring.core.confirm import confirm_page, confirmation_needed
 
 from .. import permissions, selectors, services
 from ..forms_fieldwork import (
@@ -168,6 +169,17 @@ def story_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_stories(request.user, story.programme):
         raise PermissionDenied
     slug = story.programme.slug
+    if confirmation_needed(request):
+        return confirm_page(
+            request,
+            title=_("Verhaal verwijderen"),
+            message=_("Het verhaal ‘%(title)s’ verdwijnt. Dit kun je niet ongedaan maken.")
+            % {"title": story},
+            action=_("Ja, verhaal verwijderen"),
+            back_url=reverse("evaluation:story_detail", args=[story.pk]),
+            delete=True,
+            context={"programme": story.programme, "nav_section": "programme"},
+        )
     services.story_delete(story=story, by=request.user)
     messages.success(request, _("Het verhaal is verwijderd."))
     return redirect("evaluation:story_list", slug)

@@ -22,6 +22,19 @@ def meeting_page_path(meeting: Meeting) -> str:
     return reverse("meetings:meeting_detail", args=[meeting.pk])
 
 
+def meeting_mail_recipients(*, meeting: Meeting) -> QuerySet[Membership]:
+    """Who gets the meeting's e-mail (invitation, update, cancellation, reminder, minutes):
+    every current member with an address. The services send to exactly these and the
+    confirmation before sending counts exactly these."""
+    return (
+        Membership.objects.active()
+        .filter(community_id=meeting.community_id, person__email__isnull=False)
+        .exclude(person__email="")
+        .select_related("person")
+        .order_by("pk")
+    )
+
+
 def members_on_meeting_day(*, meeting: Meeting) -> QuerySet[Membership]:
     """Whoever was a member on the day of the meeting: a member who joined later or left
     before does not belong on its attendance list."""

@@ -146,16 +146,6 @@ _TEMPLATES = {
 }
 
 
-def _recipients(meeting: Meeting) -> list[Membership]:
-    return list(
-        Membership.objects.active()
-        .filter(community_id=meeting.community_id, person__email__isnull=False)
-        .exclude(person__email="")
-        .select_related("person")
-        .order_by("pk")
-    )
-
-
 def _meeting_messages(meeting: Meeting, *, kind: str) -> list:
     """One message per member (nobody sees another's address), each with personal answer
     links and, except for reminders, the calendar event addressed to that member."""
@@ -168,7 +158,7 @@ def _meeting_messages(meeting: Meeting, *, kind: str) -> list:
             "title": ical.meeting_title(meeting),
             "when": meeting_when(meeting),
         }
-        for membership in _recipients(meeting):
+        for membership in meeting_selectors.meeting_mail_recipients(meeting=meeting):
             person = membership.person
             answer_url = site + reverse(
                 "meetings:rsvp_token",

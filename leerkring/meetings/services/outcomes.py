@@ -16,6 +16,7 @@ from leerkring.communities.models import Membership
 from leerkring.core import emails, guard
 from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
+from leerkring.meetings import selectors as meeting_selectors
 from leerkring.meetings.models import Agreement, AgreementStatusChange, Lesson, Meeting
 from leerkring.meetings.services.mail import meeting_mail_queue
 
@@ -208,12 +209,7 @@ def minutes_send(*, meeting: Meeting, by) -> int:
     (no one sees another's address), in this transaction. Returns the number queued."""
     if not meeting.minutes.strip():
         raise ValidationError(_("Er is nog geen verslag om rond te sturen."))
-    memberships = (
-        Membership.objects.active()
-        .filter(community_id=meeting.community_id, person__email__isnull=False)
-        .exclude(person__email="")
-        .select_related("person")
-    )
+    memberships = meeting_selectors.meeting_mail_recipients(meeting=meeting)
     meeting_url = settings.SITE_URL + reverse("meetings:meeting_detail", args=[meeting.pk])
     messages = []
     # Members read the site's language, whatever language the sender browses in.

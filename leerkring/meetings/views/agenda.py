@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leerkring.core.confirm import confirm_page, confirmation_needed
+
 from .. import permissions, selectors, services
 from ..forms import AgendaItemForm, GuestForm, WorkFormForm
 from ..models import AgendaItem, Guest, Meeting
@@ -121,6 +123,17 @@ def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 def agenda_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting = _meeting_to_edit(request, pk)
     item = _item_of(meeting, item_pk)
+    if confirmation_needed(request):
+        return confirm_page(
+            request,
+            title=_("Agendapunt verwijderen"),
+            message=_("“%(title)s” gaat van de agenda af. Dit kun je niet ongedaan maken.")
+            % {"title": item.title},
+            action=_("Ja, agendapunt verwijderen"),
+            back_url=reverse("meetings:agenda", args=[meeting.pk]) + "#agenda-heading",
+            delete=True,
+            context={"community": meeting.community, "nav_section": "community"},
+        )
     services.agenda_item_delete(item=item, by=request.user)
     messages.success(request, _("“%(title)s” is van de agenda gehaald.") % {"title": item.title})
     return _back(meeting, "#agenda-heading")

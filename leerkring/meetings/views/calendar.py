@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities import permissions as community_permissions
+from leerkring.core.confirm import confirm_page, confirmation_needed
 
 from .. import ical, permissions, selectors, services
 from ..forms_attendance import RsvpForm
@@ -47,6 +48,25 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 @require_POST
 def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, permissions.can_publish_meeting)
+    if confirmation_needed(request):
+        count = selectors.meeting_mail_recipients(meeting=meeting).count()
+        return confirm_page(
+            request,
+            title=_("Uitnodiging versturen"),
+            message=ngettext(
+                "%(count)s lid krijgt een uitnodiging per e-mail.",
+                "%(count)s leden krijgen een uitnodiging per e-mail.",
+                count,
+            )
+            % {"count": count},
+            details=[
+                _("De uitnodiging heeft de bijeenkomst als agenda-afspraak bij zich."),
+                _("Wijzig je de bijeenkomst daarna, dan krijgen de leden een update."),
+            ],
+            action=_("Ja, uitnodiging versturen"),
+            back_url=selectors.meeting_page_path(meeting) + "#uitnodiging",
+            context={"community": meeting.community, "nav_section": "community"},
+        )
     try:
         sent = services.meeting_publish(meeting=meeting, by=request.user)
     except ValidationError as error:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.core import access_log, documents
+from leerkring.core.confirm import confirm_page, confirmation_needed
 from leerkring.core.markdown import render_markdown
 
 from .. import exports, permissions, selectors, services
@@ -63,6 +65,27 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_send(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, permissions.can_edit_minutes)
+    if confirmation_needed(request):
+        count = selectors.meeting_mail_recipients(meeting=meeting).count()
+        details = []
+        if meeting.minutes_sent_at:
+            details.append(
+                _("Het verslag is al eerder rondgestuurd; de leden krijgen het dan nog een keer.")
+            )
+        return confirm_page(
+            request,
+            title=_("Verslag rondsturen"),
+            message=ngettext(
+                "%(count)s lid krijgt het verslag per e-mail.",
+                "%(count)s leden krijgen het verslag per e-mail.",
+                count,
+            )
+            % {"count": count},
+            details=details,
+            action=_("Ja, verslag rondsturen"),
+            back_url=reverse("meetings:minutes", args=[meeting.pk]),
+            context={"community": meeting.community, "nav_section": "community"},
+        )
     try:
         count = services.minutes_send(meeting=meeting, by=request.user)
     except ValidationError as error:

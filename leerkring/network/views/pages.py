@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
 from leerkring.communities.permissions import COORDINATOR, access_for
+from leerkring.core.confirm import confirm_page, confirmation_needed
 from leerkring.meetings.forms_outcomes import ThreadStartForm
 
 from .. import permissions, selectors, services
@@ -249,6 +250,16 @@ def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
 def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     network = network_or_refuse(request, pk)
     found = get_object_or_404(NetworkDocument, pk=document_pk, network=network)
+    if confirmation_needed(request):
+        return confirm_page(
+            request,
+            title=_("Bestand verwijderen"),
+            message=_("Het bestand ‘%(title)s’ verdwijnt uit dit netwerk.")
+            % {"title": found.title},
+            action=_("Ja, bestand verwijderen"),
+            back_url=reverse("network:network", args=[network.pk]),
+            delete=True,
+        )
     services.network_document_remove(document=found, by=request.user)
     messages.success(request, _("Het bestand is verwijderd."))
     return redirect("network:network", network.pk)

@@ -22,7 +22,7 @@ point's steps, theme, owner, text), `answers`, `escalation` (escalations and LCC
 `importing` (signals from a venster sheet). Callers use `from leerkring.signalling import
 lifecycle`; the names below are the public ones."""
 
-from .answers import signal_respond, theme_respond
+from .answers import answer_check, signal_respond, theme_answer_reach, theme_respond
 from .escalation import coordination_decide, signal_escalate
 from .handling import (
     signal_back_to_community,
@@ -57,6 +57,7 @@ from .transitions import (
 )
 
 __all__ = [
+    "answer_check",
     "CLOSED_STATES",
     "ESCALATED_STATES",
     "IMPORT_FIELDS",
@@ -92,5 +93,6 @@ __all__ = [
     "signal_set_owner",
     "signal_set_theme",
     "signal_triage",
+    "theme_answer_reach",
     "theme_respond",
 ]

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from leerkring.core import guard
 from leerkring.signalling.models import Escalation, Signal, SignalEvent, SignalResponse, SignalTheme
-from leerkring.signalling.selectors import venster_changed
+from leerkring.signalling.selectors import theme_answer_signals, venster_changed
 
-from .notifications import notify_answer
+from .notifications import guidance_emails, notify_answer
 from .transitions import (
     Kind,
     State,
@@ -103,6 +102,17 @@ def signal_respond(
 
 
 @transaction.atomic
+def theme_answer_reach(*, theme: SignalTheme) -> tuple[int, int]:
+    """How far an answer on the theme would go, for the confirmation before it is sent: the
+    communities with a linked signal, and the addresses of their leads and facilitators that
+    `notify_answer` mails."""
+    community_ids = set(
+        theme_answer_signals(theme=theme_final(theme)).values_list("community_id", flat=True)
+    )
+    addresses = guidance_emails(community_ids)
+    return len(community_ids), sum(len(to) for to in addresses.values())
+
+
 def theme_respond(
     *, theme: SignalTheme, by, text: str, source: str, guard_confirmed: bool = False
 ) -> SignalResponse:
@@ -117,10 +127,9 @@ def theme_respond(
         theme=theme, source=source, text=body, author=actor_or_none(by)
     )
     signals = list(
-        Signal.objects.select_for_update(of=("self",))
+        theme_answer_signals(theme=theme)
+        .select_for_update(of=("self",))
         .select_related("community")
-        .filter(Q(theme=theme) | Q(theme__merged_into=theme))
-        .exclude(state=State.DRAFT)
         .order_by("pk")
     )
     Signal.objects.filter(pk__in=[s.pk for s in signals]).update(

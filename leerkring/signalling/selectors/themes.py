@@ -46,6 +46,15 @@ def theme_signals(*, theme: SignalTheme) -> QuerySet[Signal]:
     )
 
 
+def theme_answer_signals(*, theme: SignalTheme) -> QuerySet[Signal]:
+    """The signals an answer on the theme reaches: passed on, linked to the theme or to a theme
+    merged into it. `lifecycle.theme_respond` answers exactly these, and its confirmation
+    counts their communities."""
+    return Signal.objects.filter(Q(theme=theme) | Q(theme__merged_into=theme)).exclude(
+        state=Signal.State.DRAFT
+    )
+
+
 def theme_responses(*, theme: SignalTheme) -> QuerySet[SignalResponse]:
     """Answers given on the theme, and on the themes merged into it."""
     return SignalResponse.objects.filter(Q(theme=theme) | Q(theme__merged_into=theme)).order_by(

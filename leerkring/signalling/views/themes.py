@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from leerkring.core.confirm import confirm_page, confirmation_needed
+
 from .. import coordination, lifecycle, permissions, ranking, selectors
 from ..forms_venster import (
     RankingForm,
@@ -196,6 +198,38 @@ def theme_respond(request: HttpRequest, pk: int) -> HttpResponse:
     """One answer, many communities informed (issue §3)."""
     theme = _managed_theme(request, pk)
     form = ThemeRespondForm(request.POST)
+    if form.is_valid() and confirmation_needed(request):
+        try:
+            lifecycle.answer_check(
+                form.cleaned_data["text"],
+                field="text",
+                confirmed=form.cleaned_data["guard_confirmed"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return _theme_page(request, theme, respond_form=form)
+        communities, people = lifecycle.theme_answer_reach(theme=theme)
+        return confirm_page(
+            request,
+            title=_("Antwoord op een hoofdvraagstuk versturen"),
+            message=ngettext(
+                "Het antwoord gaat naar %(communities)s gemeenschap met een signaal hierbij.",
+                "Het antwoord gaat naar %(communities)s gemeenschappen met een signaal hierbij.",
+                communities,
+            )
+            % {"communities": communities}
+            + " "
+            + ngettext(
+                "%(people)s communitytrekker of procesbegeleider krijgt het per e-mail.",
+                "%(people)s communitytrekkers en procesbegeleiders krijgen het per e-mail.",
+                people,
+            )
+            % {"people": people},
+            details=[_("Het antwoord staat daarna bij elk signaal van dit hoofdvraagstuk.")],
+            action=_("Ja, antwoord versturen"),
+            back_url=reverse("signalling:theme", args=[theme.pk]),
+            context=_base_context(theme.programme, "themes"),
+        )
     if form.is_valid():
         try:
             lifecycle.theme_respond(

@@ -169,9 +169,9 @@ def wave_addresses_add(*, wave: Wave, emails: list[str], by) -> int:
     return len(new)
 
 
-def _wave_members_invite(wave: Wave) -> int:
-    """Add an invitation for every active member (with an e-mail address) of the wave's
-    communities not yet invited. Someone in two of the chosen communities gets one
+def _wave_members_new(wave: Wave) -> list[Invitation]:
+    """An invitation (not yet saved) for every active member (with an e-mail address) of the
+    wave's communities not yet invited. Someone in two of the chosen communities gets one
     invitation without a community: the form then asks which one they answer for."""
     memberships = (
         Membership.objects.active()
@@ -203,8 +203,19 @@ def _wave_members_invite(wave: Wave) -> int:
                 token_hash=_token_pair()[1],
             )
         )
+    return new
+
+
+def _wave_members_invite(wave: Wave) -> int:
+    new = _wave_members_new(wave)
     Invitation.objects.bulk_create(new)
     return len(new)
+
+
+def wave_invitations_count(*, wave: Wave) -> int:
+    """How many invitations `wave_invitations_send` would send now: new members and every
+    invitation not yet sent. The confirmation before sending states this number."""
+    return len(_wave_members_new(wave)) + wave.invitations.filter(sent_at__isnull=True).count()
 
 
 def _survey_email(*, invitation: Invitation, token: str, reminder: bool):
@@ -287,13 +298,14 @@ def _remind(wave: Wave, invitations, *, by, now) -> int:
     return _survey_mail_queue(wave, sends, reminder=True)
 
 
-def _unanswered(wave: Wave) -> list[Invitation]:
+def _unanswered(wave: Wave, *, lock: bool = True) -> list[Invitation]:
     """Sent and not answered: neither released into the results (`answered`) nor waiting
     for a batch (their ballot, `surveys.ballots`)."""
+    invitations = Invitation.objects.filter(wave=wave, answered=False, sent_at__isnull=False)
+    if lock:
+        invitations = invitations.select_for_update(of=("self",))
     invitations = list(
-        Invitation.objects.select_for_update(of=("self",))
-        .filter(wave=wave, answered=False, sent_at__isnull=False)
-        .select_related("person", "community", "wave__questionnaire", "wave__programme")
+        invitations.select_related("person", "community", "wave__questionnaire", "wave__programme")
     )
     waiting = ballots.pending_invitation_ids(invitations)
     return [invitation for invitation in invitations if invitation.pk not in waiting]
@@ -307,6 +319,11 @@ def wave_reminders_send(*, wave: Wave, by) -> int:
     if timezone.localdate() < wave.opens_on:
         raise ValidationError(_("Deze meetronde is nog niet open."))
     return _remind(wave, _unanswered(wave), by=by, now=timezone.now())
+
+
+def wave_reminders_count(*, wave: Wave) -> int:
+    """How many reminders `wave_reminders_send` would send now, for its confirmation."""
+    return len(_unanswered(wave, lock=False))
 
 
 def survey_reminders_send_due(*, today: datetime.date | None = None) -> int:

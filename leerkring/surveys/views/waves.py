@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
+from leerkring.core.confirm import confirm_page, confirmation_needed
 
 from .. import permissions, selectors, services
 from ..forms_waves import AddressesForm, WaveForm
@@ -138,10 +139,42 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _wave_page(request, _wave(request, pk, permissions.can_view_results))
 
 
+def _wave_confirm(
+    request: HttpRequest, wave: Wave, *, title: str, message: str, action: str
+) -> HttpResponse:
+    return confirm_page(
+        request,
+        title=title,
+        message=message,
+        details=[_("Iedereen krijgt een eigen link die één keer werkt.")],
+        action=action,
+        back_url=reverse("surveys:wave_detail", args=[wave.pk]) + "#uitnodigen",
+        context={
+            "programme": wave.programme,
+            "current_programme": wave.programme,
+            "nav_section": "programme",
+        },
+    )
+
+
 @login_required
 @require_POST
 def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave(request, pk, permissions.can_manage_wave)
+    if confirmation_needed(request):
+        count = services.wave_invitations_count(wave=wave)
+        return _wave_confirm(
+            request,
+            wave,
+            title=_("Uitnodigingen versturen"),
+            message=ngettext(
+                "%(count)s persoon krijgt een uitnodiging voor ‘%(title)s’ per e-mail.",
+                "%(count)s mensen krijgen een uitnodiging voor ‘%(title)s’ per e-mail.",
+                count,
+            )
+            % {"count": count, "title": wave.title},
+            action=_("Ja, uitnodigingen versturen"),
+        )
     try:
         sent = services.wave_invitations_send(wave=wave, by=request.user)
     except ValidationError as error:
@@ -167,6 +200,22 @@ def wave_send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def wave_remind(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave(request, pk, permissions.can_manage_wave)
+    if confirmation_needed(request):
+        count = services.wave_reminders_count(wave=wave)
+        return _wave_confirm(
+            request,
+            wave,
+            title=_("Herinnering sturen"),
+            message=ngettext(
+                "%(count)s persoon die nog niet heeft geantwoord, krijgt een herinnering per "
+                "e-mail.",
+                "%(count)s mensen die nog niet hebben geantwoord, krijgen een herinnering per "
+                "e-mail.",
+                count,
+            )
+            % {"count": count},
+            action=_("Ja, herinnering sturen"),
+        )
     try:
         sent = services.wave_reminders_send(wave=wave, by=request.user)
     except ValidationError as error:
