@@ -42,6 +42,10 @@ def test_a_lead_sends_the_invitation_and_a_member_answers_from_the_mail(page: Pa
     sign_in(page, lead.person.user.email)
     page.goto(f"/meetings/{meeting.pk}/")
     page.get_by_role("button", name="Uitnodiging versturen").click()
+    expect(page.get_by_text("4 leden krijgen een uitnodiging per e-mail.")).to_be_visible()
+    assert not mail.outbox
+    assert_accessible(page, "meeting-publish-confirm")
+    page.get_by_role("button", name="Ja, uitnodiging versturen").click()
     expect(page.get_by_text("4 uitnodigingen worden verstuurd.")).to_be_visible()
     assert_accessible(page, "meeting-published")
 

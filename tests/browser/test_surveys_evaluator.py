@@ -80,6 +80,9 @@ def test_an_evaluator_runs_a_wave_from_template_to_export(page: Page, tmp_path):
     assert_accessible(page, "survey-wave-planned")
 
     page.get_by_role("button", name="Uitnodigingen versturen").click()
+    expect(page.get_by_text("6 mensen krijgen een uitnodiging")).to_be_visible()
+    assert_accessible(page, "survey-wave-send-confirm")
+    page.get_by_role("button", name="Ja, uitnodigingen versturen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Meting mei")
     assert Invitation.objects.filter(wave=wave).count() == 6
     assert len([m for m in mail.outbox if re.search(r"/s/\S+/", m.body)]) == 6
