@@ -17,6 +17,7 @@ from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BROKEN_WORDS_SCRIPT = Path(__file__).with_name("broken_words.js")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -103,3 +104,34 @@ def assert_styled(page: Page) -> None:
         assert loaded, f"stylesheet {name} did not load on {page.url}"
     font = page.evaluate("() => getComputedStyle(document.body).fontFamily")
     assert "Noto Sans" in font, f"design tokens not applied to the body (font: {font})"
+
+
+def layout_faults(page: Page) -> list[str]:
+    """What keeps the page from fitting its window: the page itself scrolling sideways (a wide
+    table scrolls inside its own box instead), and words drawn across two lines."""
+    faults = []
+    width = page.viewport_size["width"]
+    page_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if page_width > width:
+        faults.append(f"the page scrolls sideways: {page_width} px wide in a {width} px window")
+    words = page.evaluate(BROKEN_WORDS_SCRIPT.read_text())
+    if words:
+        faults.append(f"{len(words)} word(s) drawn across two lines: " + ", ".join(words[:15]))
+    return faults
+
+
+def assert_fits(page: Page, name: str) -> None:
+    """Photograph the page, then fail when it does not fit its window (layout_faults) or has a
+    serious or critical axe violation, naming everything that is wrong at once."""
+    screenshot(page, name)
+    faults = layout_faults(page)
+    for violation in axe_violations(page):
+        targets = ", ".join(json.dumps(node["target"]) for node in violation["nodes"][:5])
+        faults.append(
+            f"axe [{violation['impact']}] {violation['id']}: {violation['help']} at {targets}"
+        )
+    if faults:
+        pytest.fail(
+            f"{page.url} at {page.viewport_size['width']} px:\n- " + "\n- ".join(faults),
+            pytrace=False,
+        )
