@@ -51,8 +51,13 @@ def test_a_passed_on_signal_is_escalated_and_the_system_answer_reaches_the_commu
     page.get_by_role("link", name="Wachttijd taalschool Doetinchem").click()
     assert_accessible(page, "signals-journey-new")
 
-    # Triage: take it up.
+    # Triage: choose the action (htmx opens its form in place), then take it up.
+    actions = page.get_by_role("navigation", name="Acties voor dit signaal")
+    actions.get_by_role("link", name="In behandeling nemen").click()
     triage = page.locator("#action-triage")
+    expect(triage).to_be_visible()
+    expect(page.locator("#action-escalate")).to_have_count(0)
+    assert page.url.endswith("?actie=triage")
     triage.get_by_label("Notitie").fill("Speelt ook in andere regio's.")
     triage.get_by_role("button", name="In behandeling nemen").click()
     expect(page.get_by_text("Het signaal is in behandeling.")).to_be_visible()
@@ -66,7 +71,7 @@ def test_a_passed_on_signal_is_escalated_and_the_system_answer_reaches_the_commu
     page.get_by_role("button", name="Aanmaken").click()
     expect(page.get_by_text("Hoofdvraagstuk ‘Wachttijden taalscholen’ aangemaakt.")).to_be_visible()
     assert_accessible(page, "signals-theme-detail")
-    page.goto(f"/signals/{signal.pk}/")
+    page.goto(f"/signals/{signal.pk}/?actie=theme")
     theme_form = page.locator("#action-theme")
     theme_form.get_by_label("Hoofdvraagstuk").select_option(label="Wachttijden taalscholen")
     theme_form.get_by_role("button", name="Hoofdvraagstuk opslaan").click()
@@ -75,6 +80,7 @@ def test_a_passed_on_signal_is_escalated_and_the_system_answer_reaches_the_commu
     assert signal.theme.title == "Wachttijden taalscholen"
 
     # Escalate to the system level with a question.
+    page.get_by_role("link", name="Opschalen").click()
     escalate = page.locator("#action-escalate")
     escalate.get_by_label("Stelselniveau").check()
     escalate.get_by_label("Vraag").fill(QUESTION)

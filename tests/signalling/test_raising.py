@@ -240,7 +240,7 @@ def test_every_step_through_the_page_follows_the_table(client, world, from_state
     action, data = ACTION_FOR[to_state]
     data = {k: v.format(theme=theme.pk) for k, v in data.items()}
     client.force_login(world.coordinator)
-    detail = client.get(reverse("signalling:signal_detail", args=[signal.pk]))
+    detail = client.get(reverse("signalling:signal_detail", args=[signal.pk]), {"actie": action})
     url = reverse("signalling:signal_action", args=[signal.pk, action])
     response = client.post(url, data)
     signal.refresh_from_db()

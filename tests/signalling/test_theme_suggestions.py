@@ -123,7 +123,9 @@ def test_the_signal_page_shows_the_suggestion_to_a_coordinator_with_a_button(cli
     theme = _theme(world, "Kinderopvang")
     signal = _passed(world.community, *CHILDCARE)
     client.force_login(world.coordinator)
-    body = client.get(reverse("signalling:signal_detail", args=[signal.pk])).content.decode()
+    page = reverse("signalling:signal_detail", args=[signal.pk])
+    assert "Er is een voorstel voor het hoofdvraagstuk" in client.get(page).content.decode()
+    body = client.get(page, {"actie": "theme"}).content.decode()
     assert "Voorgesteld hoofdvraagstuk" in body
     assert f'name="theme-theme" value="{theme.pk}"' in body
     response = client.post(

@@ -295,11 +295,30 @@ def _history(signal: Signal, user) -> list:
     return events
 
 
+def _chosen(action_forms: list[dict], key: str | None) -> dict | None:
+    """The action whose form the panel shows: the one just posted, or `?actie=`; an action
+    not offered in this state shows the choice instead."""
+    return next((item for item in action_forms if item["action"].key == key), None)
+
+
 def _render_detail(request: HttpRequest, signal: Signal, *, bound=None, status: int = 200):
     user = request.user
     can_manage = signal.state != State.DRAFT and permissions.can_manage_venster(
         user, signal.community.programme
     )
+    action_forms = _action_forms(signal, bound) if can_manage else []
+    chosen = _chosen(action_forms, bound[0] if bound else request.GET.get("actie"))
+    theme_suggestions = (
+        selectors.theme_suggestions_for(user=user, signal=signal) if can_manage else []
+    )
+    if request.htmx and not request.htmx.boosted and request.method == "GET" and can_manage:
+        panel = {
+            "signal": signal,
+            "action_forms": action_forms,
+            "chosen": chosen,
+            "theme_suggestions": theme_suggestions,
+        }
+        return render(request, "signalling/partials/signal_actions.html", panel)
     context = {
         "signal": signal,
         "community": signal.community,
@@ -313,10 +332,9 @@ def _render_detail(request: HttpRequest, signal: Signal, *, bound=None, status: 
         "can_pass_on": signal.state == State.DRAFT and permissions.can_pass_on_signal(user, signal),
         "can_edit_draft": permissions.can_edit_draft(user, signal),
         "can_manage": can_manage,
-        "action_forms": _action_forms(signal, bound) if can_manage else [],
-        "theme_suggestions": (
-            selectors.theme_suggestions_for(user=user, signal=signal) if can_manage else []
-        ),
+        "action_forms": action_forms,
+        "chosen": chosen,
+        "theme_suggestions": theme_suggestions,
         "waiting": selectors.signal_is_waiting_for_feedback(signal=signal),
         "nav_section": "community",
     }
