@@ -5,6 +5,9 @@ from django.urls import include, path
 # The admin signs in through our sign-in page, so staff pass the same second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# The 403 page says whom to ask, by the visitor's role.
+handler403 = "leerkring.core.views.permission_denied"
+
 urlpatterns = [
     path("", include("leerkring.core.urls")),
     path("", include("leerkring.accounts.urls")),

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from leerkring.core.filesizes import too_large_message
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_NAME_LENGTH = 150
 
@@ -143,9 +145,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         raise ValidationError(_("Het bestand is leeg."), code="empty")
     if size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("Het bestand is te groot (%(size)s MB). Het maximum is %(max)s MB.")
-            % {"size": f"{size / 1024 / 1024:.1f}".replace(".", ","), "max": 20},
-            code="too_large",
+            too_large_message(size=size, limit=MAX_UPLOAD_BYTES), code="too_large"
         )
     extension = os.path.splitext(name)[1].lower()
     kind = _kind_for_extension(extension)

@@ -285,7 +285,7 @@ class DecisionForm(Form):
 
 class SystemAnswerForm(Form):
     text = forms.CharField(
-        label=_("Uw antwoord"),
+        label=_("Je antwoord"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(

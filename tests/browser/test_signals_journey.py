@@ -100,10 +100,10 @@ def test_a_passed_on_signal_is_escalated_and_the_system_answer_reaches_the_commu
     assert "Anouk Jansen" not in page.content()
     assert "CoP Achterhoek" not in page.content()
     assert_accessible(page, "signals-system-signal")
-    page.get_by_label("Uw antwoord").fill(ANSWER)
+    page.get_by_label("Je antwoord").fill(ANSWER)
     page.get_by_role("button", name="Antwoord versturen").click()
     expect(
-        page.get_by_text("Uw antwoord is verstuurd naar de gemeenschap en het coördinatiepunt.")
+        page.get_by_text("Je antwoord is verstuurd naar de gemeenschap en het coördinatiepunt.")
     ).to_be_visible()
     assert_accessible(page, "signals-system-answered")
 

@@ -304,7 +304,7 @@ def test_an_oversized_file_is_refused(client, world, monkeypatch):
         {"file": pdf(content=PDF_BYTES + b"0" * 200)},
     )
     assert response.status_code == 200
-    assert "te groot" in response.content.decode()
+    assert "het maximum is 0,0 MB" in response.content.decode()
     assert not ProductFile.objects.exists()
 
 

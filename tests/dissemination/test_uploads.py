@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from leerkring.core import filesizes
 from leerkring.dissemination import uploads
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -132,7 +133,8 @@ def test_it_refuses_a_file_over_twenty_megabytes():
     with pytest.raises(ValidationError) as error:
         uploads.check_upload(upload("groot.pdf", content))
     assert error.value.code == "too_large"
-    assert "te groot" in error.value.messages[0]
+    # One byte over: rounded up, never shown as the limit itself.
+    assert error.value.messages[0] == "Dit bestand is 20,1 MB; het maximum is 20 MB."
 
 
 def test_it_accepts_a_file_of_exactly_twenty_megabytes():
@@ -152,3 +154,19 @@ def test_it_cleans_the_name_offered_on_download():
     long = "a" * 400 + ".docx"
     assert len(uploads.clean_original_name(long)) == uploads.MAX_NAME_LENGTH
     assert uploads.clean_original_name(long).endswith(".docx")
+
+
+MB = filesizes.MEGABYTE
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "message"),
+    [
+        (20 * MB + 1, 20 * MB, "Dit bestand is 20,1 MB; het maximum is 20 MB."),
+        (int(20.04 * MB), 20 * MB, "Dit bestand is 20,1 MB; het maximum is 20 MB."),
+        (37 * MB, 20 * MB, "Dit bestand is 37,0 MB; het maximum is 20 MB."),
+        (5 * MB + 1, 5 * MB, "Dit bestand is 5,1 MB; het maximum is 5 MB."),
+    ],
+)
+def test_the_size_message_rounds_the_file_up_and_names_the_limit(size, limit, message):
+    assert filesizes.too_large_message(size=size, limit=limit) == message

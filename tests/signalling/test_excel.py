@@ -139,7 +139,7 @@ def test_a_malformed_file_is_refused_with_a_message(client, world, upload, messa
 def test_a_huge_file_is_refused(client, world, monkeypatch):
     monkeypatch.setattr(excel.files, "MAX_BYTES", 100)
     response = _upload(client, world, _csv("Titel;Omschrijving\n" + "a;b\n" * 100))
-    assert "te groot" in response.content.decode()
+    assert "Dit bestand is 0,1 MB; het maximum is 0,0 MB." in response.content.decode()
 
 
 def test_too_many_rows_are_refused(client, world, monkeypatch):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Programme
+from leerkring.core.filesizes import too_large_message
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -61,9 +62,7 @@ def upload_store(*, uploaded, programme: Programme, by) -> str:
     if kind is None:
         raise ImportFileError(_("Kies een Excel-bestand (.xlsx) of een CSV-bestand (.csv)."))
     if uploaded.size > MAX_BYTES:
-        raise ImportFileError(
-            _("Het bestand is te groot (meer dan %(mb)s MB).") % {"mb": MAX_BYTES // 1024 // 1024}
-        )
+        raise ImportFileError(too_large_message(size=uploaded.size, limit=MAX_BYTES))
     uploads_clean()
     token = secrets.token_hex(16)
     directory = upload_directory()

@@ -73,7 +73,7 @@ def system_signal(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(
-                request, _("Uw antwoord is verstuurd naar de gemeenschap en het coördinatiepunt.")
+                request, _("Je antwoord is verstuurd naar de gemeenschap en het coördinatiepunt.")
             )
             return redirect("signalling:system_signal", pk=signal.pk)
     return render(
