@@ -3,6 +3,8 @@ history are internal to the programme's coordinators, and the forms say so."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -59,6 +61,10 @@ def test_the_community_sees_who_of_them_acted_but_not_internal_notes(client, wor
 def test_every_text_field_says_whether_it_is_internal_or_for_the_community(
     client, world, passed_on
 ):
-    html = page(client, world.coordinator, passed_on)
+    # The action panel shows one action's form at a time: walk them all.
+    client.force_login(world.coordinator)
+    url = reverse("signalling:signal_detail", args=[passed_on.pk])
+    actions = re.findall(r"\?actie=([\w-]+)#", client.get(url).content.decode())
+    html = "".join(client.get(url, {"actie": a}).content.decode() for a in actions)
     assert "Interne notitie: alleen de coördinatoren van het programma zien dit" in html
     assert "Bericht aan de gemeenschap" in html
