@@ -135,3 +135,11 @@ def assert_fits(page: Page, name: str) -> None:
             f"{page.url} at {page.viewport_size['width']} px:\n- " + "\n- ".join(faults),
             pytrace=False,
         )
+
+
+def open_section_with(page: Page, content) -> None:
+    """The community page folds its sections; open the one holding `content` (a locator), as
+    a person does by clicking its title."""
+    section = page.locator("details.lk-fold", has=content)
+    if section.get_attribute("open") is None:
+        section.locator("summary").first.click()

@@ -14,7 +14,7 @@ from leerkring.communities.models import Membership
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import AgendaItem, Lesson, Meeting
 from tests import factories
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, open_section_with, sign_in
 from tests.dissemination.test_uploads import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,6 +58,7 @@ def test_a_shared_lesson_and_product_reach_another_community(page: Page, tmp_pat
 
     # ...then makes a product from the community page and shares it with the programme.
     page.goto(f"/communities/{achterhoek.pk}/")
+    open_section_with(page, page.locator("a", has_text="Nieuw product"))
     page.get_by_role("link", name="Nieuw product").click()
     assert_accessible(page, "dissemination-product-new")
     page.get_by_label("Titel").fill("Routekaart van aanmelding tot PIP")

@@ -14,7 +14,7 @@ from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import Membership
 from leerkring.meetings.models import Attendance, Meeting
 from tests import factories
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, open_section_with, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,6 +88,7 @@ def test_the_lead_finds_the_monitor_summary_on_the_community_page(page: Page):
     sign_in(page, lead.email)
     page.goto(f"/communities/{busy.pk}/")
     panel = page.locator("section[aria-labelledby=panel-monitor-heading]")
+    open_section_with(page, panel)
     expect(panel).to_contain_text("voldoet")
     panel.get_by_role("link", name="Bekijk de hele monitor").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Monitor van {busy.name}")

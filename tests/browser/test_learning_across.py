@@ -24,7 +24,7 @@ from leerkring.events.models import Event, Registration
 from leerkring.publishing.models import Publication
 from tests import factories
 from tests.browser.conftest import is_csp_violation
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, open_section_with, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -173,6 +173,7 @@ def test_a_product_goes_public_after_the_coordinator_approves_it(page: Page, bro
     # The lead proposes the shared product from the community page.
     sign_in(page, lead.person.user.email)
     page.goto(f"/communities/{community.pk}/")
+    open_section_with(page, page.get_by_text("Iets openbaar maken"))
     page.get_by_text("Iets openbaar maken").click()
     page.locator(f"a[href$='/publications/new/product/{product.pk}/']").click()
     assert_accessible(page, "publishing-propose")
