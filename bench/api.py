@@ -112,6 +112,7 @@ def run_api_bench(*, warmup: int = 5, requests: int = 40) -> dict:
     from django.test import Client
     from django.urls import reverse
 
+    from bench.selection import wanted
     from leerkring.api import services
 
     who = _visitors()
@@ -169,6 +170,8 @@ def run_api_bench(*, warmup: int = 5, requests: int = 40) -> dict:
     )
     results = []
     for label, visitor, address in endpoints:
+        if not wanted("api", label):
+            continue
         result = _measure(clients[visitor], address, warmup=warmup, requests=requests)
         result["ratio_to_bare_p50"] = round(result["p50_ms"] / max(bare["p50_ms"], 0.1), 1)
         results.append({"endpoint": label, "visitor": visitor, **result})

@@ -142,6 +142,7 @@ def _visitors() -> dict:
 def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
     from django.urls import reverse
 
+    from bench.selection import wanted
     from bench.session import signed_in_client
 
     programme = who["programme"]
@@ -181,6 +182,8 @@ def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
         clients[role] = signed_in_client(who[role])
     results = []
     for name, url, role in pages:
+        if not wanted("dissemination", name):
+            continue
         result = {
             "page": name,
             "visitor": role,

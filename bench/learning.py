@@ -140,6 +140,7 @@ def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
     from django.test import Client
     from django.urls import reverse
 
+    from bench.selection import wanted
     from bench.session import signed_in_client
 
     slug = who["programme"].slug
@@ -199,6 +200,8 @@ def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
         clients[role] = signed_in_client(who[role])
     results = []
     for name, url, role in pages:
+        if not wanted("learning", name):
+            continue
         result = _measure(clients[role], url, warmup=warmup, requests=requests)
         results.append({"page": name, "visitor": role or "anonymous", **result})
         print(

@@ -72,11 +72,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-send", action="store_true", help="Leave out the newsletter send (minutes)."
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Comma-separated words: measure only the pages whose name contains one "
+        "(with their section, e.g. 'api: themes'); leaves out exports and the newsletter send.",
+    )
     args = parser.parse_args(argv)
     if not args.database_url:
         name = "leerkring_bench" if args.scale == 1 else f"leerkring_bench_{args.scale:g}x"
         args.database_url = DEFAULT_DATABASE_URL.replace("leerkring_bench", name)
     args.parts = [part.strip() for part in args.parts.split(",") if part.strip()]
+    args.only = [word.strip() for word in args.only.split(",") if word.strip()]
     unknown = set(args.parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
@@ -263,6 +270,7 @@ def meeting_visitors(programme) -> dict:
 def measure_pages(args: argparse.Namespace, who: dict) -> tuple[list[dict], object]:
     from django.urls import reverse
 
+    from bench.selection import wanted
     from bench.session import signed_in_client
 
     programme, community = who["programme"], who["community"]
@@ -308,6 +316,8 @@ def measure_pages(args: argparse.Namespace, who: dict) -> tuple[list[dict], obje
         clients[role] = signed_in_client(who[role])
     results = []
     for name, url, role in pages:
+        if results and not wanted("pages", name):
+            continue
         result = measure_page(clients[role], url, warmup=args.warmup, requests=args.requests)
         results.append({"page": name, "visitor": role, **result})
         print(
@@ -527,6 +537,9 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     sys.path.insert(0, str(ROOT))
     env = configure_environment(args, secrets.token_urlsafe(50))
+    from bench.selection import select
+
+    select(args.only)
     if not args.keep:
         print(f"Recreating {args.database_url} ...", flush=True)
         recreate_database(args.database_url)
@@ -595,7 +608,7 @@ def main(argv: list[str]) -> int:
         )
         pages, coordinator_client = measure_pages(args, who)
         throughput = None
-        if not args.no_throughput:
+        if not args.no_throughput and not args.only:
             print(
                 f"Throughput for {args.duration:.0f} s with {args.connections} connections ...",
                 flush=True,
@@ -619,7 +632,9 @@ def main(argv: list[str]) -> int:
         # a background task.
         from bench.dissemination import run_dissemination_bench
 
-        report["dissemination"] = run_dissemination_bench(**measure, send=not args.no_send)
+        report["dissemination"] = run_dissemination_bench(
+            **measure, send=not args.no_send and not args.only
+        )
     if "reports" in args.parts:
         # The programme report warm and cold, a community report's PDF.
         from bench.reports import run_report_bench

@@ -140,6 +140,7 @@ def run_venster_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
     from django.urls import reverse
 
     from bench.recall import load_labelled
+    from bench.selection import selective, wanted
     from bench.session import signed_in_client
     from leerkring.signalling.models import Signal
 
@@ -182,6 +183,8 @@ def run_venster_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
     ]
     results = []
     for name, kind, urls, htmx in pages:
+        if not wanted("venster", name):
+            continue
         result = _measure(client, urls, warmup=warmup, requests=requests, htmx=htmx)
         target = TARGETS_MS[kind]
         result.update(
@@ -201,8 +204,10 @@ def run_venster_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
         .exclude(state=Signal.State.DRAFT)
         .aggregate(n=Count("pk"))["n"]
     )
-    export = measure_export(client, programme, "state=in_progress")
-    print(f"  export (in progress): {export['rows']} rows in {export['seconds']} s", flush=True)
+    export = None
+    if not selective():
+        export = measure_export(client, programme, "state=in_progress")
+        print(f"  export (in progress): {export['rows']} rows in {export['seconds']} s", flush=True)
     return {
         "programme": str(programme),
         "signals_in_venster": visible,
