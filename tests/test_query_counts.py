@@ -56,6 +56,9 @@ PAGES = [
     "newsletter issue edit, as coordinator",
     "newsletter issue edit, searched, page 2",
     "venster, as coordinator",
+    # Issue 17: read from the theme tallies, whatever the number of signals.
+    "top five, as coordinator",
+    "main issues, as coordinator",
 ]
 
 _cache: dict[float, dict[str, tuple[int, int]]] = {}
@@ -166,6 +169,12 @@ def _task_first_counts(coordinator, member, lead, community) -> dict[str, tuple[
         ),
         "venster, as coordinator": _count(
             coordinator, reverse("signalling:venster", args=[community.programme.slug])
+        ),
+        "top five, as coordinator": _count(
+            coordinator, reverse("signalling:top5", args=[community.programme.slug])
+        ),
+        "main issues, as coordinator": _count(
+            coordinator, reverse("signalling:theme_list", args=[community.programme.slug])
         ),
     }
 

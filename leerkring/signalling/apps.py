@@ -31,6 +31,11 @@ class SignallingConfig(AppConfig):
         register_kind("signalling.escalated_system", _("Signaal opgeschaald"))
         register_kind("signalling.digest", _("Wekelijks overzicht van signalen"))
 
+        # Each theme's figures, refreshed when one of its signals changes.
+        from . import tallies
+
+        tallies.connect()
+
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data
 

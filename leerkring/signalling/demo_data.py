@@ -38,6 +38,7 @@ from .models import (
     SignalResponse,
     SignalTheme,
 )
+from .tallies import theme_tallies_rebuild
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 S = Signal.State
@@ -269,6 +270,8 @@ def demo_signalling(ctx: DemoContext) -> None:
         ["state", "passed_on_at", "passed_on_by", "theme", "owner", "last_feedback_at"],
         batch_size=500,
     )
+    # Written past `Signal.save()`: count the themes' figures now.
+    theme_tallies_rebuild()
     Escalation.objects.bulk_create(escalations, batch_size=500)
     for answer in answers:
         answer.escalation_id = answer.escalation.pk if answer.escalation else None

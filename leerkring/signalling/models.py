@@ -59,6 +59,34 @@ class SignalTheme(models.Model):
         return self.title
 
 
+class SignalThemeTally(models.Model):
+    """A theme's signal figures, kept up to date by `signalling.tallies` whenever one of its
+    signals changes, so the theme list and the top five read one row per theme instead of
+    counting every signal of the programme on every request (issue 17).
+
+    "Passed on" is every state but a draft; "open" are the states the top five counts
+    (`ranking.COUNTED_STATES`). `open_by_day` holds, per day (ISO date), the open signals raised
+    on or after `open_since`: enough for the top five's window on any day from the last refresh
+    on, whatever "today" is then.
+    """
+
+    theme = models.OneToOneField(
+        SignalTheme, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    passed_on = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    communities = models.PositiveIntegerField(default=0)
+    communities_open = models.PositiveIntegerField(default=0)
+    latest = models.DateField(null=True, blank=True)
+    latest_open = models.DateField(null=True, blank=True)
+    open_since = models.DateField(null=True, blank=True)
+    open_by_day = models.JSONField(default=dict, blank=True)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}: {self.passed_on} / {self.open}"
+
+
 class Signal(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Concept (binnen de gemeenschap)")

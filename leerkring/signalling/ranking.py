@@ -13,8 +13,9 @@ the same problem in many regions says more about the system than many signals fr
 A coordinator can pin a theme (always in) or exclude it (never in), each with a reason shown
 beside it; pins come first, then the highest scores fill the remaining places.
 
-Computed with one grouped aggregate over the signals plus one query for the themes, whatever
-the number of signals.
+Read from the figures `signalling.tallies` keeps per theme (one query for the themes and their
+tallies, whatever the number of signals); counted from the signals only for a ranking as of a
+day before the tallies' window.
 """
 
 from __future__ import annotations
@@ -31,24 +32,18 @@ from django.utils.translation import gettext as _
 from leerkring.communities.models import Programme
 from leerkring.core.audit import audit
 
-from .models import Signal, SignalTheme
+from . import tallies
+from .models import Signal, SignalTheme, SignalThemeTally
 
 TOP_SIZE = 5
-WINDOW_DAYS = 90
+WINDOW_DAYS = tallies.WINDOW_DAYS
 RECENT_DAYS = 30
 SIGNAL_WEIGHT = 1
 COMMUNITY_WEIGHT = 2
 RECENT_BONUS = 3
 WINDOW_BONUS = 1
 
-COUNTED_STATES = [
-    Signal.State.NEW,
-    Signal.State.IN_PROGRESS,
-    Signal.State.KNOWN,
-    Signal.State.BACK_TO_COMMUNITY,
-    Signal.State.ESCALATED_LCC,
-    Signal.State.ESCALATED_SYSTEM,
-]
+COUNTED_STATES = tallies.OPEN_STATES
 
 
 @dataclass
@@ -87,7 +82,43 @@ def theme_ranking(*, programme: Programme, today: datetime.date | None = None) -
     make the top five are marked `in_top_five`."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=WINDOW_DAYS)
-    parts = {
+    themes = list(
+        SignalTheme.objects.filter(programme=programme, merged_into__isnull=True).select_related(
+            "tally"
+        )
+    )
+    parts = theme_parts_tallied(themes, since=since)
+    if parts is None:
+        parts = theme_parts_counted(programme=programme, since=since)
+    return _ranked(themes, parts, today=today)
+
+
+def theme_parts_tallied(themes: list[SignalTheme], *, since: datetime.date) -> dict | None:
+    """The score parts per theme from the figures `tallies` keeps: one row per theme. None when
+    a theme's figures do not reach back to `since` (a ranking as of a day before the tally's
+    window), and the signals must be counted."""
+    parts = {}
+    for theme in themes:
+        try:
+            tally = theme.tally
+        except SignalThemeTally.DoesNotExist:
+            continue  # no signal of it was ever counted: all zero
+        recent = tallies.window_sum(tally, since)
+        if recent is None:
+            return None
+        parts[theme.pk] = {
+            "signals_open": tally.open,
+            "signals_recent": recent,
+            "communities": tally.communities_open,
+            "latest": tally.latest_open,
+        }
+    return parts
+
+
+def theme_parts_counted(*, programme: Programme, since: datetime.date) -> dict:
+    """The score parts per theme counted from the programme's signals (one grouped query over
+    all of them)."""
+    return {
         row["theme_id"]: row
         for row in Signal.objects.filter(
             community__programme=programme,
@@ -103,8 +134,11 @@ def theme_ranking(*, programme: Programme, today: datetime.date | None = None) -
         )
         .order_by()
     }
+
+
+def _ranked(themes: list[SignalTheme], parts: dict, *, today: datetime.date) -> list[RankedTheme]:
     ranked = []
-    for theme in SignalTheme.objects.filter(programme=programme, merged_into__isnull=True):
+    for theme in themes:
         row = parts.get(theme.pk, {})
         entry = RankedTheme(
             theme=theme,

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from leerkring.communities.models import Community, Programme
 from leerkring.signalling import search as signal_search
 from leerkring.signalling.models import Signal, SignalResponse, SignalTheme
 
-from .venster import VENSTER_CLOSED_STATES, venster_base
+from .venster import venster_base
 
 
 def programme_themes(*, programme: Programme) -> QuerySet[SignalTheme]:
-    """Current themes (not merged away) with their passed-on signals and communities."""
-    passed_on = ~Q(signals__state=Signal.State.DRAFT)
+    """Current themes (not merged away) with their passed-on signals and communities, read from
+    the figures `signalling.tallies` keeps (one row per theme, whatever the number of signals)."""
     return (
         SignalTheme.objects.filter(programme=programme, merged_into__isnull=True)
         .annotate(
-            signal_count=Count("signals", filter=passed_on),
-            open_count=Count(
-                "signals",
-                filter=passed_on & ~Q(signals__state__in=VENSTER_CLOSED_STATES),
-            ),
-            community_count=Count("signals__community", filter=passed_on, distinct=True),
-            latest=Max("signals__raised_on", filter=passed_on),
+            signal_count=Coalesce(F("tally__passed_on"), 0),
+            open_count=Coalesce(F("tally__open"), 0),
+            community_count=Coalesce(F("tally__communities"), 0),
+            latest=F("tally__latest"),
         )
         .order_by("title")
     )
