@@ -32,9 +32,11 @@ class SignallingConfig(AppConfig):
         register_kind("signalling.digest", _("Wekelijks overzicht van signalen"))
 
         # Each theme's figures, refreshed when one of its signals changes.
-        from . import tallies
+        from . import system_marks, tallies
 
         tallies.connect()
+        # What the system partners' inbox sorts on, refreshed with each escalation and answer.
+        system_marks.connect()
 
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data

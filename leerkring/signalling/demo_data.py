@@ -38,6 +38,7 @@ from .models import (
     SignalResponse,
     SignalTheme,
 )
+from .system_marks import system_marks_refresh
 from .tallies import theme_tallies_rebuild
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -287,6 +288,7 @@ def demo_signalling(ctx: DemoContext) -> None:
         for theme in themes[:3]
     ]
     SignalResponse.objects.bulk_create(answers, batch_size=500)
+    system_marks_refresh()  # escalations and answers were written past `save()`
     SignalEvent.objects.bulk_create(events, batch_size=1000)
     decisions = _lcc_record(lcc, coordinator)
     ctx.counts.update(

@@ -157,6 +157,11 @@ class Signal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # What the system partners' inbox sorts on, kept by `signalling.system_marks` when an
+    # escalation to the system level or an answer from it is saved: the newest escalation to the
+    # system level (none: never escalated there), and whether the system level answered.
+    system_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    system_answered = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("signaal")
@@ -171,6 +176,12 @@ class Signal(models.Model):
             models.Index(fields=["theme", "-id"], name="signal_theme_newest"),
             # Signals that may be waiting for feedback (`selectors.waiting_for_feedback_q`):
             # open and never answered; the deadline is a range on `passed_on_at`.
+            # The system partners' inbox: unanswered first, newest escalation first.
+            models.Index(
+                fields=["system_answered", "-system_escalated_at", "-id"],
+                name="signal_system_inbox",
+                condition=models.Q(system_escalated_at__isnull=False),
+            ),
             models.Index(
                 fields=["passed_on_at"],
                 name="signal_awaiting_feedback",

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from leerkring.communities.models import Programme
 from leerkring.signalling.models import Escalation, Signal, SignalResponse
 
 
-def _system_escalations():
-    return Escalation.objects.filter(signal=OuterRef("pk"), level=Escalation.Level.SYSTEM)
-
-
 def system_inbox(*, programme: Programme) -> QuerySet[Signal]:
     """Signals escalated to the system level (now or before), newest escalation first, those
     without an answer from the system level on top."""
-    latest = _system_escalations().order_by("-escalated_at", "-pk")
-    answered = SignalResponse.objects.filter(
-        signal=OuterRef("pk"), source=SignalResponse.Source.SYSTEM
-    )
+    # Both facts are kept on the signal (`signalling.system_marks`), with an index in this order.
     return (
-        Signal.objects.filter(community__programme=programme)
-        .filter(Exists(_system_escalations()))
+        Signal.objects.filter(community__programme=programme, system_escalated_at__isnull=False)
         .select_related("community", "theme")
         .only(
             "pk",
@@ -34,11 +26,8 @@ def system_inbox(*, programme: Programme) -> QuerySet[Signal]:
             "community__scope",
             "theme__title",
         )
-        .annotate(
-            escalated_at=Subquery(latest.values("escalated_at")[:1]),
-            answered=Exists(answered),
-        )
-        .order_by("answered", "-escalated_at", "-pk")
+        .annotate(escalated_at=F("system_escalated_at"), answered=F("system_answered"))
+        .order_by("system_answered", "-system_escalated_at", "-pk")
     )
 
 
