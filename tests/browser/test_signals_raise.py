@@ -79,6 +79,7 @@ def test_a_member_raises_a_signal_and_the_lead_passes_it_on_past_the_guard(page:
     sign_in(page, coordinator.person.user.email)
     page.goto(f"/signals/{signal.pk}/")
     expect(page.get_by_role("heading", name="Geschiedenis")).to_be_visible()
+    page.get_by_role("link", name="In behandeling nemen").click()
     expect(page.get_by_role("heading", name="In behandeling nemen")).to_be_visible()
     assert BSN not in page.content()
     assert_accessible(page, "signal-coordinator")
