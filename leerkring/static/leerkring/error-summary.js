@@ -1,17 +1,19 @@
 // After a refused submit the page comes back with an error summary (partials/form_errors.html),
-// often far below the top of a long page. Move the focus to the first one, which also scrolls
-// it into view, so nobody has to look for it; the same after an htmx swap.
+// often far below the top of a long page. Move the focus to the first one and scroll it to the
+// top of the window, so nobody has to look for it; the same after an htmx swap. This waits for
+// "load": scrolled earlier, the stylesheets still to come would move the summary away again.
 (function () {
   "use strict";
 
   function focusSummary(root) {
     var summary = root.querySelector(".lk-error-summary");
     if (summary) {
-      summary.focus();
+      summary.focus({ preventScroll: true });
+      summary.scrollIntoView({ block: "start" });
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  window.addEventListener("load", function () {
     focusSummary(document);
   });
   document.addEventListener("htmx:afterSwap", function (event) {
