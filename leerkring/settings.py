@@ -356,6 +356,10 @@ WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "30"))
 WORKER_TASK_MAX_RUNS = int(os.environ.get("WORKER_TASK_MAX_RUNS", "3"))
 WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECONDS", "30"))
 
+# Subscribers a newsletter issue's send task queues per transaction (the issue row is locked
+# that long; a send cut off halfway keeps every batch it committed).
+NEWSLETTER_QUEUE_BATCH = int(os.environ.get("NEWSLETTER_QUEUE_BATCH", "500"))
+
 # --- Meetings -------------------------------------------------------------------------
 # Days before a published meeting that members get a reminder (sent by the task worker).
 MEETING_REMINDER_DAYS = int(os.environ.get("MEETING_REMINDER_DAYS", "3"))

@@ -50,8 +50,6 @@ from .models import Delivery, IssueItem, Newsletter, NewsletterIssue, Product, S
 
 # The first issue looks back this far; later ones look back to the previous issue.
 FIRST_ISSUE_LOOKBACK = datetime.timedelta(days=91)
-# Subscribers queued per transaction: the issue row is locked that long.
-QUEUE_BATCH = 500
 ISSUE_KIND = "dissemination.issue"
 DELIVERY_REFERENCE = "dissemination.delivery:"
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 7
@@ -457,13 +455,15 @@ def delivery_reference(delivery_id: int) -> str:
     return f"{DELIVERY_REFERENCE}{delivery_id}"
 
 
-def issue_deliver(*, issue_id: int, batch_size: int = QUEUE_BATCH) -> dict[str, int]:
+def issue_deliver(*, issue_id: int, batch_size: int | None = None) -> dict[str, int]:
     """Queue a published issue for its subscribers (the send task calls this).
 
     Safe to run twice, side by side or after a worker was killed: each batch locks the issue
     row, takes subscribers without a `Delivery` for it, and writes their deliveries and outbox
     rows in that one transaction. There is no lock that outlives a dead worker; "Verder
-    versturen" simply runs this again. Returns how many were queued by this run."""
+    versturen" simply runs this again. Subscribers are queued `NEWSLETTER_QUEUE_BATCH` per
+    transaction. Returns how many were queued by this run."""
+    batch_size = batch_size or settings.NEWSLETTER_QUEUE_BATCH
     issue = NewsletterIssue.objects.select_related("newsletter").filter(pk=issue_id).first()
     if issue is None or issue.status != NewsletterIssue.Status.SENDING:
         return {"queued": 0}

@@ -26,21 +26,36 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SEED = """
+# What the "Versturen" button of a newsletter issue does (dissemination.views.issue_publish calls
+# services.issue_publish), for a newsletter of its own with `count` confirmed subscribers
+# abonnee<start>… : the issue is published and its send task queued for a worker. Prints the
+# issue's id.
+ISSUE_PUBLISH = """
 import sys
-from django.core.mail import EmailMessage
 from django.db import transaction
-from leerkring.outbox import services
-count, kind, start = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+from django.utils import timezone
+from leerkring.accounts.models import ProgrammeRole
+from leerkring.dissemination import services
+from leerkring.dissemination.models import Subscriber
+from tests import factories
+count, start = int(sys.argv[1]), int(sys.argv[2])
+editor = ProgrammeRole.objects.filter(role=ProgrammeRole.Role.COORDINATOR).first()
+editor = editor or factories.ProgrammeRoleFactory(role=ProgrammeRole.Role.COORDINATOR)
+letter = factories.NewsletterFactory(
+    programme=editor.programme, title=f"Programmanieuws {start}-{timezone.now():%H%M%S%f}"
+)
+issue = services.issue_create(newsletter=letter, by=editor.person.user, title="Voorjaar")
+services.issue_item_add_text(
+    issue=issue, title="Terugblik", body="Wat we dit kwartaal leerden.", by=editor.person.user
+)
+now = timezone.now()
+Subscriber.objects.bulk_create(
+    [Subscriber(newsletter=letter, email=f"abonnee{i}@example.nl", confirmed_at=now)
+     for i in range(start, start + count)]
+)
 with transaction.atomic():
-    services.emails_queue(
-        [
-            EmailMessage(subject=f"Editie {i}", body="Het nieuws van deze maand.",
-                         to=[f"abonnee{i}@example.nl"])
-            for i in range(start, start + count)
-        ],
-        kind=kind,
-    )
+    services.issue_publish(issue=issue, by=editor.person.user)
+print(issue.pk)
 """
 
 
@@ -148,18 +163,65 @@ class ScratchDatabase:
             raise RuntimeError(f"script failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def seed(self, count: int, *, start: int = 0, kind: str = "dissemination.issue") -> None:
-        """Queue `count` e-mails to abonnee<start>… abonnee<start + count - 1>."""
-        self.python(SEED, str(count), kind, str(start))
+    def issue_publish(self, count: int, *, start: int = 0) -> int:
+        """Publish a newsletter issue to `count` subscribers abonnee<start>… the way its
+        "Versturen" button does; a worker then runs its send task. Returns the issue's id."""
+        return int(self.python(ISSUE_PUBLISH, str(count), str(start)).split()[-1])
 
-    def states(self) -> dict[str, int]:
-        """Outbox rows per state, read straight from the database (cheap enough to poll)."""
-        sql = "SELECT state, COUNT(*) FROM outbox_message GROUP BY state"
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows read straight from the database (cheap enough to poll; a poll more often than
+        every 10 ms or so keeps a SQLite writer from committing)."""
         if self.pg:
             with self._connect(self.name) as conn:
-                return dict(conn.execute(sql).fetchall())
+                return conn.execute(sql.replace("?", "%s"), params).fetchall()
         with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30)) as conn:
-            return dict(conn.execute(sql).fetchall())
+            return conn.execute(sql, params).fetchall()
+
+    def outbox_clear(self) -> None:
+        """Start a run with an empty outbox and task queue (without starting Django)."""
+        statements = (
+            "DELETE FROM outbox_attempt",
+            "DELETE FROM outbox_message",
+            "DELETE FROM django_tasks_database_dbtaskresult",
+        )
+        if self.pg:
+            with self._connect(self.name) as conn:
+                for statement in statements:
+                    conn.execute(statement)
+            return
+        path = self.url.removeprefix("sqlite:///")
+        with closing(sqlite3.connect(path, timeout=30)) as conn, conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    def states(self) -> dict[str, int]:
+        """Outbox rows per state."""
+        return dict(self.query("SELECT state, COUNT(*) FROM outbox_message GROUP BY state"))
+
+    def deliveries(self, issue_id: int) -> dict[str, int]:
+        """The issue's `Delivery` rows per status (written batch by batch by its send task)."""
+        return dict(
+            self.query(
+                "SELECT status, COUNT(*) FROM dissemination_delivery WHERE issue_id = ? "
+                "GROUP BY status",
+                (issue_id,),
+            )
+        )
+
+    def issue_status(self, issue_id: int) -> str:
+        return self.query(
+            "SELECT status FROM dissemination_newsletterissue WHERE id = ?", (issue_id,)
+        )[0][0]
+
+    def tasks(self, name: str) -> dict[str, int]:
+        """Task results of the task `name` per status."""
+        return dict(
+            self.query(
+                "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult "
+                "WHERE task_path LIKE ? GROUP BY status",
+                (f"%.{name}",),
+            )
+        )
 
 
 class WorkerProcess:
