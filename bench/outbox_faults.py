@@ -173,8 +173,10 @@ def scenario_kill_queueing(count: int) -> None:
         task_at_kill = db.tasks("newsletter_issue_send")
         accepted_at_kill = smtp.handler.count()
         workers.append(WorkerProcess(db, smtp.port, "queueing-2"))
+        if sum(deliveries_at_kill.values()) >= count:
+            print("note: the kill came after the last batch; this run shows no mid-queue kill")
         wait_until(
-            lambda: sum(db.deliveries(issue).values()) > sum(deliveries_at_kill.values()),
+            lambda: db.tasks("newsletter_issue_send") == {"SUCCESSFUL": 1},
             timeout=600,
             interval=0.1,
         )
@@ -191,7 +193,7 @@ def scenario_kill_queueing(count: int) -> None:
                 "deliveries written before the kill": deliveries_at_kill,
                 "send task just after the kill": task_at_kill,
                 "accepted by the server before the kill": accepted_at_kill,
-                "seconds from the kill until the task ran again and queued the rest": round(
+                "seconds from the kill until the task had run again to its end": round(
                     requeued - killed, 1
                 ),
                 "seconds from the kill until every delivery was recorded sent": round(
