@@ -65,9 +65,11 @@ def scenario_refuse(count: int) -> None:
     try:
         smtp.handler.refuse_all = "451 4.3.2 System busy, try again later"
         settings = {"OUTBOX_RETRY_BASE_SECONDS": 10, "OUTBOX_RETRY_MAX_SECONDS": 60}
+        # Published before the worker starts: on SQLite a polling worker can keep the
+        # publishing script from getting its write lock.
+        issue = db.issue_publish(count)
         worker = WorkerProcess(db, smtp.port, "refuse-1", **settings)
         started = time.monotonic()
-        issue = db.issue_publish(count)
         time.sleep(30)
         during = db.states()
         deliveries_during = db.deliveries(issue)
