@@ -39,7 +39,7 @@ def report_impact(*, community_ids: list[int], product_scope: Q, period: Period)
         .filter(Exists(resolved_in_period) | Exists(system_answer))
         .annotate(
             escalated_at=Subquery(first_system_escalation.values("escalated_at")[:1]),
-            system_answered=Exists(
+            answered_by_system=Exists(
                 SignalResponse.objects.filter(
                     signal=OuterRef("pk"), source=SignalResponse.Source.SYSTEM
                 )
@@ -55,7 +55,7 @@ def report_impact(*, community_ids: list[int], product_scope: Q, period: Period)
                 community=s.community.name,
                 state=s.get_state_display(),
                 escalated_on=local_date(s.escalated_at),
-                answered=s.system_answered,
+                answered=s.answered_by_system,
             )
             for s in signals.order_by("-escalated_at", "-pk")[:LIST_LIMIT]
         ]
