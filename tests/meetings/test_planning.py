@@ -685,6 +685,7 @@ def test_the_meeting_page_has_a_fixed_number_of_queries(client, world, meeting):
     url = reverse("meetings:meeting_detail", args=[meeting.pk])
     client.force_login(world.lead)
     grow(10)
+    _count_queries(client, url)  # a running process has read the content types once
     small = _count_queries(client, url)
     grow(30)
     assert _count_queries(client, url) == small

@@ -194,6 +194,7 @@ def test_the_wave_page_has_a_fixed_number_of_queries(client, world):
     wave.communities.set([world.community])
     client.force_login(world.evaluator)
     url = reverse("surveys:wave_detail", args=[wave.pk])
+    client.get(url)  # a running process has read the content types once
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     for n in range(5):
