@@ -30,7 +30,7 @@ def test_a_coordinator_makes_a_token_and_subscribes_a_webhook(page: Page, coordi
 
     page.get_by_label("Naam").fill("Dashboard regio Oost")
     page.get_by_role("button", name="Sleutel maken").click()
-    token = page.get_by_label("Uw API-sleutel").input_value()
+    token = page.get_by_label("Je API-sleutel").input_value()
     assert token.startswith("lk_")
     assert ApiToken.objects.get().name == "Dashboard regio Oost"
     expect(page.get_by_role("cell", name="Dashboard regio Oost", exact=True)).to_be_visible()

@@ -44,7 +44,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None,
                 _(
-                    "Voor een API-sleutel met uw rol in een programma bevestigt u eerst uw "
+                    "Voor een API-sleutel met je rol in een programma bevestig je eerst je "
                     "tweede factor."
                 ),
             )
