@@ -69,16 +69,47 @@ def register_periodic(name: str, every_seconds: float, run: Callable[..., object
     _periodic[name] = Periodic(name, every_seconds, run)
 
 
+def this_host() -> str:
+    """The machine and process namespace a worker runs in: two containers may share a host name
+    but never see each other's processes, so a process id means something only within both."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        namespace = 0
+    return f"{socket.gethostname()[:80]}/{namespace}"
+
+
+def process_gone(host: str, pid: int | None) -> bool:
+    """Whether a worker that beat from this same host and namespace has ended (killed, say).
+    Its tasks can then be run again at once instead of after its lease: a worker restarted
+    by its supervisor finishes a killed send without waiting half a minute. A reused process
+    id only makes this answer "not gone", and the lease decides as before."""
+    if not pid or host != this_host() or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def tasks_recover_stale(*, now: datetime.datetime | None = None) -> int:
     """Put back tasks that are "running" on a worker that stopped beating. Returns how many."""
     now = now or timezone.now()
     lease = datetime.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
-    beats = dict(WorkerHeartbeat.objects.values_list("worker_id", "seen_at"))
+    beats = {
+        worker_id: (seen_at, host, pid)
+        for worker_id, seen_at, host, pid in WorkerHeartbeat.objects.values_list(
+            "worker_id", "seen_at", "host", "pid"
+        )
+    }
     recovered = 0
     for result in DBTaskResult.objects.running().only("pk", "worker_ids", "started_at"):
         worker_id = result.worker_ids[-1] if result.worker_ids else ""
-        seen_at = beats.get(worker_id)
-        if seen_at is not None and seen_at >= now - lease:
+        seen_at, host, pid = beats.get(worker_id, (None, "", None))
+        if seen_at is not None and seen_at >= now - lease and not process_gone(host, pid):
             continue
         if (
             seen_at is None
@@ -141,7 +172,7 @@ class Heart(threading.Thread):
         WorkerHeartbeat.objects.update_or_create(
             worker_id=self.worker_id,
             defaults={
-                "host": socket.gethostname()[:100],
+                "host": this_host(),
                 "pid": os.getpid(),
                 "seen_at": timezone.now(),
             },

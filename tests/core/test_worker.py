@@ -4,6 +4,8 @@ does not end the worker."""
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 
 import pytest
 from django.db.utils import OperationalError
@@ -13,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from leerkring.core import worker as worker_module
 from leerkring.core.models import WorkerHeartbeat
-from leerkring.core.worker import Worker, tasks_recover_stale
+from leerkring.core.worker import Worker, tasks_recover_stale, this_host
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,34 @@ def test_it_puts_back_a_task_whose_worker_stopped_beating(settings):
     busy.refresh_from_db()
     assert lost.status == TaskResultStatus.READY and lost.started_at is None
     assert busy.status == TaskResultStatus.RUNNING
+
+
+def test_a_killed_worker_on_this_machine_is_not_waited_for(settings):
+    """A worker restarted after `kill -9` takes over its predecessor's task at once: the
+    heartbeat is still fresh, but its process is gone. A live process, or a worker on another
+    machine (where a process id says nothing), still has its lease."""
+    settings.WORKER_LEASE_SECONDS = 30
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    living = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        for worker_id, host, pid in [
+            ("killed", this_host(), ended.pid),
+            ("living", this_host(), living.pid),
+            ("elsewhere", "another-machine/1", ended.pid),
+        ]:
+            WorkerHeartbeat.objects.create(
+                worker_id=worker_id, host=host, pid=pid, seen_at=timezone.now()
+            )
+        killed, alive, remote = (running_task([name]) for name in ("killed", "living", "elsewhere"))
+        assert tasks_recover_stale() == 1
+        for task in (killed, alive, remote):
+            task.refresh_from_db()
+        assert killed.status == TaskResultStatus.READY
+        assert alive.status == remote.status == TaskResultStatus.RUNNING
+    finally:
+        living.kill()
+        living.wait()
 
 
 def test_it_gives_a_plain_db_worker_without_heartbeat_hours_before_taking_over():
