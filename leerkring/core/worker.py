@@ -212,6 +212,13 @@ class Worker(DatabaseWorker):
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, self.queue_names)
         if self.startup_delay and self.interval:
             time.sleep(random.random())
+        # The first beat is written before any task is claimed: a worker killed at once must
+        # still be known (host and pid), or its task would wait out UNKNOWN_WORKER_GRACE.
+        try:
+            self.heart.beat()
+        except DATABASE_ERRORS:
+            logger.warning("First heartbeat not written: database unavailable")
+            connection.close()
         self.heart.start()
         outages = 0
         try:
