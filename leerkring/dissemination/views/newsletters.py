@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leerkring.communities.models import Programme
 from leerkring.core import access_log
 from leerkring.core.confirm import confirm_page, confirmation_needed
+from leerkring.outbox.feedback import tell_resend
 
 from .. import newsletter as machinery
 from .. import permissions, selectors, services
@@ -568,18 +569,7 @@ def issue_mail_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Opnieuw versturen naar wie het niet kreeg" on the issue page."""
     issue = _editable_issue(request, pk)
     count = services.issue_mail_resend(issue=issue, by=request.user)
-    if count:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s e-mail wordt opnieuw verstuurd.",
-                "%(count)s e-mails worden opnieuw verstuurd.",
-                count,
-            )
-            % {"count": count},
-        )
-    else:
-        messages.info(request, _("Er is geen mislukte e-mail om opnieuw te versturen."))
+    tell_resend(request, count)
     return redirect(reverse("dissemination:issue", args=[issue.pk]) + "#verzending")
 
 

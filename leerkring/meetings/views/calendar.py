@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities import permissions as community_permissions
 from leerkring.core.confirm import confirm_page, confirmation_needed
+from leerkring.outbox.feedback import tell_resend
 
 from .. import ical, permissions, selectors, services
 from ..forms_attendance import RsvpForm
@@ -91,18 +92,7 @@ def meeting_mail_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Opnieuw versturen naar wie het niet kreeg" on the meeting page."""
     meeting = _meeting(request, pk, permissions.can_follow_meeting_mail)
     count = services.meeting_mail_resend(meeting=meeting, by=request.user)
-    if count:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s e-mail wordt opnieuw verstuurd.",
-                "%(count)s e-mails worden opnieuw verstuurd.",
-                count,
-            )
-            % {"count": count},
-        )
-    else:
-        messages.info(request, _("Er is geen mislukte e-mail om opnieuw te versturen."))
+    tell_resend(request, count)
     return _to_meeting(meeting, "#verzending")
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
 from leerkring.core.confirm import confirm_page, confirmation_needed
+from leerkring.outbox.feedback import tell_resend
 
 from .. import permissions, selectors, services
 from ..forms_waves import AddressesForm, WaveForm
@@ -242,18 +243,7 @@ def wave_remind(request: HttpRequest, pk: int) -> HttpResponse:
 def wave_mail_resend(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave(request, pk, permissions.can_manage_wave)
     count = services.wave_mail_resend(wave=wave, by=request.user)
-    if count:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s e-mail wordt opnieuw verstuurd, met een nieuwe link.",
-                "%(count)s e-mails worden opnieuw verstuurd, met een nieuwe link.",
-                count,
-            )
-            % {"count": count},
-        )
-    else:
-        messages.info(request, _("Er is geen mislukte e-mail om opnieuw te versturen."))
+    tell_resend(request, count, with_new_link=True)
     return redirect(reverse("surveys:wave_detail", args=[wave.pk]) + "#verzending")
 
 
