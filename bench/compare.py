@@ -83,6 +83,18 @@ def flatten(report: dict) -> list[dict]:
                 target=500.0,
             )
         )
+        if "computed_max_ms" in page:
+            rows.append(
+                _entry(
+                    "surveys",
+                    "survey results, computed after a release",
+                    "evaluator",
+                    p95=page["computed_max_ms"],
+                    rows=page.get("computed_rows"),
+                    buffers=page.get("computed_buffers"),
+                    queries=page["queries_computed"],
+                )
+            )
     for page in (report.get("venster") or {}).get("pages", []):
         target = 100.0 if page["page"].startswith("similar") else DEFAULT_TARGET_MS
         rows.append(

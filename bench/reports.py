@@ -6,8 +6,8 @@ and all four survey waves of CoP's Inburgering including the national wave of 20
 responses) — the heaviest report a coordinator can ask for:
 
 1. the programme report page, warm (the built report in the cache) — target p95 ≤ 500 ms —
-   and cold (the cached report and the cached survey results of its waves dropped before each
-   request);
+   and cold (the cached report dropped before each request; the survey results it reads are
+   stored once per release, not cached, and stay);
 2. the PDF of a community report (the community with the most meetings), cold, through the
    download view — target ≤ 5 s — with the XLSX beside it.
 
@@ -62,18 +62,11 @@ def _subjects():
 
 
 def _forget(subject, period) -> None:
-    """Drop the cached report and the cached results of the survey waves it reads."""
+    """Drop the cached report. The survey results it reads are not a cache: they are stored
+    once per release of answers (surveys/results.py), so a cold report reads them too."""
     from leerkring.evaluation import reports
-    from leerkring.surveys import results
-    from leerkring.surveys.models import Wave
 
-    programme = getattr(subject, "programme", subject)
     reports.report_forget(subject, period)
-    for wave in Wave.objects.filter(
-        programme=programme, opens_on__lte=period.end, closes_on__gte=period.start
-    ):
-        results.wave_results_forget(wave)
-        results.wave_results_forget(wave, community_id=getattr(subject, "pk", None))
 
 
 def _timed(client, url: str) -> tuple[float, int, int]:

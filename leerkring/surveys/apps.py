@@ -53,3 +53,8 @@ class SurveysConfig(AppConfig):
         from .satisfaction import rule_profile_problems
 
         register_rule_profile_check("survey_satisfaction", rule_profile_problems)
+
+        # Stored results name communities: a rename drops them (results.py).
+        from . import results
+
+        results.connect()

@@ -22,6 +22,9 @@ results page reloaded after each answer would show that one answer by itself. So
    any timestamp says which response came from which invitation. A release interrupted
    between the two finishes the flagged rows first.
 
+Each batch raises the wave's `results_version` in its second transaction, and the task
+worker then computes and stores the results once (surveys/results.py, "Stored results").
+
 Releases run after every send (the same request, so no worker is needed), from the
 `release_survey_responses` command or task (daily, for waves that closed), and before the
 results or exports of a closed wave are read.
@@ -38,6 +41,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -161,7 +165,13 @@ def wave_release(*, wave: Wave, today: datetime.date | None = None) -> int:
 
 
 def _write_batch(wave: Wave) -> int:
-    """The second transaction: the flagged rows become responses, shuffled, with fresh ids."""
+    """The second transaction: the flagged rows become responses, shuffled, with fresh ids.
+
+    It also raises the wave's `results_version`, so the results change with the batch and
+    only with it: readers find the stored results of the new version, computed once by the
+    task queued here (or by the first reader, should no worker run)."""
+    from .tasks import wave_results_store  # the tasks module imports this one
+
     with transaction.atomic():
         Wave.objects.select_for_update().filter(pk=wave.pk).first()
         rows = list(PendingResponse.objects.filter(wave=wave, releasing=True).select_for_update())
@@ -180,6 +190,9 @@ def _write_batch(wave: Wave) -> int:
             ]
         )
         PendingResponse.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        Wave.objects.filter(pk=wave.pk).update(results_version=F("results_version") + 1)
+        transaction.on_commit(lambda: wave_results_store.enqueue(wave_id=wave.pk))
+    wave.refresh_from_db(fields=["results_version"])
     return len(rows)
 
 

@@ -178,6 +178,10 @@ class Wave(models.Model):
     reminder_every_days = models.PositiveSmallIntegerField(
         _("herinnering elke … dagen"), null=True, blank=True
     )
+    # Raised in the transaction that releases a batch of answers (surveys/ballots.py): the
+    # results change only then, so the stored results (`StoredResults`) of this version are
+    # the results, and finding them costs no count over the responses.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -290,3 +294,38 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}"
+
+
+class StoredResults(models.Model):
+    """The computed results of a wave (surveys/results.py), for all its responses or for one
+    community, as of one `Wave.results_version` and one threshold.
+
+    Computed once after each release (the task worker, or the first page that finds them
+    missing) and read by the results page, the API and the reports. Only the newest version
+    is kept: like the responses themselves, these rows change only by whole batches
+    (docs/privacy.md, "Enquêtes"), and they hold no time."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField()
+    threshold = models.PositiveSmallIntegerField()
+    results = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave"],
+                condition=models.Q(community__isnull=True),
+                name="stored_results_one_per_wave",
+            ),
+            models.UniqueConstraint(
+                fields=["wave", "community"],
+                condition=models.Q(community__isnull=False),
+                name="stored_results_one_per_wave_community",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}/{self.community_id or 'all'} v{self.version}"

@@ -17,32 +17,35 @@ page say the same):
 - several answers per respondent (multiple choice, "pick at most N"): each option's share of
   the respondents who answered the question, rounded half up; these do not add up to 100.
 
-Computing a wave of 20,000 responses takes a few hundred milliseconds, so the outcome is
-cached, keyed on the wave, its number of responses and its last response id: a new response
-makes a new key, and nothing needs to be invalidated.
+Answers reach the results only in released batches (surveys/ballots.py), and each release
+raises the wave's `results_version` in its own transaction. So the results are computed once
+per release — by the task worker right after it, or by the first reader that finds them
+missing — and stored (`StoredResults`, keyed on the wave, the version, the community filter
+and the threshold). Readers find them by the wave row they already hold: no count over the
+responses, at any number of responses (docs/performance.md, "Five times national scale").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme, RuleProfile
 
-from .models import AgreementScale, Answer, Question, Response, Wave
+from .models import AgreementScale, Answer, Question, Response, StoredResults, Wave
 
 MIN_GROUP_FLOOR = 3
 DEFAULT_MIN_GROUP = 5
 TEXTS_SHOWN = 100
-CACHE_SECONDS = 60 * 60
-CACHE_VERSION = 1
 
 K = TypeVar("K", bound=Hashable)
 
@@ -247,9 +250,7 @@ def wave_results(wave: Wave, *, community_id: int | None = None) -> WaveResults:
     hidden = groups_to_hide(counts, threshold)
     groups = sorted(
         (
-            GroupCount(
-                pk=pk, name=name or _("Geen gemeenschap bekend"), count=n, hidden=pk in hidden
-            )
+            GroupCount(pk=pk, name=name or _no_community_label(), count=n, hidden=pk in hidden)
             for pk, name, n in rows
         ),
         key=lambda g: (g.pk is None, g.name.lower()),
@@ -394,13 +395,21 @@ def _community_rows(
         rows.append(
             ResultRow(
                 code="",
-                label=_("Overige gemeenschappen samen (te weinig antwoorden om apart te tonen)"),
+                label=_other_communities_label(),
                 count=sum(counts[pk] for pk in hidden),
                 percent=0,
             )
         )
     _fill_percents(rows, n, multi=False)
     return rows, bool(hidden)
+
+
+def _no_community_label() -> str:
+    return _("Geen gemeenschap bekend")
+
+
+def _other_communities_label() -> str:
+    return _("Overige gemeenschappen samen (te weinig antwoorden om apart te tonen)")
 
 
 def _statement_results(question: Question, tally: list[tuple]) -> list[StatementResult]:
@@ -425,34 +434,130 @@ def _statement_results(question: Question, tally: list[tuple]) -> list[Statement
     return results
 
 
-# --- Cache -------------------------------------------------------------------------------
+# --- Stored results ----------------------------------------------------------------------
 
 
-def _cache_key(wave: Wave, community_id: int | None) -> str:
-    stamp = Response.objects.filter(wave=wave).aggregate(n=Count("pk"), last=Max("pk"))
-    created = int(wave.created_at.timestamp() * 1_000_000)
+def wave_results_stored(wave: Wave, *, community_id: int | None = None) -> WaveResults:
+    """The results of `wave` as of its last release: read from `StoredResults` (one indexed
+    row), computed and stored first when they are missing — the first read after a release
+    the worker has not handled yet, or a community filter nobody asked for since.
+
+    `wave.results_version` is the version the caller's wave row says; a wave released later in
+    the same request has it raised by `ballots.wave_release`. The threshold is part of the
+    key, so raising it takes effect at once. Raises `GroupHidden` like `wave_results`."""
     threshold = group_threshold(wave.programme)
-    return (
-        f"surveys:results:{CACHE_VERSION}:{wave.pk}:{created}:{stamp['n']}:{stamp['last']}:"
-        f"{community_id or 'all'}:{threshold}"
+    stored = (
+        StoredResults.objects.filter(
+            wave_id=wave.pk,
+            community_id=community_id,
+            version=wave.results_version,
+            threshold=threshold,
+        )
+        .values_list("results", flat=True)
+        .first()
     )
+    if stored is not None:
+        return _from_stored(stored)
+    return wave_results_store(wave, community_id=community_id)
 
 
-def wave_results_cached(wave: Wave, *, community_id: int | None = None) -> WaveResults:
-    """`wave_results`, from the cache when no response came in since it was computed.
+def wave_results_store(wave: Wave, *, community_id: int | None = None) -> WaveResults:
+    """Compute the results of `wave` and store them under its current version (the task after
+    a release, `wave_results_stored` when they are missing).
 
-    The threshold is part of the key, so raising it takes effect at once."""
-    key = _cache_key(wave, community_id)
-    outcome = cache.get(key)
-    if outcome is None:
+    The wave row is locked while computing: a release waits (`_write_batch` locks it too), so
+    the results stored are exactly those of the version stored with them, and a second reader
+    asking at the same moment waits and then finds them instead of computing them again. Only
+    the newest version is kept: storing all-community results drops every older row."""
+    threshold = group_threshold(wave.programme)
+    with transaction.atomic():
+        version = (
+            Wave.objects.select_for_update(no_key=True)
+            .filter(pk=wave.pk)
+            .values_list("results_version", flat=True)
+            .get()
+        )
+        wave.results_version = version
+        stored = (
+            StoredResults.objects.filter(
+                wave_id=wave.pk, community_id=community_id, version=version, threshold=threshold
+            )
+            .values_list("results", flat=True)
+            .first()
+        )
+        if stored is not None:
+            return _from_stored(stored)
         outcome = wave_results(wave, community_id=community_id)
-        cache.set(key, outcome, CACHE_SECONDS)
+        if community_id is None:
+            StoredResults.objects.filter(wave_id=wave.pk).exclude(version=version).delete()
+        StoredResults.objects.update_or_create(
+            wave_id=wave.pk,
+            community_id=community_id,
+            defaults={"version": version, "threshold": threshold, "results": _as_stored(outcome)},
+        )
     return outcome
 
 
-def wave_results_forget(wave: Wave, *, community_id: int | None = None) -> None:
-    """Drop the cached results (the benchmark measures the cold page this way)."""
-    cache.delete(_cache_key(wave, community_id))
+def wave_results_forget(wave: Wave) -> None:
+    """Drop the stored results of `wave` (the benchmark measures their computation this way);
+    the next reader computes them again."""
+    StoredResults.objects.filter(wave_id=wave.pk).delete()
+
+
+def _community_pre_save(sender, instance: Community, raw: bool, **kwargs) -> None:
+    if raw or instance._state.adding:
+        return
+    before = Community.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    instance._results_renamed = before is not None and before != instance.name
+
+
+def _community_post_save(sender, instance: Community, raw: bool, **kwargs) -> None:
+    """Stored results name the communities; a renamed one shows its new name at the next
+    read, which computes the results of its programme's waves again."""
+    if getattr(instance, "_results_renamed", False):
+        StoredResults.objects.filter(wave__programme_id=instance.programme_id).delete()
+
+
+def connect() -> None:
+    pre_save.connect(_community_pre_save, sender=Community, dispatch_uid="stored_results_pre")
+    post_save.connect(_community_post_save, sender=Community, dispatch_uid="stored_results_post")
+
+
+def _as_stored(outcome: WaveResults) -> dict:
+    return dataclasses.asdict(outcome)
+
+
+def _from_stored(data: dict) -> WaveResults:
+    """The stored results as `WaveResults`. The few labels that are the application's own
+    words, not the questionnaire's, are put in the reader's language here: the stored results
+    were computed in whichever language the worker or the first reader had."""
+    groups = [GroupCount(**group) for group in data["groups"]]
+    for group in groups:
+        if group.pk is None:
+            group.name = _no_community_label()
+    questions = []
+    for item in data["questions"]:
+        question = QuestionResult(
+            **{
+                **item,
+                "rows": [ResultRow(**row) for row in item["rows"]],
+                "statements": [
+                    StatementResult(
+                        **{**statement, "cells": [ResultRow(**c) for c in statement["cells"]]}
+                    )
+                    for statement in item["statements"]
+                ],
+            }
+        )
+        if question.kind == Question.Kind.COMMUNITY:
+            for row in question.rows:
+                if not row.code:
+                    row.label = _other_communities_label()
+        for statement in question.statements:
+            for cell in statement.cells:
+                cell.label = str(AgreementScale(int(cell.code)).label)
+        questions.append(question)
+    return WaveResults(**{**data, "groups": groups, "questions": questions})
 
 
 # --- Comparison --------------------------------------------------------------------------
@@ -513,7 +618,7 @@ def wave_comparison(waves: list[Wave], code: str) -> Comparison | None:
     question. A matrix compares the share that agrees (scale 1 and 2) per statement."""
     found: list[tuple[Wave, QuestionResult | None]] = []
     for wave in waves:
-        outcome = wave_results_cached(wave)
+        outcome = wave_results_stored(wave)
         question = outcome.question(code)
         found.append((wave, question if question and not question.hidden else None))
     known = [q for _w, q in found if q is not None]

@@ -184,7 +184,7 @@ def _wave_plan(ctx: SynthContext) -> list[tuple[str, str, str, int, str]]:
 def synth_surveys(ctx: SynthContext) -> None:
     import datetime
 
-    from . import services
+    from . import results, services
 
     template = Questionnaire.objects.filter(
         programme__isnull=True, is_template=True, template_key=TEMPLATE_KEY
@@ -207,6 +207,7 @@ def synth_surveys(ctx: SynthContext) -> None:
     budget = ctx.scaled(ANSWERS_NATIONAL)
     written = 0
     total_responses = 0
+    waves: list[Wave] = []
     # The national wave last: it takes what the others leave of the budget.
     plan.sort(key=lambda item: item[1] == BENCH_WAVE_TITLE)
     for key, title, opens_on, size, which in plan:
@@ -254,6 +255,10 @@ def synth_surveys(ctx: SynthContext) -> None:
                 rows = []
         _insert_answers(rows)
         written += len(rows)
+        waves.append(wave)
+    # What a release does after its batch: the results computed once and stored.
+    for wave in waves:
+        results.wave_results_store(wave)
     ctx.counts["survey_waves"] = len(plan)
     ctx.counts["survey_responses"] = total_responses
     ctx.counts["survey_answers"] = written

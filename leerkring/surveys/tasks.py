@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import ballots, services
+from . import ballots, results, services
+from .models import Wave
 
 
 @task()
@@ -21,3 +22,14 @@ def survey_reminders_send_due() -> int:
 def survey_responses_release_due() -> int:
     """Release waiting answers (same as `manage.py release_survey_responses`)."""
     return ballots.waves_release_due()
+
+
+@task()
+def wave_results_store(wave_id: int) -> int:
+    """Compute and store the results of a wave after a release (queued by the release), so
+    the results page reads them instead of computing; returns the version stored."""
+    wave = Wave.objects.select_related("programme__rule_profile").filter(pk=wave_id).first()
+    if wave is None:
+        return 0
+    results.wave_results_stored(wave)
+    return wave.results_version

@@ -324,15 +324,6 @@ def test_a_higher_threshold_hides_more_at_once(client, world, known):
     assert re.search(r"CoP Achterhoek</th>\s*<td[^>]*>Te weinig", content)
 
 
-def test_results_are_cached_until_a_response_comes_in(world, known, django_assert_max_num_queries):
-    first = results.wave_results_cached(known.wave)
-    with django_assert_max_num_queries(3):
-        again = results.wave_results_cached(known.wave)
-    assert again.total == first.total == 74
-    Response.objects.create(wave=known.wave, community=known.a)
-    assert results.wave_results_cached(known.wave).total == 75
-
-
 def _wave_with(world, responses: int) -> Wave:
     questionnaire = factories.QuestionnaireFactory(programme=world.programme)
     single = factories.QuestionFactory(questionnaire=questionnaire, code="V1")

@@ -52,7 +52,7 @@ class WaveResultsView(GenericAPIView):
         with every group smaller than the programme's threshold left out."""
         wave = get_object_or_404(survey_selectors.wave_for_results(), pk=pk)
         require(survey_permissions.can_view_results(request.user, wave))
-        overall = results.wave_results_cached(wave)
+        overall = results.wave_results_stored(wave)
         if "community" not in request.query_params:
             return Response(self.get_serializer(overall).data)
         form = ResultsFilterForm(
@@ -63,7 +63,7 @@ class WaveResultsView(GenericAPIView):
         if form.cleaned_data["community"] is None:
             return Response(self.get_serializer(overall).data)
         try:
-            shown = results.wave_results_cached(wave, community_id=form.cleaned_data["community"])
+            shown = results.wave_results_stored(wave, community_id=form.cleaned_data["community"])
         except results.GroupHidden as error:
             form.add_error("community", form.fields["community"].error_messages["invalid_choice"])
             raise problems.form_problem(form) from error

@@ -107,7 +107,7 @@ def report_survey(
         )
         found.append(item)
         if community is None:
-            outcome = survey_results.wave_results_cached(wave)
+            outcome = survey_results.wave_results_stored(wave)
             if not outcome.total:
                 item.state = "none"
                 continue
@@ -123,7 +123,7 @@ def report_survey(
                 item.state = "hidden"
                 continue
             try:
-                outcome = survey_results.wave_results_cached(wave, community_id=community.pk)
+                outcome = survey_results.wave_results_stored(wave, community_id=community.pk)
             except survey_results.GroupHidden:
                 item.state = "hidden"
                 continue

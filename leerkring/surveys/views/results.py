@@ -40,7 +40,7 @@ def _wave_for(request: HttpRequest, pk: int) -> Wave:
 @login_required
 def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave_for(request, pk)
-    overall = results.wave_results_cached(wave)
+    overall = results.wave_results_stored(wave)
     form = ResultsFilterForm(
         request.GET if "community" in request.GET else None,
         offered=overall.offered,
@@ -52,7 +52,7 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
             shown = None
         elif form.cleaned_data["community"] is not None:
             try:
-                shown = results.wave_results_cached(
+                shown = results.wave_results_stored(
                     wave, community_id=form.cleaned_data["community"]
                 )
             except results.GroupHidden:
@@ -76,7 +76,7 @@ def _export_community(request: HttpRequest, wave: Wave) -> int | None:
     raw = request.GET.get("community")
     if not raw:
         return None
-    overall = results.wave_results_cached(wave)
+    overall = results.wave_results_stored(wave)
     match = next((g for g in overall.offered if str(g.pk) == raw), None)
     if match is None:
         raise Http404
@@ -84,7 +84,7 @@ def _export_community(request: HttpRequest, wave: Wave) -> int | None:
 
 
 def _export_refused(request: HttpRequest, wave: Wave) -> HttpResponse | None:
-    overall = results.wave_results_cached(wave)
+    overall = results.wave_results_stored(wave)
     if overall.total_hidden:
         messages.error(
             request,
