@@ -23,6 +23,15 @@ class EvaluationConfig(AppConfig):
 
         register_home_tasks(key="evaluation", collect=panels.home_tasks)
 
+        # The monitor matrix's stored statuses follow the data without waiting for a visitor.
+        from leerkring.core import worker
+
+        from .monitor import standings
+
+        worker.register_periodic(
+            "evaluation.monitor_standings", standings.REFRESH_SECONDS, standings.refresh_stale
+        )
+
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data
 

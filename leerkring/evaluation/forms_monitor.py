@@ -12,6 +12,7 @@ from . import monitor
 
 
 class MonitorFilterForm(Form):
+    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=150, strip=True)
     status = forms.ChoiceField(
         label=_("Toon gemeenschappen met"),
         required=False,

@@ -1,6 +1,8 @@
 """The evaluator's fieldwork (DESIGN.md §3 "Evaluation", report §2 and Bijlage 3–4):
 observations of meetings, most-significant-change stories. The CoP monitor and the reports
-are computed from the other apps' data and keep no tables of their own."""
+are computed from the other apps' data; the monitor keeps only its programme matrix's outcome
+per data version (`MonitorSummary`, `MonitorStanding`), so the matrix page reads one page of
+communities instead of computing the programme."""
 
 from __future__ import annotations
 
@@ -176,3 +178,55 @@ class ChangeStory(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.story[:60]
+
+
+class MonitorSummary(models.Model):
+    """The programme matrix's outcome for one data version (`monitor.standings`): how many
+    communities have each status per check. Written together with the programme's
+    `MonitorStanding` rows; a version other than the current one means they are stale."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.TextField()
+    communities = models.PositiveIntegerField(default=0)
+    # {check key: {status: communities}}, and under "any" the communities with at least one
+    # check in that status.
+    counts = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class MonitorStanding(models.Model):
+    """One community's statuses in the programme matrix (in `monitor.CHECK_KEYS` order) and
+    how many checks have each status, so the matrix is filtered, sorted and paged in the
+    database. The name is copied so the order and the search need no join."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    community = models.OneToOneField(Community, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=150)
+    statuses = models.JSONField(default=list)
+    green = models.PositiveSmallIntegerField(default=0)
+    orange = models.PositiveSmallIntegerField(default=0)
+    red = models.PositiveSmallIntegerField(default=0)
+    unknown = models.PositiveSmallIntegerField(default=0)
+    no_norm = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The matrix's two orders: most "Voldoet niet" first, and by name.
+            models.Index(
+                "programme",
+                models.F("red").desc(),
+                models.F("orange").desc(),
+                "name",
+                "community",
+                name="monitor_standing_reds",
+            ),
+            models.Index(fields=["programme", "name", "community"], name="monitor_standing_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

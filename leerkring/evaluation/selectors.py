@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,11 +20,14 @@ from leerkring.core.panels import Task, Urgency
 from leerkring.evaluation import monitor
 from leerkring.evaluation.models import (
     ChangeStory,
+    MonitorStanding,
+    MonitorSummary,
     Observation,
     ObservationQuestion,
     ObservationTemplate,
     StoryInvitation,
 )
+from leerkring.evaluation.monitor import standings
 from leerkring.meetings.models import Meeting
 
 OBSERVABLE_DAYS = 120
@@ -188,18 +193,20 @@ def programme_monitor(
     status: str = "",
     check: str = "",
     sort: str = "reds",
+    q: str = "",
     now: datetime.datetime | None = None,
 ) -> list[MonitorRow]:
     """The matrix: every community of the programme that has not ended, with all its checks.
 
     `status` keeps the communities with at least one check in that status (or, with `check`,
     the communities whose that check is in that status); `sort` "reds" puts the most "Voldoet
-    niet" first, then the most "Let op", then by name."""
-    chosen = (
-        Community.objects.filter(programme=programme)
-        .exclude(status=Community.Status.ENDED)
-        .order_by("name", "pk")
-    )
+    niet" first, then the most "Let op", then by name; `q` keeps the names that contain it.
+
+    Every community is computed: for the API and the reports. The page shows one page of it
+    (`programme_monitor_page`)."""
+    chosen = standings.monitored_communities(programme)
+    if q:
+        chosen = chosen.filter(name__icontains=q)
     if now is None:
         # The page needs only names; the checks' own facts are read when the cache misses.
         communities = list(chosen.only("pk", "name", "programme_id"))
@@ -224,6 +231,83 @@ def programme_monitor(
     if sort == "reds":
         rows.sort(key=lambda row: (-row.counts[monitor.RED], -row.counts[monitor.ORANGE]))
     return rows
+
+
+MONITOR_PAGE_SIZE = 50
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the programme's summary already holds it."""
+
+    def __init__(self, *args, count: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self._known_count is None else self._known_count
+
+
+@dataclass
+class MonitorPage:
+    rows: list[MonitorRow]
+    page: Page
+    summary: MonitorSummary
+
+
+def programme_monitor_page(
+    *,
+    programme: Programme,
+    status: str = "",
+    check: str = "",
+    q: str = "",
+    sort: str = "reds",
+    page: int | str | None = 1,
+    per_page: int = MONITOR_PAGE_SIZE,
+) -> MonitorPage:
+    """One page of the matrix: the same communities, filters and order as `programme_monitor`,
+    filtered, sorted and paged on the stored statuses (`monitor.standings`), with every check
+    computed only for the communities on the page; `q` keeps the names that contain it.
+
+    The counts come from the programme's summary, so paging does not count the programme."""
+    summary = standings.current_summary(programme)
+    chosen = MonitorStanding.objects.filter(programme=programme)
+    count: int | None = summary.communities
+    if status in monitor.STATUS_LABELS:
+        if check in monitor.CHECK_KEYS:
+            index = monitor.CHECK_KEYS.index(check)
+            chosen = chosen.filter(**{f"statuses__{index}": status})
+            count = summary.counts[check][status]
+        else:
+            chosen = chosen.filter(**{f"{standings.COLUMNS[status]}__gt": 0})
+            count = summary.counts["any"][status]
+    if q:
+        chosen = chosen.filter(name__icontains=q)
+        count = None
+    if sort == "reds":
+        chosen = chosen.order_by("-red", "-orange", "name", "community_id")
+    else:
+        chosen = chosen.order_by("name", "community_id")
+    shown = _CountedPaginator(
+        chosen.values_list("community_id", "name"), per_page, count=count
+    ).get_page(page)
+    # The names come with the statuses: the page reads no community row unless it computes.
+    communities = [
+        Community(pk=pk, name=name, programme_id=programme.pk) for pk, name in shown.object_list
+    ]
+    ids = [c.pk for c in communities]
+    results = monitor.monitor_communities_cached(
+        programme.pk,
+        ids,
+        lambda: list(_monitor_communities().filter(pk__in=ids)),
+        data_version=summary.data_version,
+    )
+    rows = [
+        MonitorRow(community=c, checks=results[c.pk], counts=monitor.status_counts(results[c.pk]))
+        for c in communities
+        if c.pk in results
+    ]
+    return MonitorPage(rows=rows, page=shown, summary=summary)
 
 
 def community_monitor(

@@ -49,7 +49,8 @@ Measurements, all over the twelve months up to today unless said otherwise:
 
 Modules: `catalogue` (statuses, the checks and their sources, `Check`), `facts` (the data
 gathered in grouped queries), `checks` (the check functions and grading), `matrix` (running the
-checks for many communities, the cached programme matrix). Callers use
+checks for many communities, the cached programme matrix), `standings` (the matrix's statuses
+and summary kept per data version, refreshed by the task worker). Callers use
 `from leerkring.evaluation import monitor`; the names below are the public ones."""
 
 from .catalogue import (
@@ -97,6 +98,7 @@ from .matrix import (
     monitor_communities,
     monitor_communities_cached,
     programme_cache_key,
+    programme_data_version,
     status_counts,
 )
 
@@ -141,6 +143,7 @@ __all__ = [
     "monitor_communities",
     "monitor_communities_cached",
     "programme_cache_key",
+    "programme_data_version",
     "run_checks",
     "status_counts",
 ]

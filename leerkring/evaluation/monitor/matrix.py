@@ -46,7 +46,7 @@ PROGRAMME_CACHE_SECONDS = 5 * 60
 PROGRAMME_CACHE_VERSION = 1
 
 
-def _programme_data_version() -> str:
+def programme_data_version() -> str:
     """The newest row of every table the checks read, and of the audit log (services record
     every change, including those made in place), in one query."""
     return datacache.data_version(
@@ -70,19 +70,27 @@ def _programme_data_version() -> str:
     )
 
 
-def programme_cache_key(programme_id: int, community_ids: list[int]) -> str:
+def programme_cache_key(
+    programme_id: int, community_ids: list[int], *, data_version: str | None = None
+) -> str:
     """The day counts (every check looks back from today), and so does the set of
-    communities the caller asked for."""
+    communities the caller asked for. `data_version` saves the query when the caller has just
+    read it."""
     ids = ",".join(str(pk) for pk in community_ids)
+    data_version = data_version or programme_data_version()
     return (
         f"evaluation:monitor:{PROGRAMME_CACHE_VERSION}:{programme_id}:"
         f"{timezone.localdate().isoformat()}:{translation.get_language()}:"
-        f"{hashlib.sha256(ids.encode()).hexdigest()[:16]}:{_programme_data_version()}"
+        f"{hashlib.sha256(ids.encode()).hexdigest()[:16]}:{data_version}"
     )
 
 
 def monitor_communities_cached(
-    programme_id: int, community_ids: list[int], load: Callable[[], list[Community]]
+    programme_id: int,
+    community_ids: list[int],
+    load: Callable[[], list[Community]],
+    *,
+    data_version: str | None = None,
 ) -> dict[int, list[Check]]:
     """`monitor_communities` of a programme's communities (`load()` fetches them, with their
     programme's rule profile), from the cache when no data the checks read has changed since
@@ -98,7 +106,9 @@ def monitor_communities_cached(
         }
 
     return datacache.cached(
-        programme_cache_key(programme_id, community_ids), build, PROGRAMME_CACHE_SECONDS
+        programme_cache_key(programme_id, community_ids, data_version=data_version),
+        build,
+        PROGRAMME_CACHE_SECONDS,
     )
 
 

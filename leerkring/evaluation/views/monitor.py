@@ -23,6 +23,21 @@ def _legend() -> list[tuple[str, str]]:
     return [(key, monitor.STATUS_LABELS[key]) for key in monitor.STATUS_ORDER]
 
 
+def _summary(summary) -> list[dict]:
+    """Per check, how many communities have each status, in the legend's order."""
+    return [
+        {
+            "key": key,
+            "title": title,
+            "cells": [
+                (status, monitor.STATUS_LABELS[status], summary.counts.get(key, {}).get(status, 0))
+                for status in monitor.STATUS_ORDER
+            ],
+        }
+        for key, title, _short, _source in monitor.CHECKS
+    ]
+
+
 @login_required
 def programme_monitor(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
@@ -30,7 +45,9 @@ def programme_monitor(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = MonitorFilterForm(request.GET or None)
     filters = form.filters()
-    rows = selectors.programme_monitor(programme=programme, **filters)
+    matrix = selectors.programme_monitor_page(
+        programme=programme, page=request.GET.get("page"), **filters
+    )
     return render(
         request,
         "evaluation/monitor_programme.html",
@@ -38,7 +55,14 @@ def programme_monitor(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "form": form,
             "filters": filters,
-            "rows": rows,
+            "rows": matrix.rows,
+            "page": matrix.page,
+            "page_range": matrix.page.paginator.get_elided_page_range(
+                matrix.page.number, on_each_side=2, on_ends=1
+            ),
+            "summary": _summary(matrix.summary),
+            "summary_total": matrix.summary.communities,
+            "computed_at": matrix.summary.computed_at,
             "checks": monitor.CHECKS,
             "legend": _legend(),
             "can_edit_rules": community_permissions.can_edit_rule_profile(request.user, programme),
