@@ -37,3 +37,7 @@ class PublishingConfig(AppConfig):
             collect=personal_data,
             erase=personal_data_erase,
         )
+        # Whether each publication's source is still shared, set when the source is saved.
+        from . import sources
+
+        sources.connect()

@@ -1,7 +1,8 @@
 """The public knowledge base of the demo: the CoP's Inburgering made a handful of their shared
 products and lessons public, each approved by the coordinator (report §3.2.5: infographics on
 medical exemption were on Divosa's website), one with its maker named, and one proposal that
-waits for the coordinator. Rows only: no e-mail is sent."""
+waits for the coordinator. Rows only: no e-mail is sent, and each row says itself that its
+source is shared (`publishing.sources`)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def demo_publications(ctx: DemoContext) -> None:
                 product_kind=product.kind,
                 topic_category=product.topic_category,
                 dated=product.created_at,
+                source_shared=product.shareable,
                 proposer=lead if community.name == "CoP Achterhoek" else None,
             )  # fmt: skip
         )
@@ -75,6 +77,7 @@ def demo_publications(ctx: DemoContext) -> None:
                 title=title_from_text(lesson.text),
                 body=lesson.text,
                 dated=lesson.meeting.starts_at,
+                source_shared=lesson.shareable,
                 proposer=None,
             )  # fmt: skip
         )
@@ -100,6 +103,7 @@ def demo_publications(ctx: DemoContext) -> None:
                 region=waiting.community.region,
                 dated_on=timezone.localdate(waiting.meeting.starts_at),
                 status=Publication.Status.PROPOSED,
+                source_shared=waiting.shareable,
                 proposed_by=lead,
                 proposed_at=now - datetime.timedelta(days=2),
             )  # fmt: skip

@@ -93,6 +93,11 @@ class Publication(models.Model):
     decline_reason = models.TextField(_("reden"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Whether the community still shares the source (lesson or product) in the programme: a
+    # publication is public only while it is published and this is true. Kept by
+    # `publishing.sources` whenever the source is shared or unshared, so the public pages
+    # filter on the publication alone instead of joining every lesson and product.
+    source_shared = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("publicatie")
@@ -118,10 +123,36 @@ class Publication(models.Model):
                 name="publication_one_active_per_lesson",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "status", "published_at"])]
+        indexes = [
+            models.Index(fields=["programme", "status", "published_at"]),
+            # The public list of a programme, newest first (`selectors.public_q`).
+            models.Index(
+                fields=["programme", "-published_at", "-id"],
+                name="publication_public",
+                condition=Q(status="published", source_shared=True),
+            ),
+            # Its filter options (regions, years) and its count, read from the index alone.
+            models.Index(
+                fields=["programme", "region", "dated_on"],
+                name="publication_public_options",
+                condition=Q(status="published", source_shared=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # A new publication takes the flag from its source as stored (not from an instance the
+        # caller may hold since before an unshare); later changes of the source set it through
+        # `publishing.sources`.
+        if self._state.adding:
+            if self.product_id:
+                source = Product.objects.filter(pk=self.product_id)
+            else:
+                source = Lesson.objects.filter(pk=self.lesson_id)
+            self.source_shared = source.filter(shareable=True).exists()
+        super().save(*args, **kwargs)
 
     @property
     def kind_label(self) -> str:

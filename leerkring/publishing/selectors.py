@@ -2,7 +2,9 @@
 
 What the public sees is decided here, once: a publication that is published *and* whose source
 the community still shares in the programme (`public_q`). A community that stops sharing a
-lesson takes it off the public pages at the same moment, without anyone having to remember.
+lesson takes it off the public pages at the same moment, without anyone having to remember:
+the publication keeps whether its source is still shared (`source_shared`, set in the same
+transaction as the unshare by `publishing.sources`), so the public pages read publications only.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ LESSON = "lesson"
 
 
 def public_q() -> Q:
-    return Q(status=Publication.Status.PUBLISHED) & (
-        Q(product__shareable=True) | Q(lesson__shareable=True)
-    )
+    """Published, and its source still shared in the programme (kept on the publication; the
+    partial indexes `publication_public*` hold exactly these rows)."""
+    return Q(status=Publication.Status.PUBLISHED, source_shared=True)
 
 
 def _credits() -> Prefetch:

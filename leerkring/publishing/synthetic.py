@@ -1,7 +1,8 @@
 """The public knowledge base of the national-scale synthetic network (DESIGN.md §5): a part of
 what the communities share goes public — about one shared product in four and one shared
 lesson in twenty — each approved by the programme's first coordinator, some with their maker
-named. Rows only, no services (no audit, no e-mail); deterministic per seed."""
+named. Rows only, no services (no audit, no e-mail; each row says itself that its source is
+shared, `publishing.sources`); deterministic per seed."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def synth_publications(ctx: SynthContext) -> None:
                                  kind=Publication.Kind.PRODUCT, product_id=product.pk,
                                  title=product.title, body=product.summary,
                                  product_kind=product.kind, topic=product.topic_category,
-                                 dated=product.created_at))  # fmt: skip
+                                 dated=product.created_at, source_shared=product.shareable))  # fmt: skip
         authors.append(person_of_user.get(product.created_by_id))
     lessons = Lesson.objects.filter(shareable=True).select_related("meeting").order_by("pk")
     for lesson in lessons.iterator():
@@ -60,7 +61,8 @@ def synth_publications(ctx: SynthContext) -> None:
         title = title_from_text(lesson.text)
         rows.append(_publication(community, approver, now, rng,
                                  kind=Publication.Kind.LESSON, lesson_id=lesson.pk, title=title,
-                                 body=lesson.text, dated=lesson.meeting.starts_at))  # fmt: skip
+                                 body=lesson.text, dated=lesson.meeting.starts_at,
+                                 source_shared=lesson.shareable))  # fmt: skip
         authors.append(person_of_user.get(lesson.created_by_id))
     Publication.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     PublicationCredit.objects.bulk_create(

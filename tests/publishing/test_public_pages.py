@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from leerkring.dissemination import services as dissemination_services
 from leerkring.meetings.models import Lesson
+from leerkring.meetings.services import outcomes
 from leerkring.publishing import services
 from leerkring.publishing.models import Publication, PublicationCredit
 from tests import factories
@@ -57,7 +58,7 @@ def test_what_is_not_published_stays_off_the_public_pages(client, world, status)
 
 def test_a_source_no_longer_shared_disappears_at_once(client, world):
     item = factories.PublicationFactory(community=world.community, title="Teruggenomen")
-    Lesson.objects.filter(pk=item.lesson_id).update(shareable=False)
+    outcomes.lesson_update(lesson=item.lesson, by=world.lead, shareable=False)
     assert "Teruggenomen" not in client.get(public_url(world)).content.decode()
     detail = reverse("publishing:public_item", args=[world.programme.slug, item.public_id])
     assert client.get(detail).status_code == 404
