@@ -87,6 +87,21 @@ class SignalThemeTally(models.Model):
         return f"{self.theme_id}: {self.passed_on} / {self.open}"
 
 
+class SystemInboxTally(models.Model):
+    """How many of the programme's signals were escalated to the system level (now or before):
+    the count of the system partners' inbox, kept by `signalling.system_marks` whenever a
+    signal's mark changes, so a page of the inbox does not count every escalated signal of the
+    programme (issue 17)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    escalated = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.escalated}"
+
+
 class Signal(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Concept (binnen de gemeenschap)")

@@ -103,3 +103,72 @@ def test_the_migration_fills_the_marks_of_existing_signals(world, escalated):
     Signal.objects.update(system_escalated_at=None, system_answered=False)
     migration.marks_fill(apps, None)
     assert _inbox(world.programme) == _worked_out(world.programme)
+
+
+# --- The inbox's count, kept per programme -----------------------------------------------------
+
+count_migration = importlib.import_module("leerkring.signalling.migrations.0011_system_inbox_tally")
+
+
+def _counts_hold(world) -> None:
+    """The kept count of every programme equals the inbox worked out per request."""
+    for programme in (world.programme, world.other_programme):
+        assert selectors.system_inbox_count(programme=programme) == len(_worked_out(programme))
+        assert selectors.system_inbox_count(programme=programme) == (
+            selectors.system_inbox(programme=programme).count()
+        )
+
+
+def test_the_count_follows_escalations_answers_and_deletions(world, escalated):
+    _counts_hold(world)
+    assert selectors.system_inbox_count(programme=world.programme) == 8
+    # A first escalation counts, a second one of the same signal and an answer do not.
+    signal = signal_in_state(world, State.ESCALATED_SYSTEM, title="Termijn te kort")
+    _counts_hold(world)
+    Escalation.objects.create(signal=signal, level="system", question="Nog eens?")
+    lifecycle.signal_respond(
+        signal=signal, by=world.system_partner, text="De wet staat het toe.", source="system"
+    )
+    _counts_hold(world)
+    assert selectors.system_inbox_count(programme=world.programme) == 9
+    # An escalation to the LCC only does not count.
+    lcc = SignalFactory(community=world.sibling, passed=True, state=State.ESCALATED_LCC)
+    Escalation.objects.create(signal=lcc, level="lcc", question="Herkennen jullie dit?")
+    _counts_hold(world)
+    # A signal whose escalation to the system level is gone loses its mark and its count.
+    Escalation.objects.filter(signal=escalated[0], level="system").delete()
+    system_marks.system_marks_refresh(signal_ids=[escalated[0].pk])
+    _counts_hold(world)
+    # A deleted signal with a mark leaves the count.
+    Signal.objects.get(pk=escalated[1].pk).delete()
+    _counts_hold(world)
+    assert selectors.system_inbox_count(programme=world.programme) == 7
+
+
+def test_the_full_refresh_and_the_migration_count_again(world, escalated):
+    from leerkring.signalling.models import SystemInboxTally
+
+    SystemInboxTally.objects.update(escalated=42)
+    system_marks.system_marks_refresh()
+    _counts_hold(world)
+    SystemInboxTally.objects.all().delete()
+    count_migration.counts_fill(apps, None)
+    _counts_hold(world)
+
+
+def test_the_api_and_the_page_give_the_kept_count(client, world, escalated):
+    from django.urls import reverse
+
+    from leerkring.signalling.models import SystemInboxTally
+
+    client.force_login(world.system_partner)
+    url = reverse("api:system_inbox", args=[world.programme.slug])
+    body = client.get(url, {"page_size": 3}).json()
+    assert body["count"] == 8 and len(body["results"]) == 3
+    worked_out = [pk for pk, *_ in _worked_out(world.programme)]
+    assert [row["id"] for row in body["results"]] == worked_out[:3]
+    page = client.get(reverse("signalling:system_inbox", args=[world.programme.slug]))
+    assert "8 signalen." in page.content.decode()
+    # The count is read, not worked out: a (wrong) kept count shows.
+    SystemInboxTally.objects.filter(programme=world.programme).update(escalated=9)
+    assert client.get(url).json()["count"] == 9

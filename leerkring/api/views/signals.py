@@ -465,7 +465,13 @@ class SystemInboxView(GenericAPIView):
         """Signals escalated to the system level, unanswered first — for system partners."""
         programme = programme_or_404(slug)
         require(signal_permissions.can_view_system_inbox(request.user, programme))
-        page = self.paginate_queryset(selectors.system_inbox(programme=programme))
+        # The count is kept per programme: counting read every escalated signal.
+        page = self.paginator.paginate_known(
+            selectors.system_inbox(programme=programme),
+            request,
+            self,
+            count=selectors.system_inbox_count(programme=programme),
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -43,7 +43,7 @@ from .similar import (
     similar_signals_for,
     theme_suggestions_for,
 )
-from .system import signal_answers, system_inbox, system_signal
+from .system import signal_answers, system_inbox, system_inbox_count, system_signal
 from .themes import (
     community_theme_responses,
     merged_themes,
@@ -112,6 +112,7 @@ __all__ = [
     "THEME_SUGGESTIONS",
     "THEME_SUGGESTION_MIN_SCORE",
     "system_inbox",
+    "system_inbox_count",
     "system_signal",
     "theme_answer_signals",
     "theme_link_candidates",

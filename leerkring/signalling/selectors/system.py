@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from leerkring.communities.models import Programme
-from leerkring.signalling.models import Escalation, Signal, SignalResponse
+from leerkring.signalling.models import Escalation, Signal, SignalResponse, SystemInboxTally
 
 
 def system_inbox(*, programme: Programme) -> QuerySet[Signal]:
@@ -29,6 +29,17 @@ def system_inbox(*, programme: Programme) -> QuerySet[Signal]:
         .annotate(escalated_at=F("system_escalated_at"), answered=F("system_answered"))
         .order_by("system_answered", "-system_escalated_at", "-pk")
     )
+
+
+def system_inbox_count(*, programme: Programme) -> int:
+    """The number of signals `system_inbox` lists, kept per programme
+    (`signalling.system_marks`): one row, where counting read every escalated signal."""
+    count = (
+        SystemInboxTally.objects.filter(programme=programme)
+        .values_list("escalated", flat=True)
+        .first()
+    )
+    return count or 0
 
 
 def system_signal(*, pk: int) -> Signal:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from .. import lifecycle, permissions, selectors
 from ..forms_venster import SystemAnswerForm
 from ..models import Signal, SignalResponse
 from ._venster_common import programme_or_404
+from .venster import CountedPaginator
 
 SIGNALS_PER_PAGE = 50
 
@@ -27,9 +27,12 @@ def system_inbox(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(slug)
     if not permissions.can_view_system_inbox(request.user, programme):
         raise PermissionDenied
-    page = Paginator(selectors.system_inbox(programme=programme), SIGNALS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # The count is kept per programme: counting read every escalated signal.
+    page = CountedPaginator(
+        selectors.system_inbox(programme=programme),
+        SIGNALS_PER_PAGE,
+        count=selectors.system_inbox_count(programme=programme),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "signalling/system_inbox.html",
