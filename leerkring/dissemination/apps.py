@@ -45,3 +45,13 @@ class DisseminationConfig(AppConfig):
             collect=personal_data,
             erase=personal_data_erase,
         )
+
+        # "Who else works on this?": the closest communities of each community, worked out
+        # for a whole programme by the task worker (links.py).
+        from leerkring.core import worker
+
+        from . import links
+
+        worker.register_periodic(
+            "dissemination.community_links", links.REFRESH_SECONDS, links.community_links_due
+        )

@@ -223,3 +223,13 @@ def demo_dissemination(ctx: DemoContext) -> None:
             "subscribers": len(subscribers),
         }
     )
+
+
+@demo_step(order=490)
+def demo_community_links(ctx: DemoContext) -> None:
+    """ "Who else works on this?" for every demo community, once all agendas are written (the
+    task worker keeps it from then on; `links`)."""
+    from .links import community_links_refresh
+
+    programme_ids = {community.programme_id for community in ctx.communities.values()}
+    ctx.counts["community links"] = community_links_refresh(programme_ids=programme_ids)

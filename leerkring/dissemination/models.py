@@ -258,3 +258,36 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} → {self.subscriber}"
+
+
+class CommunityLinks(models.Model):
+    """The communities closest to one community on the agendas of the last half year (the
+    knowledge view's "working on the same topics"), as the task worker last worked them out
+    for the whole programme (`dissemination.links`). Finding them reads every agenda item of
+    the programme; the community page reads this row instead (issue 17)."""
+
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    # Closest first: [{"pk", "name", "subtopics"}], at most KNOWLEDGE_RELATED_PER_COMMUNITY.
+    related = models.JSONField(default=list)
+    more = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.community_id}: {len(self.related)} + {self.more}"
+
+
+class CommunityLinksRun(models.Model):
+    """When the links of a programme were last worked out, and which worker is at it now (a
+    claim that runs out, so a killed worker does not hold it)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    computed_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.computed_at}"

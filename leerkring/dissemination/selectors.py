@@ -182,21 +182,15 @@ def _recent_agenda_items(*, programme: Programme) -> QuerySet[AgendaItem]:
     ).exclude(meeting__status=Meeting.Status.CANCELLED)
 
 
-def knowledge_entries(*, programme: Programme, communities: list[Community]) -> list[dict]:
-    """What each listed community works on and chose to share (issue §3), in five queries
-    whatever the number of communities.
+Topics = dict[int, dict[str, dict[str, int]]]
 
-    Shape is shared, content only when marked shareable (DESIGN.md §2): topic categories and
-    subtopics of recent agendas (never agenda item titles or descriptions), shareable lessons,
-    shareable products, and the titles of signals the community passed on. "Working on the
-    same topic" means a subtopic on both communities' agendas in the last half year.
-    """
-    ids = [community.pk for community in communities]
-    if not ids:
-        return []
 
-    # 1. Topics of the whole programme, counted per community, category and subtopic.
-    topics: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+def programme_topics(*, programme: Programme) -> tuple[Topics, dict[str, set[int]]]:
+    """The subtopics on the programme's agendas of the last half year, counted per community
+    and category, and per subtopic (case aside) the communities that had it. Reads every agenda
+    item of the programme in that time: the knowledge view's pages and the stored links of
+    `dissemination.links` (worked out by the task worker) call it, not a community's page."""
+    topics: Topics = defaultdict(lambda: defaultdict(dict))
     communities_by_subtopic: dict[str, set[int]] = defaultdict(set)
     rows = (
         _recent_agenda_items(programme=programme)
@@ -211,18 +205,46 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
         topics[community_id][category][subtopic] = count
         if subtopic:
             communities_by_subtopic[subtopic.casefold()].add(community_id)
+    return topics, communities_by_subtopic
+
+
+def shared_subtopics(
+    community_id: int, topics: Topics, communities_by_subtopic: dict[str, set[int]]
+) -> tuple[set[str], Counter]:
+    """A community's own subtopics, and for every other community how many of them it had
+    too."""
+    mine = {s for category in topics.get(community_id, {}).values() for s in category if s}
+    shared: Counter = Counter()
+    for subtopic in mine:
+        shared.update(communities_by_subtopic[subtopic.casefold()])
+    shared.pop(community_id, None)
+    return mine, shared
+
+
+def knowledge_entries(*, programme: Programme, communities: list[Community]) -> list[dict]:
+    """What each listed community works on and chose to share (issue §3), in five queries
+    whatever the number of communities.
+
+    Shape is shared, content only when marked shareable (DESIGN.md §2): topic categories and
+    subtopics of recent agendas (never agenda item titles or descriptions), shareable lessons,
+    shareable products, and the titles of signals the community passed on. "Working on the
+    same topic" means a subtopic on both communities' agendas in the last half year.
+    """
+    ids = [community.pk for community in communities]
+    if not ids:
+        return []
+
+    # 1. Topics of the whole programme, counted per community, category and subtopic.
+    topics, communities_by_subtopic = programme_topics(programme=programme)
 
     # Per community on the page: its subtopics, and for every other community how many of
     # them it shares (counted in C by Counter; the subtopics are listed only for those shown).
     own_subtopics: dict[int, set[str]] = {}
     related: dict[int, Counter] = {}
     for community_id in ids:
-        mine = {s for category in topics.get(community_id, {}).values() for s in category if s}
-        shared: Counter = Counter()
-        for subtopic in mine:
-            shared.update(communities_by_subtopic[subtopic.casefold()])
-        shared.pop(community_id, None)
-        own_subtopics[community_id], related[community_id] = mine, shared
+        own_subtopics[community_id], related[community_id] = shared_subtopics(
+            community_id, topics, communities_by_subtopic
+        )
     related_ids = set().union(*related.values())
     # 2. Names of the related communities (they need not be on this page). The listed ones
     # are asked too, so the query is made even when nothing is related: the page costs the
@@ -299,7 +321,7 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
                 "lessons": lessons.get(community.pk, []),
                 "products": products.get(community.pk, []),
                 "signals": signals.get(community.pk, []),
-                **_closest(
+                **closest_communities(
                     related.get(community.pk, Counter()),
                     names,
                     own_subtopics.get(community.pk, set()),
@@ -310,7 +332,7 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
     return entries
 
 
-def _closest(
+def closest_communities(
     shared: Counter,
     names: dict[int, str],
     mine: set[str],

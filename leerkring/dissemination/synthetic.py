@@ -152,3 +152,14 @@ def synth_products(ctx: SynthContext) -> None:
     ctx.counts["products"] = len(products)
     ctx.counts["products_shareable"] = sum(1 for product in products if product.shareable)
     ctx.counts["disseminations"] = len(log)
+
+
+@synth_step(order=490)
+def synth_community_links(ctx: SynthContext) -> None:
+    """ "Who else works on this?" for every community, once all agendas are written (the task
+    worker keeps it from then on; `links`)."""
+    from .links import community_links_refresh
+
+    ctx.counts["community_links"] = community_links_refresh(
+        programme_ids=[programme.pk for programme in ctx.programmes.values()]
+    )

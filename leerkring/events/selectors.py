@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from leerkring.communities.models import Community, Membership, Programme
 from leerkring.communities.permissions import COORDINATOR, EVALUATOR, access_for
+from leerkring.dissemination import links as dissemination_links
 from leerkring.dissemination import selectors as dissemination_selectors
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
@@ -366,9 +367,13 @@ def linked_communities(*, community: Community) -> list[dict[str, Any]]:
     the most subtopics in common on their recent agendas — the knowledge view's own reckoning
     (`dissemination.selectors.knowledge_entries`), so both pages agree — each with the
     lessons and products it shared (only what it shared; DESIGN.md §2)."""
-    (entry,) = dissemination_selectors.knowledge_entries(
-        programme=community.programme, communities=[community]
-    )
+    # Stored by the task worker for the whole programme (`dissemination.links`): reading the
+    # programme's agendas here made the page's cost grow with the programme.
+    entry = dissemination_links.stored_links(community=community)
+    if entry is None:  # not worked out yet: as the knowledge view does, per request
+        (entry,) = dissemination_selectors.knowledge_entries(
+            programme=community.programme, communities=[community]
+        )
     related = entry["related"][:LINKED_COMMUNITIES]
     # The community itself is asked along, so both queries are made even when no community is
     # related (a flat query count); its own items are not shown.
