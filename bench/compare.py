@@ -148,6 +148,18 @@ def flatten(report: dict) -> list[dict]:
                 queries=page["cold_queries"],
             )
         )
+        if "computed_ms" in page:
+            rows.append(
+                _entry(
+                    "reports",
+                    "programme report, computed by the worker",
+                    "coordinator",
+                    p95=max(page["computed_ms"]),
+                    rows=page.get("computed_rows"),
+                    buffers=page.get("computed_buffers"),
+                    queries=page["computed_queries"],
+                )
+            )
     monitor = report.get("monitor") or {}
     if monitor.get("programme_matrix"):
         page = monitor["programme_matrix"]

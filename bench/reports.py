@@ -5,9 +5,10 @@ whole history so far (1 January 2023 to today: every synthetic meeting, signal a
 and all four survey waves of CoP's Inburgering including the national wave of 20,000
 responses) — the heaviest report a coordinator can ask for:
 
-1. the programme report page, warm (the built report in the cache) — target p95 ≤ 500 ms —
-   and cold (the cached report dropped before each request; the survey results it reads are
-   stored once per release, not cached, and stay);
+1. the programme report page, warm and cold (the report the task worker stored, read over a
+   new database connection each time) — target p95 ≤ 500 ms — and the worker's computation
+   of it (`reports.report_store`, the stored report dropped first; the survey results it
+   reads are stored once per release and stay);
 2. the PDF of a community report (the community with the most meetings), cold, through the
    download view — target ≤ 5 s — with the XLSX beside it.
 
@@ -62,11 +63,22 @@ def _subjects():
 
 
 def _forget(subject, period) -> None:
-    """Drop the cached report. The survey results it reads are not a cache: they are stored
-    once per release of answers (surveys/results.py), so a cold report reads them too."""
+    """Drop the stored report. The survey results it reads stay: they are stored once per
+    release of answers (surveys/results.py), not per report."""
     from leerkring.evaluation import reports
 
     reports.report_forget(subject, period)
+
+
+def _store(subject, period) -> None:
+    """The task worker's computation, in the language the benchmark's pages are read in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from leerkring.evaluation import reports
+
+    with translation.override(settings.LANGUAGE_CODE):
+        reports.report_store(subject, period)
 
 
 def _timed(client, url: str) -> tuple[float, int, int]:
@@ -84,17 +96,33 @@ def _timed(client, url: str) -> tuple[float, int, int]:
 def measure_programme_report(
     client, programme, period, *, warmup: int, requests: int, cold_requests: int = 3
 ) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from bench.cost import measure_cost
+    from bench.cost import DatabaseCost, measure_cost
 
     url = reverse("evaluation:programme_report", args=[programme.slug]) + "?" + period.query
-    cold, cold_queries = [], 0
+    # Computed: what the task worker does once per data version, day or new period.
+    computed, computed_queries = [], 0
     for _ in range(cold_requests):
         _forget(programme, period)
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            _store(programme, period)
+        computed.append((time.perf_counter() - started) * 1000)
+        computed_queries = len(captured.captured_queries)
+    _forget(programme, period)
+    with DatabaseCost(connection) as cost:
+        _store(programme, period)
+    computed_cost = cost.summary()
+    # Cold: the stored report read over a new database connection, nothing else kept.
+    cold, cold_queries = [], 0
+    for _ in range(cold_requests):
+        connection.close()
         elapsed, cold_queries, _size = _timed(client, url)
         cold.append(elapsed)
-    _forget(programme, period)
+    connection.close()
     cold_cost = measure_cost(client, url)
     for _ in range(warmup):
         client.get(url)
@@ -116,6 +144,10 @@ def measure_programme_report(
         "cold_rows": cold_cost["rows"],
         "cold_buffers": cold_cost["buffers"],
         "cold_cost_top": cold_cost.get("cost_top"),
+        "computed_ms": [round(t) for t in computed],
+        "computed_queries": computed_queries,
+        "computed_rows": computed_cost["rows"],
+        "computed_buffers": computed_cost["buffers"],
         "meets_target": _percentile(times, 0.95) <= TARGET_PROGRAMME_P95_MS,
     }
 
@@ -159,7 +191,8 @@ def run_report_bench(*, warmup: int = 5, requests: int = 40) -> dict | None:
     )
     print(
         f"  programme report: warm p95 {page['p95_ms']} ms ({page['warm_queries']} queries), "
-        f"cold {page['cold_ms']} ms ({page['cold_queries']} queries)",
+        f"cold {page['cold_ms']} ms ({page['cold_queries']} queries), "
+        f"computed {page['computed_ms']} ms ({page['computed_queries']} queries)",
         flush=True,
     )
     pdf = measure_download(client, community, period, "pdf")

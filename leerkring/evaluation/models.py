@@ -2,11 +2,13 @@
 observations of meetings, most-significant-change stories. The CoP monitor and the reports
 are computed from the other apps' data; the monitor keeps only its programme matrix's outcome
 per data version (`MonitorSummary`, `MonitorStanding`), so the matrix page reads one page of
-communities instead of computing the programme."""
+communities instead of computing the programme, and the reports as the task worker last
+computed them (`StoredReport`), so a report page never builds one."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -230,3 +232,38 @@ class MonitorStanding(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StoredReport(models.Model):
+    """A community or programme report over one period, in one language, as the task worker
+    last computed it (evaluation/reports/store.py).
+
+    The page shows it at once; `version` says which data it was computed from (the report's
+    data version and the day), and `queued_version` which computation was asked for last, so
+    one view of changed data queues one computation, not one per visitor."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("gemeenschap")
+        PROGRAMME = "programme", _("programma")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    subject_id = models.PositiveIntegerField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    language = models.CharField(max_length=10)
+    version = models.CharField(max_length=200, blank=True)
+    report = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    queued_version = models.CharField(max_length=200, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "period_start", "period_end", "language"],
+                name="stored_report_one_per_subject_period_language",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} {self.period_start}–{self.period_end}"

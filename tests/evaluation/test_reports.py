@@ -458,21 +458,6 @@ def test_the_page_shows_charts_with_tables_and_no_names(built, client):
     assert "style=" not in html.split("<main", 1)[1]
 
 
-def test_the_report_is_cached_until_the_data_changes(built):
-    community = built.world.community
-    first = reports.report_cached(community, YEAR)
-    assert (
-        reports.report_cached(community, YEAR).output.signals_passed_on
-        == first.output.signals_passed_on
-    )
-    _signal(community, at(2024, 11, 1))
-    SignalEvent.objects.create(signal=Signal.objects.latest("pk"), kind="passed_on")
-    assert (
-        reports.report_cached(community, YEAR).output.signals_passed_on
-        == first.output.signals_passed_on + 1
-    )
-
-
 @pytest.mark.parametrize("visitor", ["lead", "facilitator", "coordinator", "evaluator"])
 def test_lead_facilitator_and_the_programme_open_the_community_report(world, client, visitor):
     client.force_login(getattr(world, visitor))

@@ -36,17 +36,16 @@ included):
 No report names a person: observations are not part of it, and stories carry no names.
 
 Building a programme report reads every community of the programme in a fixed number of
-queries. At national scale that is still a few hundred milliseconds, so pages use
-`report_cached`, keyed on the report, the period, the day, the language and a cheap data
-version (the newest audit event, signal event, signal answer, survey response, dissemination
-and story): any change made through a service makes a new key, nothing is invalidated.
+queries. At national scale that takes seconds, so pages show the report the task worker
+stored (`report_stored`) for the subject, the period and the language, and queue a new
+computation when the data version (the newest audit event, signal event, signal answer,
+survey response, dissemination and story) or the day changed since.
 
 Modules: `data` (the period and the dataclasses a report holds), `output`, `outcome` and
-`impact` (the three levels), `compose` (a whole community or programme report), `cache`.
+`impact` (the three levels), `compose` (a whole community or programme report), `store`.
 Rendering is elsewhere: `report_pdf` and `report_xlsx`, and the web page's templates. Callers use
 `from leerkring.evaluation import reports`; the names below are the public ones."""
 
-from .cache import CACHE_SECONDS, CACHE_VERSION, data_version, report_cached, report_forget
 from .compose import community_report, programme_report
 from .data import (
     LIST_LIMIT,
@@ -69,10 +68,17 @@ from .data import (
     calendar_year,
     last_twelve_months,
 )
+from .store import (
+    StoredView,
+    current_version,
+    data_version,
+    report_for_download,
+    report_forget,
+    report_store,
+    report_stored,
+)
 
 __all__ = [
-    "CACHE_SECONDS",
-    "CACHE_VERSION",
     "CommunityRow",
     "Impact",
     "LIST_LIMIT",
@@ -88,13 +94,17 @@ __all__ = [
     "Story",
     "SurveyQuestion",
     "SurveyWave",
+    "StoredView",
     "SystemSignal",
     "YIELDS_CODE",
     "calendar_year",
     "community_report",
+    "current_version",
     "data_version",
     "last_twelve_months",
     "programme_report",
-    "report_cached",
+    "report_for_download",
     "report_forget",
+    "report_store",
+    "report_stored",
 ]

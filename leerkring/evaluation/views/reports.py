@@ -3,7 +3,9 @@
 A community's report is for its lead and facilitator and for the programme's coordinators and
 evaluators; a programme's report for its coordinators and evaluators
 (`permissions.can_view_…_report`). All three forms of a report come from the same data
-(`evaluation.reports`) over the same period, given in the query string.
+(`evaluation.reports`) over the same period, given in the query string. The page shows the
+report the task worker stored (`reports.report_stored`); the downloads use it when it is of
+the current data and compute it otherwise.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def _programme(request: HttpRequest, slug: str) -> Programme:
 def _page(request: HttpRequest, subject, context: dict) -> HttpResponse:
     form = ReportPeriodForm(request.GET or None)
     period = form.period()
-    report = reports.report_cached(subject, period) if period else None
+    stored = reports.report_stored(subject, period) if period else None
     return render(
         request,
         "evaluation/report.html",
@@ -50,7 +52,8 @@ def _page(request: HttpRequest, subject, context: dict) -> HttpResponse:
             **context,
             "form": form,
             "period": period,
-            "report": report,
+            "stored": stored,
+            "report": stored.report if stored else None,
             "presets": [(key, label) for key, label, _period in presets()],
             "preset_key": form.preset_key,
         },
@@ -64,7 +67,7 @@ def _download(request: HttpRequest, subject, page_url: str, fmt: str) -> HttpRes
     period = form.period()
     if period is None:
         return redirect(f"{page_url}?{request.GET.urlencode()}")
-    report = reports.report_cached(subject, period)
+    report = reports.report_for_download(subject, period)
     is_community = isinstance(subject, Community)
     access_log.record(
         user=request.user,
