@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from leerkring.accounts.models import ProgrammeRole
@@ -250,22 +250,19 @@ def community_publications(*, community: Community, limit: int = PANEL_ITEMS) ->
 def proposal_candidates(*, community: Community) -> dict[str, list]:
     """Shared lessons and products of the community that are not public or proposed yet: what
     its lead or facilitator can propose. The newest few of each, in two queries."""
+    # Per candidate, is there an active publication of it (an index probe each); `NOT IN` the
+    # active publications read all of them, every programme's, on each community page.
     active = Publication.objects.filter(status__in=Publication.ACTIVE)
     lessons = list(
         Lesson.objects.filter(community=community, shareable=True)
-        .exclude(pk__in=active.filter(lesson__isnull=False).values("lesson_id"))
+        .exclude(Exists(active.filter(lesson=OuterRef("pk"))))
         .select_related("meeting")
         .only("pk", "text", "meeting__starts_at", "created_at")
         .order_by("-created_at", "-pk")[:CANDIDATES_PER_KIND]
     )
     products = list(
-        Product.objects.filter(
-            pk__in=Product.communities.through.objects.filter(community=community).values(
-                "product_id"
-            ),
-            shareable=True,
-        )
-        .exclude(pk__in=active.filter(product__isnull=False).values("product_id"))
+        Product.objects.filter(communities=community, shareable=True)
+        .exclude(Exists(active.filter(product=OuterRef("pk"))))
         .only("pk", "title", "kind")
         .order_by("-updated_at", "-pk")[:CANDIDATES_PER_KIND]
     )
