@@ -28,15 +28,18 @@ responses, at any number of responses (docs/performance.md, "Five times national
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_save, pre_save
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme, RuleProfile
@@ -46,6 +49,10 @@ from .models import AgreementScale, Answer, Question, Response, StoredResults, W
 MIN_GROUP_FLOOR = 3
 DEFAULT_MIN_GROUP = 5
 TEXTS_SHOWN = 100
+# The results page's rendered content is kept this long (a deploy's new markup shows within
+# it); raise the version when the content's template changes what it shows.
+PAGE_CACHE_SECONDS = 60 * 60
+PAGE_CACHE_VERSION = 1
 
 K = TypeVar("K", bound=Hashable)
 
@@ -496,6 +503,23 @@ def wave_results_store(wave: Wave, *, community_id: int | None = None) -> WaveRe
             defaults={"version": version, "threshold": threshold, "results": _as_stored(outcome)},
         )
     return outcome
+
+
+def page_cache_key(wave: Wave, *, community_id: int | None) -> str:
+    """Where the results page keeps its rendered content (views/results.py): per release,
+    threshold, language and community filter, and per title and dates of the wave, which can
+    be edited after the answers came in. Found without reading anything."""
+    shown = f"{wave.title}|{wave.opens_on}|{wave.closes_on}|{wave.programme.slug}"
+    return (
+        f"surveys:results-page:{PAGE_CACHE_VERSION}:{wave.pk}:{wave.results_version}:"
+        f"{group_threshold(wave.programme)}:{translation.get_language()}:"
+        f"{community_id or 'all'}:{hashlib.sha256(shown.encode()).hexdigest()[:16]}"
+    )
+
+
+def page_forget(wave: Wave, *, community_id: int | None = None) -> None:
+    """Drop the rendered page (the benchmark measures the first visitor after a release so)."""
+    cache.delete(page_cache_key(wave, community_id=community_id))
 
 
 def wave_results_forget(wave: Wave) -> None:

@@ -182,3 +182,20 @@ def test_reports_nobody_asked_for_in_a_month_are_removed(built):
     reports.report_store(built.world.programme, YEAR)
     assert not StoredReport.objects.filter(pk=old.pk).exists()
     assert StoredReport.objects.count() == 1
+
+
+def test_the_page_keeps_a_computed_report_rendered_until_the_next_computation(client, built, queue):
+    body = "evaluation/partials/report_body.html"
+    _page(client, built)
+    queue.run()
+    first = _page(client, built)
+    assert body in [t.name for t in first.templates]
+    again = _page(client, built)
+    assert body not in [t.name for t in again.templates]
+    assert 'data-figure="meetings"' in again.content.decode()
+    _signal(built.world.community, at(2024, 11, 1))
+    SignalEvent.objects.create(signal=Signal.objects.latest("pk"), kind="passed_on")
+    _page(client, built)
+    queue.run()
+    renewed = _page(client, built)
+    assert body in [t.name for t in renewed.templates], "a new computation is rendered anew"

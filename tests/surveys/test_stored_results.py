@@ -254,3 +254,28 @@ def test_the_results_page_reads_the_stored_results(client, setup, world):
         assert client.get(url).status_code == 200
     assert not any("surveys_answer" in q["sql"] for q in captured)
     assert not any('FROM "surveys_response"' in q["sql"] for q in captured)
+
+
+def test_the_rendered_page_follows_releases_and_edits_of_the_wave(client, setup, world):
+    wave = setup[0]
+    threshold = results.group_threshold(world.programme)
+    invitations = _invite(wave, world.community, 4 * threshold, 0)
+    for i, invitation in enumerate(invitations[: 2 * threshold]):
+        _send(setup, invitation, i)
+    _release(wave)
+    client.force_login(world.evaluator)
+    url = reverse("surveys:results", args=[wave.pk])
+    first = client.get(url)
+    assert f"{threshold} ingevulde vragenlijsten" in first.content.decode()
+    body = "surveys/partials/results_body.html"
+    assert body in [t.name for t in first.templates]
+    again = client.get(url)
+    assert body not in [t.name for t in again.templates], "kept as rendered the first time"
+    assert f"{threshold} ingevulde vragenlijsten" in again.content.decode()
+    for i, invitation in enumerate(invitations[2 * threshold :], start=2 * threshold):
+        _send(setup, invitation, i)
+    _release(wave)
+    html = client.get(url).content.decode()
+    assert f"{3 * threshold} ingevulde vragenlijsten" in html
+    Wave.objects.filter(pk=wave.pk).update(title="Meting najaar")
+    assert "Resultaten: Meting najaar" in client.get(url).content.decode()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -64,15 +65,22 @@ def current_version() -> str:
 @dataclass
 class StoredView:
     """What the report page shows: the stored report (None while the first computation of
-    this period runs), when it was computed, and whether it is of the current data."""
+    this period runs), when it was computed, and whether it is of the current data. The
+    report is decoded only when read: a page that kept its rendering does not need it."""
 
-    report: Report | None
+    data: dict | None
     computed_at: datetime.datetime | None
     is_current: bool
+    # Which computation this is (the stored row and its time): the page keeps its rendering.
+    key: str = ""
 
     @property
     def is_preparing(self) -> bool:
-        return self.report is None
+        return self.data is None
+
+    @functools.cached_property
+    def report(self) -> Report | None:
+        return None if self.data is None else _decode(Report, self.data)
 
 
 def _kind(subject: Any) -> str:
@@ -105,11 +113,12 @@ def report_stored(subject: Any, period: Period) -> StoredView:
         # A backend that runs tasks at once (tests, development) has stored it already.
         row = StoredReport.objects.filter(**key).first()
     if row is None or row.report is None:
-        return StoredView(report=None, computed_at=None, is_current=False)
+        return StoredView(data=None, computed_at=None, is_current=False)
     return StoredView(
-        report=_decode(Report, row.report),
+        data=row.report,
         computed_at=row.computed_at,
         is_current=row.version == version,
+        key=f"{row.pk}:{row.computed_at.timestamp() if row.computed_at else 0}:{row.language}",
     )
 
 
@@ -203,6 +212,11 @@ def _queue(key: dict[str, Any], version: str) -> bool:
     return True
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
 def _decode(hint: Any, value: Any) -> Any:
     """A stored (JSON) value back as the report's dataclasses, dates and lists, following
     the dataclasses' type hints."""
@@ -218,7 +232,7 @@ def _decode(hint: Any, value: Any) -> Any:
     if origin is dict:
         return dict(value)
     if dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
+        hints = _type_hints(hint)
         return hint(
             **{
                 f.name: _decode(hints[f.name], value[f.name])

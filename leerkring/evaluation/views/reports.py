@@ -11,10 +11,14 @@ the current data and compute it otherwise.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from leerkring.communities import permissions as community_permissions
@@ -25,6 +29,11 @@ from .. import permissions, reports
 from ..forms_reports import ReportPeriodForm, presets
 from ..report_pdf import report_pdf
 from ..report_xlsx import XLSX_CONTENT_TYPE, report_xlsx
+
+# A stored report's rendering is kept this long (a deploy's new markup shows within it); raise
+# the version when the report's templates change what they show.
+REPORT_PAGE_SECONDS = 60 * 60
+REPORT_PAGE_VERSION = 1
 
 
 def _community(request: HttpRequest, pk: int) -> Community:
@@ -45,19 +54,31 @@ def _page(request: HttpRequest, subject, context: dict) -> HttpResponse:
     form = ReportPeriodForm(request.GET or None)
     period = form.period()
     stored = reports.report_stored(subject, period) if period else None
-    return render(
-        request,
-        "evaluation/report.html",
-        {
-            **context,
-            "form": form,
-            "period": period,
-            "stored": stored,
-            "report": stored.report if stored else None,
-            "presets": [(key, label) for key, label, _period in presets()],
-            "preset_key": form.preset_key,
-        },
-    )
+    context = {
+        **context,
+        "form": form,
+        "period": period,
+        "stored": stored,
+        # Decoded only if the page renders it (or a test reads it).
+        "report": SimpleLazyObject(lambda: stored.report) if stored and stored.data else None,
+        "presets": [(key, label) for key, label, _period in presets()],
+        "preset_key": form.preset_key,
+    }
+    if stored and stored.data:
+        context["report_body"] = _report_body(request, stored, context)
+    return render(request, "evaluation/report.html", context)
+
+
+def _report_body(request: HttpRequest, stored: reports.StoredView, context: dict) -> str:
+    """The stored report as the page shows it, rendered once per computation and kept in the
+    cache: a programme's table of communities and its charts cost more to render than
+    everything else the page does, and they are the same for everyone who may see them."""
+    key = f"evaluation:report-page:{REPORT_PAGE_VERSION}:{stored.key}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("evaluation/partials/report_body.html", context, request)
+        cache.set(key, body, REPORT_PAGE_SECONDS)
+    return mark_safe(body)  # noqa: S308 - rendered by our own template, escaped there
 
 
 def _download(request: HttpRequest, subject, page_url: str, fmt: str) -> HttpResponse:

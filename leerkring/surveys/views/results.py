@@ -11,9 +11,12 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -57,18 +60,31 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except results.GroupHidden:
                 shown = None
-    return render(
-        request,
-        "surveys/results.html",
-        {
-            "wave": wave,
-            "programme": wave.programme,
-            "overall": overall,
-            "shown": shown,
-            "form": form,
-            "nav_section": "programmes",
-        },
-    )
+    context = {
+        "wave": wave,
+        "programme": wave.programme,
+        "overall": overall,
+        "shown": shown,
+        "form": form,
+        "nav_section": "programmes",
+    }
+    return render(request, "surveys/results.html", {**context, "body": _body(request, context)})
+
+
+def _body(request: HttpRequest, context: dict) -> str:
+    """The page's content, rendered once per release and kept in the cache: at national scale
+    it is a table of every community (twice) and a choice of each, and rendering that costs
+    more than everything else the page does. It is the same for every visitor who may see the
+    results; a filter that failed is rendered each time (its error is the visitor's own)."""
+    shown = context["shown"]
+    if shown is None:
+        return render_to_string("surveys/partials/results_body.html", context, request)
+    key = results.page_cache_key(context["wave"], community_id=shown.community_pk)
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("surveys/partials/results_body.html", context, request)
+        cache.set(key, body, results.PAGE_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 - rendered by our own template, escaped there
 
 
 def _export_community(request: HttpRequest, wave: Wave) -> int | None:
