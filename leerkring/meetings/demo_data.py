@@ -986,6 +986,7 @@ class _CommunityHistory:
             rows.signals.append(
                 Signal(
                     community=self.community,
+                    programme_id=self.community.programme_id,
                     meeting=meeting,
                     title=title,
                     description=description,

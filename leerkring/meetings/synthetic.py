@@ -90,8 +90,8 @@ COLUMNS: dict[type, tuple[str, ...]] = {
         "created_by_id", "created_at",
     ),
     Signal: (
-        "community_id", "meeting_id", "title", "description", "topic_category", "subtopic",
-        "solution_level", "raised_on", "created_by_id", "created_at",
+        "community_id", "programme_id", "meeting_id", "title", "description", "topic_category",
+        "subtopic", "solution_level", "raised_on", "created_by_id", "created_at",
     ),
     Rsvp: ("meeting_id", "membership_id", "answer", "answered_at"),
     AgreementStatusChange: (
@@ -314,7 +314,19 @@ def _children(
         for title, description, category, subtopic, level in picked:
             writer.add(
                 Signal,
-                (cid, mid, title, description, category, subtopic, level, day, None, ends_at),
+                (
+                    cid,
+                    community.programme_id,
+                    mid,
+                    title,
+                    description,
+                    category,
+                    subtopic,
+                    level,
+                    day,
+                    None,
+                    ends_at,
+                ),  # fmt: skip
             )
     _agreements_of_one_person(owner_of_three, agreements)
     writer.flush()

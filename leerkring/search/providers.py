@@ -77,6 +77,10 @@ class Source:
     also_found_by: Callable[[str, list[str]], Q] | None = None
     # On PostgreSQL, a stored document to use instead of one built from `fields`.
     stored_document: Callable[[], Any] | None = None
+    # For a model with its programme kept on the row (and an index on `programme, -id`): the
+    # programmes whose rows a person may see some of, so search first walks their newest rows
+    # (`selectors._walked_candidates`) before it asks the GIN index.
+    walk_programmes: Callable[[Any], list[int]] | None = None
 
     def document(self):
         if self.stored_document is not None:
@@ -280,6 +284,7 @@ SOURCES: dict[str, Source] = {
             visible=selectors.signals_visible,
             fields=("title", "description"),
             stored_document=_signal_document,
+            walk_programmes=selectors.signal_programmes,
             title_field="title",
             snippet_field="description",
             related=("community",),

@@ -136,13 +136,14 @@ def signals_visible(*, user: Any) -> QuerySet[Signal]:
         condition |= Q(community_id__in=_own(access))
     coordinated, guided = venster_programmes(access)
     passed_on = ~Q(state=Signal.State.DRAFT)
+    # The programme kept on the signal (`Signal.programme`, its community's), so no join.
     if coordinated:
-        condition |= passed_on & Q(community__programme_id__in=coordinated)
+        condition |= passed_on & Q(programme_id__in=coordinated)
     if guided is not None:
-        condition |= passed_on & Q(community__programme_id__in=guided)
+        condition |= passed_on & Q(programme_id__in=guided)
     partnered = access.programmes_with(SYSTEM_PARTNER)
     if partnered:
-        condition |= Q(community__programme_id__in=partnered) & Q(
+        condition |= Q(programme_id__in=partnered) & Q(
             pk__in=Escalation.objects.filter(level=Escalation.Level.SYSTEM).values("signal_id")
         )
     if not condition:
@@ -218,19 +219,84 @@ def search_matches(*, source, user: Any, q: str) -> QuerySet:
 
 def search_candidates(*, source, user: Any, q: str) -> list[int]:
     """The ids of the newest matches, at most `RANK_CANDIDATES + 1` (one more tells "more")."""
-    # "pk + 0", not "pk", for a document built from the text: ordered by the bare primary key,
-    # PostgreSQL walks that index backwards and rebuilds every row's document until it has
-    # enough matches (200 ms for a common word in the lessons); this way it takes the GIN
-    # index's matches and sorts them. A stored document (the signals') costs nothing to test
-    # per row, so there the bare key lets the planner choose: walk back from the newest for a
-    # common word (the newest 200 of 15,000 passed-on signals with "gemeente" in a fraction of
-    # the time of fetching them all), the GIN index for a rare one.
+    if source.walk_programmes is not None:
+        found = _walked_candidates(source=source, user=user, q=q)
+        if found is not None:
+            return found
+    # "pk + 0", not "pk": ordered by the bare primary key, PostgreSQL may walk that index
+    # backwards testing every row until it has enough matches — for a document built from the
+    # text rebuilding each one (200 ms for a common word in the lessons), and for words that
+    # are each common but never together through the whole table. This way it takes the GIN
+    # index's matches and sorts them.
     matches = search_matches(source=source, user=user, q=q)
-    if source.stored_document is not None:
-        newest = matches.order_by("-pk")
-    else:
-        newest = matches.annotate(search_newest=F("pk") + 0).order_by("-search_newest")
+    newest = matches.annotate(search_newest=F("pk") + 0).order_by("-search_newest")
     return list(newest.values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
+
+
+# How many of a programme's newest rows a search walks through before it asks the GIN index
+# (`_walked_candidates`). A common word ("gemeente", in one signal of five) has its newest 200
+# matches well within it; a rarer one is looked up in the index after these rows.
+WALK_ROWS = 2000
+
+
+def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
+    """The newest matches among the newest `WALK_ROWS` rows of the one programme whose rows
+    this person may see; None when there are too few there to be sure of them (or the person
+    sees rows of several programmes), so the caller asks the GIN index.
+
+    Every row this person may see is one of that programme's, so when its newest rows hold
+    `RANK_CANDIDATES + 1` matches they are exactly the newest matches of all. The walk reads
+    those rows and no others whatever the size of the network or the words: the window's ids
+    are read first (index `programme, -id`) and given to the second query as a list, which
+    the planner can only look up by primary key — as a subquery it sometimes scanned the whole
+    table and hashed the window; the match is tested as a function (`ts_match_vq`), which the
+    planner cannot answer from the GIN index; and the result is sorted on "pk + 0", which no
+    index gives, so it does not walk the primary key back through the other programmes'
+    newer rows hoping to find enough matches at once."""
+    from django.db.models import BooleanField, Func
+
+    from . import fulltext
+
+    words = fulltext.query_words(q)
+    programmes = source.walk_programmes(user)
+    if not words or len(programmes) != 1:
+        return None
+    rows = source.visible(user=user)
+    if fulltext.is_full_text():
+        condition = Func(
+            source.document(),
+            fulltext.search_query(q),
+            function="ts_match_vq",
+            output_field=BooleanField(),
+        )
+    else:
+        condition = fulltext.fallback_q(source.fields, words)
+    window = list(
+        rows.model.objects.filter(programme_id=programmes[0])
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:WALK_ROWS]
+    )
+    found = list(
+        rows.filter(condition, pk__in=window)
+        .annotate(search_newest=F("pk") + 0)
+        .order_by("-search_newest")
+        .values_list("pk", flat=True)[: RANK_CANDIDATES + 1]
+    )
+    return found if len(found) > RANK_CANDIDATES else None
+
+
+def signal_programmes(user: Any) -> list[int]:
+    """Programmes whose signals this person may see some of (`signals_visible`): those of their
+    own communities, and those they coordinate or are system partner of — or none for someone
+    who sees only their own communities' signals, which the index on community finds without
+    a walk. One query at most."""
+    access = access_for(user)
+    held = access.programmes_with(COORDINATOR, SYSTEM_PARTNER)
+    guides = any(role != "participant" for role in access.community_roles.values())
+    if not held and not guides:
+        return []
+    own = set(Community.objects.filter(pk__in=_own(access)).values_list("programme_id", flat=True))
+    return sorted(own | held)
 
 
 def search_hits(*, source, seeker, q: str, ids: list[int], start: int, stop: int) -> list:

@@ -115,6 +115,12 @@ class Signal(models.Model):
         NO_FOLLOW_UP = "no_follow_up", _("Geen vervolg")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="signals")
+    # The community's programme, kept on the signal (set on save from the community, which
+    # never moves to another programme), so a programme's newest signals are one index range:
+    # what search walks for the venster's audience without reading the other programmes'.
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals"
     )
@@ -187,6 +193,8 @@ class Signal(models.Model):
             models.Index(fields=["state", "passed_on_at"]),
             # The venster's default order after the waiting rows: newest first.
             models.Index(fields=["-raised_on", "-id"], name="signal_raised_on_id"),
+            # A programme's newest signals, walked by search (`search.selectors`).
+            models.Index(fields=["programme", "-id"], name="signal_programme_newest"),
             # A theme's newest signals, read for its profile (`similarity.theme_model`).
             models.Index(fields=["theme", "-id"], name="signal_theme_newest"),
             # Signals that may be waiting for feedback (`selectors.waiting_for_feedback_q`):
@@ -207,6 +215,11 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.programme_id is None and self.community_id is not None:
+            self.programme_id = self.community.programme_id
+        super().save(*args, **kwargs)
 
     # The venster shows these labels on every row; Django's generated `get_FOO_display`
     # rebuilds a dict of all (lazily translated) choices on each call.

@@ -325,6 +325,7 @@ def test_a_demo_size_venster_comes_back_unchanged(client, world):
         [
             Signal(
                 community=communities[i % 2],
+                programme=world.programme,
                 title=f"=Signaal {i}" if i % 50 == 0 else f"Signaal {i}",
                 description=f"Omschrijving {i}\nmet een tweede regel.",
                 raised_on=f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
