@@ -8,6 +8,11 @@ class DisseminationConfig(AppConfig):
     verbose_name = _("Verspreiding")
 
     def ready(self) -> None:
+        # The programmes' numbers of shareable products, kept on every product change.
+        from . import product_counts
+
+        product_counts.connect()
+
         # Each issue e-mail the outbox finishes updates its delivery row (newsletter.py).
         from leerkring.outbox.selectors import register_kind
         from leerkring.outbox.signals import message_finished

@@ -19,6 +19,7 @@ from leerkring.communities.demo_data import (
     demo_step,
 )
 from leerkring.communities.models import Membership
+from leerkring.dissemination.product_counts import product_counts_rebuild
 from leerkring.meetings.topics import TopicCategory
 
 from .models import (
@@ -119,6 +120,8 @@ def demo_dissemination(ctx: DemoContext) -> None:
         )
         backers.append(names)
     Product.objects.bulk_create(products)
+    # Past `save()`: the programmes' kept numbers of shareable products counted again.
+    product_counts_rebuild()
     Product.communities.through.objects.bulk_create(
         Product.communities.through(product_id=product.pk, community_id=ctx.communities[n].pk)
         for product, names in zip(products, backers, strict=True)

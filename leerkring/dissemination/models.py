@@ -67,6 +67,12 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("producten")
         ordering = ["-updated_at"]
+        indexes = [
+            # The catalogue's order within a programme: it reads its page, not the programme.
+            models.Index(
+                fields=["programme", "-updated_at", "-id"], name="product_programme_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -291,3 +297,17 @@ class CommunityLinksRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id}: {self.computed_at}"
+
+
+class ProgrammeProductCount(models.Model):
+    """How many shareable products a programme has: what the catalogue's count starts from,
+    kept by `dissemination.product_counts` whenever a product is saved or deleted, so the page
+    does not count every product of the programme on each request (issue 17)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    shared = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.shared}"

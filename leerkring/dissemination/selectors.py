@@ -35,6 +35,7 @@ from .models import (
     NewsletterIssue,
     Product,
     ProductFile,
+    ProgrammeProductCount,
     Subscriber,
 )
 
@@ -98,6 +99,29 @@ def catalogue_products(
     if q.strip():
         products = products.filter(title__icontains=q.strip())
     return products.prefetch_related(_community_names()).order_by("-updated_at", "-pk")
+
+
+def catalogue_count(*, programme: Programme, user: Any) -> int:
+    """How many products the unfiltered catalogue lists for this visitor (`catalogue_products`
+    without filters): the programme's shareable products, kept in `ProgrammeProductCount`, and
+    the unshared ones of the visitor's own communities, counted — a few, whatever the size of
+    the programme. Counted the long way when nothing is kept for the programme yet."""
+    kept = (
+        ProgrammeProductCount.objects.filter(programme=programme)
+        .values_list("shared", flat=True)
+        .first()
+    )
+    if kept is None:
+        return catalogue_products(programme=programme, user=user).count()
+    own = list(access_for(user).community_roles)
+    if not own:
+        return kept
+    unshared = Product.objects.filter(
+        programme=programme,
+        shareable=False,
+        pk__in=_ProductCommunity.objects.filter(community_id__in=own).values("product_id"),
+    )
+    return kept + unshared.count()
 
 
 def products_of_community(*, community: Community, user: Any) -> dict[str, Any]:

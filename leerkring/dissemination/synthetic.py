@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from leerkring.communities.models import LEAD_ROLES
 from leerkring.communities.synthetic import SynthContext, synth_step
+from leerkring.dissemination.product_counts import product_counts_rebuild
 from leerkring.meetings.topics import TopicCategory
 
 from .models import Dissemination, Product
@@ -110,6 +111,8 @@ def synth_products(ctx: SynthContext) -> None:
             makers.append(user_of_person.get(maker.person_id) if maker else None)
 
     Product.objects.bulk_create(products, batch_size=BATCH_SIZE)
+    # Past `save()`: the programmes' kept numbers of shareable products counted again.
+    product_counts_rebuild()
     Product.communities.through.objects.bulk_create(
         [
             Product.communities.through(product_id=product.pk, community_id=community_id)

@@ -16,6 +16,7 @@ from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import FACILITATOR_ROLES, LEAD_ROLES
 from leerkring.communities.synthetic import SynthContext, synth_step
 from leerkring.dissemination.models import Product, ProductLink
+from leerkring.dissemination.product_counts import product_counts_rebuild
 from leerkring.publishing.models import Publication
 
 from .models import Event, EventCommunity, Registration
@@ -199,6 +200,8 @@ def _recordings(
                 created_at=_at(month, 16),
             ))  # fmt: skip
     Product.objects.bulk_create(products, batch_size=BATCH_SIZE)
+    # Past `save()`: the programmes' kept numbers of shareable products counted again.
+    product_counts_rebuild()
     ProductLink.objects.bulk_create(
         [
             ProductLink(

@@ -350,7 +350,11 @@ def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None, programme=programme)
     filters = form.filters() if request.GET else {}
     products = selectors.catalogue_products(programme=programme, user=request.user, **filters)
-    page = Paginator(products, CATALOGUE_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(products, CATALOGUE_PER_PAGE)
+    if not filters:
+        # The kept count, not a count of every product of the programme.
+        paginator.count = selectors.catalogue_count(programme=programme, user=request.user)
+    page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
