@@ -268,6 +268,10 @@ def test_the_public_pages_show_what_they_showed_before(client, world):
         set(old.annotate(y=ExtractYear("dated_on")).values_list("y", flat=True)), reverse=True
     )
     assert selectors.public_publications(programme=programme).count() == old.count()
+    assert options.total == old.count()
+    page = client.get(reverse("publishing:public_programme", args=[programme.slug]))
+    assert page.context["page"].paginator.count == old.count()
+    assert [item.pk for item in page.context["page"].object_list] == new[:20]
     feed = [item.pk for item in selectors.public_feed_items(programme=programme)]
     assert feed == _old_public_publications(programme)[: selectors.FEED_ITEMS]
     assert list(selectors.programmes_with_public_items()) == sorted(

@@ -43,12 +43,15 @@ def public_index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def public_programme(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
-    form = PublicSearchForm(
-        request.GET or None, options=selectors.public_filter_options(programme=programme)
-    )
+    options = selectors.public_filter_options(programme=programme)
+    form = PublicSearchForm(request.GET or None, options=options)
     filters = form.filters() if request.GET else {}
     items = selectors.public_publications(programme=programme, **filters)
-    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(items, ITEMS_PER_PAGE)
+    if not filters:
+        # Counted with the filter options already: no second pass over the public rows.
+        paginator.count = options.total
+    page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
