@@ -6,10 +6,13 @@ service while it sends, and only its hash is stored.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from . import ballots, results, services
 from .models import Wave
+from .views.results import results_page_prerender
 
 
 @task()
@@ -27,9 +30,16 @@ def survey_responses_release_due() -> int:
 @task()
 def wave_results_store(wave_id: int) -> int:
     """Compute and store the results of a wave after a release (queued by the release), so
-    the results page reads them instead of computing; returns the version stored."""
-    wave = Wave.objects.select_related("programme__rule_profile").filter(pk=wave_id).first()
+    the results page reads them instead of computing, and render the page's content in the
+    site's language for its first visitor; returns the version stored."""
+    wave = (
+        Wave.objects.select_related("programme__rule_profile", "questionnaire")
+        .filter(pk=wave_id)
+        .first()
+    )
     if wave is None:
         return 0
     results.wave_results_stored(wave)
+    with translation.override(settings.LANGUAGE_CODE):
+        results_page_prerender(wave)
     return wave.results_version

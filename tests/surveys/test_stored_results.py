@@ -265,17 +265,37 @@ def test_the_rendered_page_follows_releases_and_edits_of_the_wave(client, setup,
     _release(wave)
     client.force_login(world.evaluator)
     url = reverse("surveys:results", args=[wave.pk])
+    body = "surveys/partials/results_body.html"
     first = client.get(url)
     assert f"{threshold} ingevulde vragenlijsten" in first.content.decode()
-    body = "surveys/partials/results_body.html"
-    assert body in [t.name for t in first.templates]
-    again = client.get(url)
+    assert body not in [t.name for t in first.templates], "rendered by the release's task"
+    filtered = url + f"?community={world.community.pk}"
+    assert body in [t.name for t in client.get(filtered).templates]
+    again = client.get(filtered)
     assert body not in [t.name for t in again.templates], "kept as rendered the first time"
-    assert f"{threshold} ingevulde vragenlijsten" in again.content.decode()
+    assert "Je ziet de antwoorden uit" in again.content.decode()
     for i, invitation in enumerate(invitations[2 * threshold :], start=2 * threshold):
         _send(setup, invitation, i)
     _release(wave)
     html = client.get(url).content.decode()
     assert f"{3 * threshold} ingevulde vragenlijsten" in html
     Wave.objects.filter(pk=wave.pk).update(title="Meting najaar")
-    assert "Resultaten: Meting najaar" in client.get(url).content.decode()
+    renamed = client.get(url)
+    assert body in [t.name for t in renamed.templates]
+    assert "Resultaten: Meting najaar" in renamed.content.decode()
+
+
+def test_the_content_rendered_by_the_task_is_the_page_a_visitor_renders(client, setup, world):
+    wave = setup[0]
+    threshold = results.group_threshold(world.programme)
+    for i, invitation in enumerate(_invite(wave, world.community, 2 * threshold, 0)):
+        _send(setup, invitation, i)
+    _release(wave)
+    client.force_login(world.evaluator)
+    url = reverse("surveys:results", args=[wave.pk])
+    prerendered = client.get(url).content.decode()
+    results.page_forget(_reader_wave(wave), community_id=None)
+    rendered = client.get(url)
+    assert "surveys/partials/results_body.html" in [t.name for t in rendered.templates]
+    main = lambda html: html.split("<main", 1)[1].split("</main>", 1)[0]  # noqa: E731
+    assert main(rendered.content.decode()) == main(prerendered)

@@ -71,6 +71,24 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/results.html", {**context, "body": _body(request, context)})
 
 
+def results_page_prerender(wave: Wave) -> None:
+    """Render the unfiltered page's content for its first visitor after a release (the task
+    that stores the results runs this next), in the active language."""
+    overall = results.wave_results_stored(wave)
+    context = {
+        "wave": wave,
+        "programme": wave.programme,
+        "overall": overall,
+        "shown": overall,
+        "form": ResultsFilterForm(None, offered=overall.offered, threshold=overall.threshold),
+    }
+    cache.set(
+        results.page_cache_key(wave, community_id=None),
+        render_to_string("surveys/partials/results_body.html", context),
+        results.PAGE_CACHE_SECONDS,
+    )
+
+
 def _body(request: HttpRequest, context: dict) -> str:
     """The page's content, rendered once per release and kept in the cache: at national scale
     it is a table of every community (twice) and a choice of each, and rendering that costs
