@@ -9,10 +9,23 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app holds about a person: their download and their erasure.
+        # The kept member counts follow every membership deleted, also through a cascade, and
+        # are forgotten when an organisation's deletion empties memberships by an update.
+        from django.db.models.signals import post_delete, pre_delete
+
         from leerkring.core.personal_data import register_personal_data
 
+        from . import member_counts
+        from .models import Membership, Organisation
         from .selectors import personal_data
         from .services import personal_data_erase
+
+        post_delete.connect(
+            member_counts.membership_deleted, sender=Membership, dispatch_uid="kept_counts"
+        )
+        pre_delete.connect(
+            member_counts.organisation_deleted, sender=Organisation, dispatch_uid="kept_counts"
+        )
 
         register_personal_data(
             key="communities",

@@ -505,6 +505,13 @@ class Community(models.Model):
         help_text=_("Leeg laten om de spelregels van het programma te volgen."),
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Active members and their distinct organisations, kept by `communities.member_counts`
+    # whenever a membership is saved or deleted, so the programme overview can sort and show
+    # them without counting every membership of the programme. Empty means not kept (count);
+    # the counts hold until `kept_counts_until`, the first date a membership starts or ends.
+    kept_member_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    kept_organisation_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    kept_counts_until = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("gemeenschap")
@@ -622,6 +629,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.community}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The community's kept member counts follow in the same transaction.
+        super().save(*args, **kwargs)
+        from .member_counts import refresh_member_counts
+
+        refresh_member_counts([self.community_id])
 
     def clean(self) -> None:
         if self.left_on and self.left_on < self.joined_on:

@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from .member_counts import refresh_member_counts
 from .models import Community, Membership, Organisation, Person, Programme, RuleProfile
 from .presets import preset_values
 
@@ -625,6 +626,8 @@ def synth_people_and_memberships(ctx: SynthContext) -> None:
     _bulk(Membership, memberships_ended)
     _bulk(Membership, memberships_main)
     _bulk(Membership, memberships_shared)
+    # Bulk inserts pass by `Membership.save()`: keep the communities' counts at once.
+    refresh_member_counts()
     ctx.people = people
     ctx.memberships = memberships_ended + memberships_main + memberships_shared
     ctx.counts["people"] = len(people)

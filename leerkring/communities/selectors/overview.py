@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import member_counts, permissions
 from ..models import (
     Community,
     Membership,
     Organisation,
     Programme,
-    active_membership_q,
 )
 
 
@@ -66,10 +64,12 @@ def programme_communities(
     sort: str = "name",
 ) -> QuerySet[Community]:
     """The programme's communities with their counts of active members and distinct
-    organisations annotated, so a page of them costs one query however large it is."""
+    organisations annotated, so a page of them costs one query however large it is. The counts
+    are the kept ones (`communities.member_counts`), counted only where not kept or out of
+    date, so sorting by them does not count every membership of the programme."""
     communities = Community.objects.filter(programme=programme).annotate(
-        member_count=_active_membership_count("pk"),
-        organisation_count=_active_membership_count("organisation", distinct=True),
+        member_count=member_counts.member_count(),
+        organisation_count=member_counts.organisation_count(),
     )
     exact = {"scope": scope, "scenario": scenario, "phase": phase, "status": status}
     communities = communities.filter(**{name: value for name, value in exact.items() if value})
@@ -81,21 +81,6 @@ def programme_communities(
     column = COMMUNITY_SORTS.get(sort.lstrip("-"), "name")
     order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
     return communities.order_by(order, "name", "pk")
-
-
-def _active_membership_count(field: str, distinct: bool = False) -> Coalesce:
-    """A correlated count of a community's active memberships. As a subquery rather than a
-    join with GROUP BY, PostgreSQL computes it only for the rows of the page (after ORDER BY
-    and LIMIT) and the paginator's COUNT(*) leaves it out: at 600 communities and 15,000
-    memberships the overview no longer aggregates every membership twice per request."""
-    counts = (
-        Membership.objects.filter(active_membership_q(), community=OuterRef("pk"))
-        .order_by()
-        .values("community")
-        .annotate(n=Count(field, distinct=distinct))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def programme_regions(*, programme: Programme) -> list[str]:
