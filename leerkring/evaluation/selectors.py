@@ -391,26 +391,22 @@ def story_invitation_tasks(user) -> list[Task]:
 
 def monitor_tasks(user) -> list[Task]:
     """For a coordinator: per programme, the communities with a red light in the monitor
-    (the matrix's cached result)."""
+    (the matrix's stored summary, `monitor.standings`)."""
     tasks = []
     coordinated = access_for(user).programmes_with(COORDINATOR)
     if not coordinated:
         return tasks
     for programme in Programme.objects.filter(pk__in=coordinated).order_by("name"):
-        red = [
-            row
-            for row in programme_monitor(programme=programme, sort="")
-            if row.counts[monitor.RED]
-        ]
+        red = standings.current_summary(programme).counts["any"][monitor.RED]
         if red:
             tasks.append(
                 Task(
                     text=ngettext(
                         "%(count)s gemeenschap met een rood lampje in de monitor",
                         "%(count)s gemeenschappen met een rood lampje in de monitor",
-                        len(red),
+                        red,
                     )
-                    % {"count": len(red)},
+                    % {"count": red},
                     url=reverse("evaluation:programme_monitor", args=[programme.slug])
                     + f"?status={monitor.RED}",
                     urgency=Urgency.WAITING,

@@ -166,3 +166,14 @@ def test_the_page_shows_fifty_communities_and_the_summary(client, programme):
     assert second.count('<th scope="row" class="utrecht-table__header-cell"><a ') == 6
     found = client.get(url, {"q": "CoP 2"}).content.decode()
     assert "2 gemeenschappen" in found
+
+
+def test_the_coordinators_home_task_counts_the_communities_with_a_red_light(programme):
+    coordinator = factories.ProgrammeRoleFactory(programme=programme, role="coordinator")
+    tasks = selectors.monitor_tasks(coordinator.person.user)
+    whole = selectors.programme_monitor(programme=programme)
+    red = sum(1 for row in whole if row.counts[monitor.RED])
+    assert red > 1
+    assert [task.text for task in tasks] == [
+        f"{red} gemeenschappen met een rood lampje in de monitor"
+    ]

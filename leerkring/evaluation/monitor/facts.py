@@ -109,7 +109,8 @@ def community_facts(
     # Memberships: counted per community in the database (members today, organisations,
     # roles, seats ended in the period), and the organisation types present.
     active = active_membership_q(on=today)
-    memberships = Membership.objects.filter(_in("community_id", ids))
+    # Without the model's ordering: it would join (and group by) every person and community.
+    memberships = Membership.objects.filter(_in("community_id", ids)).order_by()
     for row in memberships.values("community_id").annotate(
         members=Count("pk", filter=active),
         organisations=Count("organisation_id", filter=active, distinct=True),
