@@ -625,7 +625,16 @@ class Membership(models.Model):
                 name="membership_one_open_per_person",
             )
         ]
-        indexes = [models.Index(fields=["person", "left_on"])]
+        indexes = [
+            models.Index(fields=["person", "left_on"]),
+            # The leads and facilitators of a set of communities (a network's members, its
+            # count) without reading every participant's seat.
+            models.Index(
+                fields=["community", "person"],
+                condition=Q(role__in=["lead", "facilitator", "lead_facilitator"]),
+                name="membership_guides",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.community}"

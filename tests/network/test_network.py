@@ -220,3 +220,42 @@ def test_the_network_page_query_count_does_not_grow_with_threads(client, world, 
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
+
+
+def test_the_member_count_and_threads_match_the_reads_they_replace(world, network, thread):
+    """The count from the guides' seats and the invitations, the per-thread message numbers
+    and the thread count are those of the former reads (every person tested against both
+    lists; every message of the network joined before the page was cut)."""
+    from django.db.models import Count
+
+    from leerkring.communities.models import Person
+    from leerkring.meetings.models import Thread
+
+    # Someone who guides two communities, a guide who is also invited, one who left.
+    twice = factories.MembershipFactory(community=world.sibling, role="lead")
+    factories.MembershipFactory(community=world.community, person=twice.person, role="facilitator")
+    NetworkMember.objects.create(network=network, person=world.facilitator_m.person)
+    gone = factories.MembershipFactory(community=world.sibling, role="facilitator")
+    community_services.membership_end(
+        membership=gone, left_on=timezone.localdate(), reason=Membership.LeftReason.LEFT,
+        by=world.coordinator,
+    )  # fmt: skip
+    factories.MembershipFactory(community=world.sibling, role="participant")
+    services.network_member_add(network=network, person=world.coordinator.person, by=world.lead)
+    second = services.network_thread_start(network=network, title="Tweede", body="a", by=world.lead)
+    for body in ("b", "c"):
+        services.network_message_post(network=network, thread=second, body=body, by=world.lead)
+
+    before = Person.objects.filter(selectors.members_q(network)).count()
+    assert selectors.member_count(network) == before == 4
+    old = (
+        Thread.objects.filter(network_link__network=network)
+        .select_related("started_by")
+        .annotate(message_count=Count("messages"))
+        .order_by("-last_message_at", "-pk")
+    )
+    new = selectors.network_threads(network=network)
+    assert [(t.pk, t.message_count, t.started_by) for t in new] == [
+        (t.pk, t.message_count, t.started_by) for t in old
+    ]
+    assert selectors.thread_count(network=network) == old.count() == 2

@@ -116,13 +116,14 @@ def render_network(
             {
                 "network": network,
                 "member_count": selectors.member_count(network),
-                "thread_count": selectors.network_threads(network=network).count(),
+                "thread_count": selectors.thread_count(network=network),
                 "nav_section": "network",
             },
         )
-    page = Paginator(selectors.network_threads(network=network), THREADS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(selectors.network_threads(network=network), THREADS_PER_PAGE)
+    # The same number the pager would count, without joining the threads.
+    paginator.count = selectors.thread_count(network=network)
+    page = paginator.get_page(request.GET.get("page"))
     mode = selectors.notification_mode(network=network, person=access_for(request.user).person)
     return render(
         request,
