@@ -10,12 +10,14 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Window,
 )
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber
 from django.utils import timezone
 
 from leerkring.communities.models import Community, Membership, Programme
@@ -36,14 +38,26 @@ PUBLIC_UPCOMING = 20
 LINKED_COMMUNITIES = 3
 SHARED_PER_LINKED = 2
 
-_seat_counts = {
-    "confirmed_count": Count(
-        "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
-    ),
-    "waitlist_count": Count(
-        "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
-    ),
-}
+
+def _seats_with(status: str) -> Coalesce:
+    """How many of an event's registrations have this status, counted per event shown (on
+    the registrations' event-and-status index) rather than by joining every registration of
+    every listed event before the list is cut to a page."""
+    of_event = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(of_event), 0)
+
+
+def _seat_counts() -> dict[str, Coalesce]:
+    return {
+        "confirmed_count": _seats_with(Registration.Status.CONFIRMED),
+        "waitlist_count": _seats_with(Registration.Status.WAITLISTED),
+    }
 
 
 def _announced() -> Q:
@@ -75,7 +89,7 @@ def events_of_programme(*, programme: Programme, user: Any, past: bool = False) 
         events = events.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
     else:
         events = events.filter(ends_at__gt=now).order_by("starts_at", "pk")
-    return events.annotate(**_seat_counts)
+    return events.annotate(**_seat_counts())
 
 
 def event_for_page(*, pk: int) -> Event:
@@ -96,7 +110,7 @@ def event_for_page(*, pk: int) -> Event:
                 ),
             ),
         )
-        .annotate(**_seat_counts)
+        .annotate(**_seat_counts())
         .get(pk=pk)
     )
 
@@ -241,7 +255,7 @@ def public_events(*, programme: Programme, limit: int = PUBLIC_PANEL_EVENTS) -> 
             status=Event.Status.PUBLISHED,
             ends_at__gt=timezone.now(),
         )
-        .annotate(**_seat_counts)
+        .annotate(**_seat_counts())
         .only(
             "pk", "public_id", "title", "kind", "format", "place", "starts_at", "ends_at",
             "capacity", "programme_id",
@@ -259,7 +273,7 @@ def public_event(*, programme: Programme, public_id: str) -> Event | None:
             status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
         )
         .select_related("programme")
-        .annotate(**_seat_counts)
+        .annotate(**_seat_counts())
         .first()
     )
 
@@ -294,7 +308,7 @@ def public_event_search(
     now = timezone.now()
     upcoming = list(
         events.filter(ends_at__gt=now)
-        .annotate(**_seat_counts)
+        .annotate(**_seat_counts())
         .only(*listed)
         .order_by("starts_at", "pk")[:PUBLIC_UPCOMING]
     )

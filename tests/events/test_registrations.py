@@ -331,3 +331,46 @@ def test_leaving_leerkring_gives_up_seats_ahead_and_keeps_past_attendance(world,
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
     assert Registration.objects.get(event=past).status == Registration.Status.CONFIRMED
+
+
+def test_seat_counts_match_the_joined_counts_they_replace(world):
+    """The confirmed and waiting counts per event, counted per event shown, are those of the
+    former join of every registration of the listed events (past and upcoming, with none,
+    some of each status)."""
+    from django.db.models import Count, Q
+
+    now = timezone.now()
+    events = [
+        factories.EventFactory(
+            programme=world.programme,
+            starts_at=now + datetime.timedelta(days=d),
+            ends_at=now + datetime.timedelta(days=d, hours=2),
+        )  # fmt: skip
+        for d in (-30, -3, 2, 9)
+    ]
+    statuses = [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED,
+                Registration.Status.PENDING, Registration.Status.CANCELLED]  # fmt: skip
+    for i, event in enumerate(events[1:], start=1):
+        for n in range(i * 3):
+            Registration.objects.create(
+                event=event, name=f"R {n}", email=f"r{i}-{n}@example.nl",
+                status=statuses[n % len(statuses)],
+            )  # fmt: skip
+    joined = {
+        "confirmed_old": Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+        ),
+        "waitlist_old": Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+        ),
+    }
+    for past in (False, True):
+        for user in (world.coordinator, world.participant):
+            new = selectors.events_of_programme(programme=world.programme, user=user, past=past)
+            old = new.annotate(**joined)
+            assert [(e.pk, e.confirmed_count, e.waitlist_count) for e in new] == [
+                (e.pk, e.confirmed_old, e.waitlist_old) for e in old
+            ]
+            assert new.count() == old.count()
+    page = selectors.event_for_page(pk=events[-1].pk)
+    assert (page.confirmed_count, page.waitlist_count) == (3, 2)
