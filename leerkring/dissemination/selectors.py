@@ -29,6 +29,7 @@ from leerkring.meetings.topics import TopicCategory
 from leerkring.signalling.models import Signal
 
 from .models import (
+    CommunityLinks,
     Dissemination,
     IssueItem,
     Newsletter,
@@ -209,16 +210,21 @@ def _recent_agenda_items(*, programme: Programme) -> QuerySet[AgendaItem]:
 Topics = dict[int, dict[str, dict[str, int]]]
 
 
-def programme_topics(*, programme: Programme) -> tuple[Topics, dict[str, set[int]]]:
+def programme_topics(
+    *, programme: Programme, community_ids: list[int] | None = None
+) -> tuple[Topics, dict[str, set[int]]]:
     """The subtopics on the programme's agendas of the last half year, counted per community
     and category, and per subtopic (case aside) the communities that had it. Reads every agenda
-    item of the programme in that time: the knowledge view's pages and the stored links of
-    `dissemination.links` (worked out by the task worker) call it, not a community's page."""
+    item of the programme in that time (or only those of `community_ids`): the stored links of
+    `dissemination.links` (worked out by the task worker) and the knowledge view when a
+    listed community has no stored links yet call it, not a community's page."""
     topics: Topics = defaultdict(lambda: defaultdict(dict))
     communities_by_subtopic: dict[str, set[int]] = defaultdict(set)
+    items = _recent_agenda_items(programme=programme)
+    if community_ids is not None:
+        items = items.filter(meeting__community_id__in=community_ids)
     rows = (
-        _recent_agenda_items(programme=programme)
-        .exclude(topic_category="")
+        items.exclude(topic_category="")
         .order_by()  # counted, not listed: no sort of the programme's agenda items
         .values_list("meeting__community_id", "topic_category", "subtopic")
     )
@@ -258,18 +264,32 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
     if not ids:
         return []
 
-    # 1. Topics of the whole programme, counted per community, category and subtopic.
-    topics, communities_by_subtopic = programme_topics(programme=programme)
+    # 1. The closest communities the task worker stored (`dissemination.links`). When every
+    # listed community has them, only the listed communities' own agendas are read; otherwise
+    # (a new community, before the worker's next round) the topics of the whole programme,
+    # counted per community, category and subtopic, as the links are worked out.
+    stored = {
+        row.community_id: row
+        for row in CommunityLinks.objects.filter(community_id__in=ids, programme=programme)
+    }
+    use_stored = len(stored) == len(ids)
+    if use_stored:
+        topics, communities_by_subtopic = programme_topics(programme=programme, community_ids=ids)
+    else:
+        topics, communities_by_subtopic = programme_topics(programme=programme)
 
     # Per community on the page: its subtopics, and for every other community how many of
     # them it shares (counted in C by Counter; the subtopics are listed only for those shown).
     own_subtopics: dict[int, set[str]] = {}
     related: dict[int, Counter] = {}
-    for community_id in ids:
-        own_subtopics[community_id], related[community_id] = shared_subtopics(
-            community_id, topics, communities_by_subtopic
-        )
-    related_ids = set().union(*related.values())
+    if use_stored:
+        related_ids = {row["pk"] for links in stored.values() for row in links.related}
+    else:
+        for community_id in ids:
+            own_subtopics[community_id], related[community_id] = shared_subtopics(
+                community_id, topics, communities_by_subtopic
+            )
+        related_ids = set().union(*related.values())
     # 2. Names of the related communities (they need not be on this page). The listed ones
     # are asked too, so the query is made even when nothing is related: the page costs the
     # same number of queries in a programme of one community as in one of hundreds.
@@ -345,15 +365,30 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
                 "lessons": lessons.get(community.pk, []),
                 "products": products.get(community.pk, []),
                 "signals": signals.get(community.pk, []),
-                **closest_communities(
-                    related.get(community.pk, Counter()),
-                    names,
-                    own_subtopics.get(community.pk, set()),
-                    communities_by_subtopic,
+                **(
+                    _stored_closest(stored[community.pk], names)
+                    if use_stored
+                    else closest_communities(
+                        related.get(community.pk, Counter()),
+                        names,
+                        own_subtopics.get(community.pk, set()),
+                        communities_by_subtopic,
+                    )
                 ),
             }
         )
     return entries
+
+
+def _stored_closest(links: CommunityLinks, names: dict[int, str]) -> dict[str, Any]:
+    """A community's stored closest communities with names as they are now; those that ended
+    since are left out (as `links.stored_links` does for the community page)."""
+    return {
+        "related": [
+            {**row, "name": names[row["pk"]]} for row in links.related if row["pk"] in names
+        ],
+        "related_more": links.more,
+    }
 
 
 def closest_communities(

@@ -130,3 +130,26 @@ def test_the_synthetic_network_stores_links_equal_to_the_ones_per_request(db):
         assert any(stored.values())
         assert stored == {c.pk: _per_request(c) for c in communities}
         transaction.set_rollback(True)
+
+
+def test_the_knowledge_view_reads_the_stored_links_and_shows_the_same(client, topics_world):
+    """With stored links for every listed community the knowledge view reads only their own
+    agendas; what it shows is what it worked out from the whole programme before, and a page
+    with a community not stored yet is worked out as before."""
+    from leerkring.dissemination import selectors
+
+    world, more = topics_world
+    listed = list(selectors.knowledge_communities(programme=world.programme))
+    live = selectors.knowledge_entries(programme=world.programme, communities=listed)
+    links.community_links_refresh()
+    assert selectors.knowledge_entries(programme=world.programme, communities=listed) == live
+    # A community of the page that has no stored links yet: the whole programme is read.
+    CommunityLinks.objects.filter(community=more[0]).delete()
+    assert selectors.knowledge_entries(programme=world.programme, communities=listed) == live
+    links.community_links_refresh()
+    client.force_login(world.participant)
+    url = reverse("dissemination:knowledge", args=[world.programme.slug])
+    stored_page = client.get(url)
+    assert stored_page.context["entries"] == live
+    CommunityLinks.objects.all().delete()
+    assert client.get(url).context["entries"] == live
