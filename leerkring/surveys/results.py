@@ -31,9 +31,9 @@ import dataclasses
 import hashlib
 import random
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -52,7 +52,15 @@ TEXTS_SHOWN = 100
 # The results page's rendered content is kept this long (a deploy's new markup shows within
 # it); raise the version when the content's template changes what it shows.
 PAGE_CACHE_SECONDS = 60 * 60
-PAGE_CACHE_VERSION = 1
+PAGE_CACHE_VERSION = 2
+# The results page lists at most this many communities in each per-community table (responses
+# per community, the "which community" question); the full lists are paged
+# (`community_rows_page`), so the page does not grow with the network.
+SHOWN_COMMUNITY_ROWS = 25
+# Up to this many communities the filter is a plain choice; beyond, a search on the name that
+# leads to the paged list of communities.
+FILTER_CHOICES_MAX = 50
+COMMUNITY_PAGE_SIZE = 50
 
 K = TypeVar("K", bound=Hashable)
 
@@ -194,6 +202,23 @@ class QuestionResult:
     def is_open(self) -> bool:
         return self.kind == Question.Kind.OPEN
 
+    @property
+    def rows_shown(self) -> list[ResultRow]:
+        """The rows on the results page: of the "which community" question the first
+        communities and the row of the hidden ones together; counts and percents are those of
+        the full list."""
+        if self.kind != Question.Kind.COMMUNITY or self.rows_more == 0:
+            return self.rows
+        named = [row for row in self.rows if row.code]
+        return named[:SHOWN_COMMUNITY_ROWS] + [row for row in self.rows if not row.code]
+
+    @property
+    def rows_more(self) -> int:
+        """How many communities of the "which community" question the results page leaves out."""
+        if self.kind != Question.Kind.COMMUNITY:
+            return 0
+        return max(0, sum(1 for row in self.rows if row.code) - SHOWN_COMMUNITY_ROWS)
+
 
 @dataclass
 class GroupCount:
@@ -225,6 +250,19 @@ class WaveResults:
     @property
     def hidden_groups(self) -> list[GroupCount]:
         return [g for g in self.groups if g.hidden]
+
+    @property
+    def groups_shown(self) -> list[GroupCount]:
+        """The first communities of the responses per community, for the results page."""
+        return self.groups[:SHOWN_COMMUNITY_ROWS]
+
+    @property
+    def groups_more(self) -> int:
+        return max(0, len(self.groups) - SHOWN_COMMUNITY_ROWS)
+
+    @property
+    def filter_is_choice(self) -> bool:
+        return len(self.offered) <= FILTER_CHOICES_MAX
 
     def question(self, code: str) -> QuestionResult | None:
         return next((q for q in self.questions if q.code == code), None)
@@ -503,6 +541,15 @@ def wave_results_store(wave: Wave, *, community_id: int | None = None) -> WaveRe
             defaults={"version": version, "threshold": threshold, "results": _as_stored(outcome)},
         )
     return outcome
+
+
+def community_rows_search(rows: list, query: str, *, name: Callable[[Any], str]) -> list:
+    """The rows whose community name contains `query` (case and accents as typed, ignoring
+    case), in their order on the results page."""
+    needle = query.strip().casefold()
+    if not needle:
+        return rows
+    return [row for row in rows if needle in name(row).casefold()]
 
 
 def page_cache_key(wave: Wave, *, community_id: int | None) -> str:

@@ -102,6 +102,11 @@ urlpatterns = [
     path("s/<str:token>/", respond_views.respond, name="respond"),
     # --- Results and exports ----------------------------------------------------------------
     path("waves/<int:pk>/results/", results_views.wave_results, name="results"),
+    path(
+        "waves/<int:pk>/results/communities/",
+        results_views.wave_results_communities,
+        name="results_communities",
+    ),
     path("waves/<int:pk>/export.csv", results_views.wave_export_csv, name="export_csv"),
     path("waves/<int:pk>/export.xlsx", results_views.wave_export_xlsx, name="export_xlsx"),
     path("waves/<int:pk>/codebook.csv", results_views.wave_codebook_csv, name="codebook_csv"),

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -69,6 +70,52 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
         "nav_section": "programmes",
     }
     return render(request, "surveys/results.html", {**context, "body": _body(request, context)})
+
+
+@login_required
+def wave_results_communities(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full per-community list of a wave's results, paged and searchable on the name: the
+    responses per community, or with `question` the answers to a "which community" question
+    (of all responses, or of one community with `community`). The results page shows only
+    the first communities of each and links here; a community that may be shown on its own
+    links back to the results page filtered on it (the filter of large programmes)."""
+    wave = _wave_for(request, pk)
+    overall = results.wave_results_stored(wave)
+    query = request.GET.get("q", "")[:200]
+    question = None
+    shown = overall
+    if request.GET.get("question"):
+        raw_community = request.GET.get("community", "")
+        if raw_community:
+            match = next((g for g in overall.offered if str(g.pk) == raw_community), None)
+            if match is None:
+                raise Http404
+            shown = results.wave_results_stored(wave, community_id=match.pk)
+        question = shown.question(request.GET["question"])
+        if question is None or question.kind != "community" or question.hidden:
+            raise Http404
+        rows = results.community_rows_search(question.rows, query, name=lambda row: row.label)
+    else:
+        rows = results.community_rows_search(overall.groups, query, name=lambda group: group.name)
+    paginator = Paginator(rows, results.COMMUNITY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    offered = {g.pk for g in overall.offered}
+    return render(
+        request,
+        "surveys/results_communities.html",
+        {
+            "wave": wave,
+            "programme": wave.programme,
+            "overall": overall,
+            "shown": shown,
+            "question": question,
+            "query": query,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+            "offered": offered,
+            "nav_section": "programmes",
+        },
+    )
 
 
 def results_page_prerender(wave: Wave) -> None:
