@@ -24,9 +24,11 @@ def similar_scope(user, programme: Programme, community: Community | None = None
     member_of = {
         pk for pk in access_for(user).community_roles if community is None or pk == community.pk
     }
-    own = Q(community_id__in=member_of, community__programme=programme)
+    # The programme kept on the signal: no join to the communities, whose table grows with
+    # the network.
+    own = Q(community_id__in=member_of, programme_id=programme.pk)
     if permissions.can_view_venster(user, programme):
-        passed_on = Q(community__programme=programme) & ~Q(state=Signal.State.DRAFT)
+        passed_on = Q(programme_id=programme.pk) & ~Q(state=Signal.State.DRAFT)
         return passed_on | own if member_of else passed_on
     return own
 
