@@ -434,6 +434,7 @@ def _s3_wave(w):
 MATRIX.update(
     {
         "surveys:results": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
+        "surveys:results_communities": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
         "surveys:export_csv": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
         "surveys:export_xlsx": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
         "surveys:codebook_csv": Door(args=_s3_wave, allowed=S3_RESULT_VIEWERS),
