@@ -91,6 +91,7 @@ def build_signals(*, groups: list[dict], programme, state: str = "in_progress") 
             objects.append(
                 Signal(
                     community=communities[index % len(communities)],
+                    programme=programme,
                     title=signal["title"],
                     description=signal["description"],
                     topic_category=group.get("topic_category", ""),
