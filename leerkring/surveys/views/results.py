@@ -25,6 +25,7 @@ from leerkring.communities.models import Programme
 from leerkring.core import access_log
 
 from .. import ballots, exports, permissions, results, selectors, services
+from ..comparison import comparison_question_codes, wave_comparison
 from ..forms_results import CompareForm, ResultsFilterForm
 from ..models import Wave
 
@@ -254,13 +255,13 @@ def wave_compare(request: HttpRequest, slug: str) -> HttpResponse:
     waves = selectors.waves_for_comparison(programme)
     form = CompareForm(
         request.GET if "question" in request.GET else None,
-        questions=results.comparison_question_codes(waves),
+        questions=comparison_question_codes(waves),
         waves=waves,
     )
     comparison = None
     if form.is_bound and form.is_valid():
         chosen = [w for w in waves if w.pk in set(form.cleaned_data["waves"])]
-        comparison = results.wave_comparison(chosen, form.cleaned_data["question"])
+        comparison = wave_comparison(chosen, form.cleaned_data["question"])
     return render(
         request,
         "surveys/compare.html",
