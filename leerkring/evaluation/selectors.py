@@ -320,7 +320,7 @@ def community_monitor(
 
 # --- Reports ----------------------------------------------------------------------------
 # The reports read across apps in a fixed number of queries and are built, as plain data, in
-# `evaluation.reports` (`community_report`, `programme_report`, `report_cached`).
+# `evaluation.reports` (`community_report`, `programme_report`, `report_stored`).
 
 
 HOME_OBSERVATIONS = 5
