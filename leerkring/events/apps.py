@@ -43,6 +43,15 @@ class EventsConfig(AppConfig):
             section="sharing",
         )
         register_feed_source("events", panels.feed_events)
+        # The event's kept seat counts follow every registration deleted on its own.
+        from django.db.models.signals import post_delete
+
+        from . import seat_counts
+        from .models import Registration
+
+        post_delete.connect(
+            seat_counts.registration_deleted, sender=Registration, dispatch_uid="kept_seats"
+        )
         # What this app holds about a person: their download and their erasure.
         register_personal_data(
             key="events",

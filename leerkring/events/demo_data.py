@@ -25,6 +25,7 @@ from leerkring.dissemination.models import Product, ProductLink
 from leerkring.meetings.models import Lesson
 
 from .models import Event, EventCommunity, Registration
+from .seat_counts import refresh_seat_counts
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TOPICS = [
@@ -210,5 +211,7 @@ def demo_events(ctx: DemoContext) -> None:
             created_at=joint.published_at, seat_since=joint.published_at,
         ))  # fmt: skip
     Registration.objects.bulk_create(registrations)
+    # Past `save()`: the events' kept seat counts counted once the registrations are in.
+    refresh_seat_counts(sorted({registration.event_id for registration in registrations}))
     ctx.counts["events"] = len(events)
     ctx.counts["event registrations"] = len(registrations)

@@ -7,17 +7,14 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce, ExtractYear, RowNumber
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from leerkring.communities.models import Community, Membership, Programme
@@ -39,37 +36,10 @@ LINKED_COMMUNITIES = 3
 SHARED_PER_LINKED = 2
 
 
-def _seats_with(status: str) -> Coalesce:
-    """How many of an event's registrations have this status, counted per event shown (on
-    the registrations' event-and-status index) rather than by joining every registration of
-    every listed event before the list is cut to a page."""
-    of_event = (
-        Registration.objects.filter(event=OuterRef("pk"), status=status)
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(of_event), 0)
-
-
-def _seat_counts() -> dict[str, Coalesce]:
-    return {
-        "confirmed_count": _seats_with(Registration.Status.CONFIRMED),
-        "waitlist_count": _seats_with(Registration.Status.WAITLISTED),
-    }
-
-
-# For one public event: a single pass over its registrations counts both at once (the
-# event page's prefetches make the planner prefer the per-status counts there).
-_seat_counts_of_one = {
-    "confirmed_count": Count(
-        "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
-    ),
-    "waitlist_count": Count(
-        "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
-    ),
-}
+def _seat_counts() -> dict[str, F]:
+    """An event's seats taken and places on the waiting list, as kept on the event
+    (`seat_counts`) rather than counted from its registrations per request."""
+    return {"confirmed_count": F("kept_confirmed"), "waitlist_count": F("kept_waitlisted")}
 
 
 def _announced() -> Q:
@@ -146,11 +116,11 @@ class Seats:
 
 
 def seats(event: Event) -> Seats:
-    counts = dict(event.registrations.values_list("status").annotate(n=Count("pk")).order_by())
+    """The event's seats as kept on its row (`seat_counts`): no registration is read."""
     return Seats(
-        confirmed=counts.get(Registration.Status.CONFIRMED, 0),
-        waitlisted=counts.get(Registration.Status.WAITLISTED, 0),
-        pending=counts.get(Registration.Status.PENDING, 0),
+        confirmed=event.kept_confirmed,
+        waitlisted=event.kept_waitlisted,
+        pending=event.kept_pending,
         capacity=event.capacity,
     )
 
@@ -285,7 +255,7 @@ def public_event(*, programme: Programme, public_id: str) -> Event | None:
             status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
         )
         .select_related("programme")
-        .annotate(**_seat_counts_of_one)
+        .annotate(**_seat_counts())
         .first()
     )
 

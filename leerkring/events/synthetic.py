@@ -20,6 +20,7 @@ from leerkring.dissemination.product_counts import product_counts_rebuild
 from leerkring.publishing.models import Publication
 
 from .models import Event, EventCommunity, Registration
+from .seat_counts import refresh_seat_counts
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BATCH_SIZE = 5000
@@ -175,6 +176,8 @@ def synth_events(ctx: SynthContext) -> None:
                 anonymised_at=now if anonymous else None,
             ))  # fmt: skip
     Registration.objects.bulk_create(registrations, batch_size=BATCH_SIZE)
+    # Past `save()`: the events' kept seat counts counted once the registrations are in.
+    refresh_seat_counts([event.pk for event in events])
     ctx.counts["events"] = len(events)
     ctx.counts["event_registrations"] = len(registrations)
 
