@@ -38,6 +38,8 @@ class PublishingConfig(AppConfig):
             erase=personal_data_erase,
         )
         # Whether each publication's source is still shared, set when the source is saved.
-        from . import sources
+        # And the public counts per programme, counted again when a publication changes.
+        from . import counts, sources
 
         sources.connect()
+        counts.connect()

@@ -23,6 +23,7 @@ from leerkring.communities.models import Community
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
 
+from .counts import public_counts_rebuild
 from .models import Publication, PublicationCredit, title_from_text
 
 PUBLIC_LESSONS = 8
@@ -109,6 +110,8 @@ def demo_publications(ctx: DemoContext) -> None:
             )  # fmt: skip
         )
     Publication.objects.bulk_create(rows)
+    # Rows without `save()`: the public counts are counted once they are all there.
+    public_counts_rebuild(programme_ids={row.programme_id for row in rows})
     first_product = next((r for r in rows if r.kind == Publication.Kind.PRODUCT), None)
     if first_product is not None and first_product.product.created_by_id:
         maker = User.objects.get(pk=first_product.product.created_by_id)

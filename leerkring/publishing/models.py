@@ -162,6 +162,43 @@ class Publication(models.Model):
         return self.Kind(self.kind).label
 
 
+class PublicCount(models.Model):
+    """How many public items a programme has per kind, topic, region and year, kept by
+    `publishing.counts` whenever a publication changes, so the public page neither counts nor
+    groups every public row of the programme on each visit (issue 17).
+
+    Two levels in one table: rows with a `kind` hold one combination of the filters each (what
+    a filtered list counts); rows with an empty `kind` add those up per region and year (the
+    page's filter options and its count without filters: at most regions × years rows,
+    whatever the number of publications)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, blank=True)
+    product_kind = models.CharField(max_length=20, blank=True)
+    topic_category = models.CharField(max_length=20, blank=True)
+    region = models.CharField(max_length=80, blank=True)
+    year = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kind", "product_kind", "topic_category", "region", "year"],
+                name="public_count_once",
+            )
+        ]
+        # A filter on the topic (and the kind) reads the rows of that topic (and kind) only.
+        indexes = [
+            models.Index(
+                fields=["programme", "topic_category", "kind", "product_kind"],
+                name="public_count_topic",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.kind or '*'} {self.region} {self.year}: {self.count}"
+
+
 class PublicationFile(models.Model):
     """A file of the product that the coordinator approved along with it. Files added to the
     product later are not public until proposed again."""

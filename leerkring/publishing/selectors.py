@@ -9,11 +9,10 @@ transaction as the unshare by `publishing.sources`), so the public pages read pu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import Community, Programme
@@ -22,8 +21,9 @@ from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
 from leerkring.meetings.topics import TopicCategory
 from leerkring.search import fulltext
+from leerkring.search.selectors import RANK_CANDIDATES
 
-from .models import Publication, PublicationCredit, PublicationFile
+from .models import Publication, PublicationCredit, PublicationFile, PublicCount
 
 FEED_ITEMS = 30
 PANEL_ITEMS = 5
@@ -46,7 +46,7 @@ def _credits() -> Prefetch:
     )
 
 
-def public_publications(
+def _public_rows(
     *,
     programme: Programme,
     q: str = "",
@@ -55,8 +55,7 @@ def public_publications(
     region: str = "",
     year: int | None = None,
 ) -> QuerySet[Publication]:
-    """The programme's public lessons and products, newest first, filtered as the visitor
-    asked. Authors appear only through their own `PublicationCredit`."""
+    """The programme's public lessons and products that match the visitor's filters."""
     items = Publication.objects.filter(programme=programme).filter(public_q())
     if topic:
         items = items.filter(topic_category=topic)
@@ -76,6 +75,12 @@ def public_publications(
             )
         else:
             items = items.filter(fulltext.fallback_q(("title", "body"), fulltext.query_words(q)))
+    return items
+
+
+def _listed(items: QuerySet[Publication]) -> QuerySet[Publication]:
+    """What the list shows of each item, newest first. Authors appear only through their own
+    `PublicationCredit`."""
     return (
         items.select_related("community")
         .prefetch_related(_credits())
@@ -97,35 +102,115 @@ def public_publications(
     )
 
 
+def public_publications(*, programme: Programme, **filters: Any) -> QuerySet[Publication]:
+    """The programme's public lessons and products, newest first, filtered (and searched) as
+    the visitor asked."""
+    return _listed(_public_rows(programme=programme, **filters))
+
+
+def public_search(*, programme: Programme, q: str, **filters: Any) -> PublicSearchResults:
+    """A search of the public knowledge base: its newest matches, at most `RANK_CANDIDATES`
+    (as in the search box, `search.selectors`), and whether there are more.
+
+    Counting every match read every public row of the programme (five times as many at five
+    times the network) on each search. The matches are taken in the list's own order instead
+    (index `publication_public`, newest first), so PostgreSQL stops after the first
+    `RANK_CANDIDATES + 1`: a common word costs about as many rows at any size of the network;
+    a word found fewer times than that reads the programme's public rows, as before."""
+    q, _cut = fulltext.query_clean(q)
+    rows = _public_rows(programme=programme, **filters)
+    if fulltext.is_full_text():
+        # Tested as a function, as the search box's walk does: as `@@` the planner guesses
+        # few matches and sorts them all instead of walking the list's index.
+        rows = rows.filter(fulltext.match_each(fulltext.document("title", "body"), q))
+    else:
+        rows = rows.filter(fulltext.fallback_q(("title", "body"), fulltext.query_words(q)))
+    rows = rows.order_by("-published_at", "-pk")
+    ids = list(rows.values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
+    return PublicSearchResults(programme=programme, ids=ids)
+
+
+class PublicSearchResults:
+    """The matches of a search as a `Paginator` reads them: a count and slices (each slice
+    one query for its items, public once more by `public_q`)."""
+
+    def __init__(self, *, programme: Programme, ids: list[int]) -> None:
+        self.programme, self.ids = programme, ids
+        self.capped = len(ids) > RANK_CANDIDATES
+
+    def count(self) -> int:
+        return min(len(self.ids), RANK_CANDIDATES)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Publication]:
+        wanted = self.ids[:RANK_CANDIDATES][index]
+        if not wanted:
+            return []
+        # Unordered in SQL, so the items are read by primary key: ordered by date, PostgreSQL
+        # walked the list's index through every public row to find the few asked for.
+        rows = public_publications(programme=self.programme).filter(pk__in=wanted).order_by()
+        found = {item.pk: item for item in rows}
+        return [found[pk] for pk in wanted if pk in found]
+
+
 @dataclass(frozen=True)
 class FilterOptions:
     regions: list[str]
     years: list[int]
     # How many public items there are in all: the unfiltered list's count.
     total: int = 0
+    # How many per region and year, for a list filtered on those alone.
+    per_region_year: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
 def public_filter_options(*, programme: Programme) -> FilterOptions:
     """Regions and years that have something public, so no filter leads to an empty page, and
-    the number of public items: one pass over the public rows (the `publication_public_options`
-    index alone), grouped by region and year, where three read them all."""
-    groups = (
-        Publication.objects.filter(programme=programme)
-        .filter(public_q())
-        .annotate(y=ExtractYear("dated_on"))
-        .values_list("region", "y")
-        .annotate(n=Count("*"))
-        .order_by()
+    the number of public items: the kept counts per region and year (`publishing.counts`; at
+    most regions × years rows), where counting read every public row of the programme."""
+    groups = PublicCount.objects.filter(programme=programme, kind="").values_list(
+        "region", "year", "count"
     )
-    regions: set[str] = set()
-    years: set[int] = set()
-    total = 0
-    for region, year, n in groups:
-        if region:
-            regions.add(region)
-        years.add(year)
-        total += n
-    return FilterOptions(regions=sorted(regions), years=sorted(years, reverse=True), total=total)
+    per_region_year = {(region, year): n for region, year, n in groups}
+    return FilterOptions(
+        regions=sorted({region for region, _year in per_region_year if region}),
+        years=sorted({year for _region, year in per_region_year}, reverse=True),
+        total=sum(per_region_year.values()),
+        per_region_year=per_region_year,
+    )
+
+
+def public_count(
+    *,
+    options: FilterOptions,
+    programme: Programme,
+    topic: str = "",
+    kind: str = "",
+    region: str = "",
+    year: int | None = None,
+) -> int:
+    """How many public items the list filtered this way holds, from the kept counts: without
+    a topic or kind from the options already read (no query), otherwise the kept counts of
+    the combinations that match (one query, a few rows)."""
+    if not topic and not kind:
+        return sum(
+            n
+            for (row_region, row_year), n in options.per_region_year.items()
+            if (not region or row_region == region) and (not year or row_year == year)
+        )
+    rows = PublicCount.objects.filter(programme=programme).exclude(kind="")
+    if topic:
+        rows = rows.filter(topic_category=topic)
+    if kind == LESSON:
+        rows = rows.filter(kind=Publication.Kind.LESSON)
+    elif kind:
+        rows = rows.filter(kind=Publication.Kind.PRODUCT, product_kind=kind)
+    if region:
+        rows = rows.filter(region=region)
+    if year:
+        rows = rows.filter(year=year)
+    return rows.aggregate(n=Sum("count"))["n"] or 0
 
 
 def public_item(*, programme: Programme, public_id: str) -> Publication | None:

@@ -12,7 +12,8 @@ Who keeps it:
 - a new publication takes it from its source (`Publication.save`);
 - sharing or unsharing a lesson or product — `meetings.services.outcomes.lesson_update`,
   `dissemination.services.products.product_update`, or any other save of the source — sets it
-  on the source's publications in the same transaction (receivers below);
+  on the source's publications in the same transaction (receivers below), and has the public
+  counts (`publishing.counts`) counted again;
 - deleting a lesson or product deletes its publications (cascade), so nothing is left to keep;
 - withdrawing, declining or approving changes the status, not the source: the flag stays true
   to the source, and the public filter asks both;
@@ -33,6 +34,7 @@ from django.db.models.signals import post_save
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
 
+from .counts import public_counts_rebuild, public_counts_refresh
 from .models import Publication
 
 
@@ -52,8 +54,12 @@ def source_shared_update(publication_model: Any, publications: Any) -> int:
 
 
 def source_shared_refresh() -> int:
-    """Every publication's flag worked out again from its source. Returns the number changed."""
-    return source_shared_update(Publication, Publication.objects.all())
+    """Every publication's flag worked out again from its source, and the public counts with
+    them. Returns the number changed."""
+    changed = source_shared_update(Publication, Publication.objects.all())
+    if changed:
+        public_counts_rebuild()
+    return changed
 
 
 def _source_saved(field: str, instance: Any, raw: bool, created: bool, update_fields) -> None:
@@ -62,9 +68,12 @@ def _source_saved(field: str, instance: Any, raw: bool, created: bool, update_fi
     if update_fields is not None and "shareable" not in update_fields:
         return
     shared = bool(instance.shareable)
-    Publication.objects.filter(**{field: instance.pk}).exclude(source_shared=shared).update(
-        source_shared=shared
-    )
+    changing = Publication.objects.filter(**{field: instance.pk}).exclude(source_shared=shared)
+    programme_ids = set(changing.values_list("programme_id", flat=True))
+    if programme_ids:
+        changing.update(source_shared=shared)
+        # The public counts follow in the same transaction (`publishing.counts`).
+        public_counts_refresh(programme_ids=programme_ids)
 
 
 def _lesson_saved(sender, instance: Lesson, raw: bool, created: bool, update_fields=None, **kw):

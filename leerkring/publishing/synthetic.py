@@ -17,6 +17,7 @@ from leerkring.communities.synthetic import SynthContext, synth_step
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
 
+from .counts import public_counts_rebuild
 from .models import Publication, PublicationCredit, title_from_text
 
 BATCH_SIZE = 5000
@@ -65,6 +66,8 @@ def synth_publications(ctx: SynthContext) -> None:
                                  source_shared=lesson.shareable))  # fmt: skip
         authors.append(person_of_user.get(lesson.created_by_id))
     Publication.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    # Rows without `save()`: the public counts are counted once they are all there.
+    public_counts_rebuild(programme_ids={row.programme_id for row in rows})
     PublicationCredit.objects.bulk_create(
         [
             PublicationCredit(publication=publication, person_id=author)

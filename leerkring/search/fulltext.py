@@ -63,6 +63,15 @@ def search_query(q: str):
     return SearchQuery(q, config=CONFIG, search_type="websearch")
 
 
+def match_each(document, q: str):
+    """The match of `document` and `q` as a function (`ts_match_vq`) rather than `@@`: tested
+    row by row, which the planner cannot answer from a GIN index nor guess to be rare, so a
+    walk along an index in the list's order stops as soon as it has enough matches."""
+    from django.db.models import BooleanField, Func
+
+    return Func(document, search_query(q), function="ts_match_vq", output_field=BooleanField())
+
+
 def fallback_q(fields: tuple[str, ...], words: list[str]) -> Q:
     """SQLite: each word somewhere in the fields."""
     condition = Q()

@@ -46,11 +46,17 @@ def public_programme(request: HttpRequest, slug: str) -> HttpResponse:
     options = selectors.public_filter_options(programme=programme)
     form = PublicSearchForm(request.GET or None, options=options)
     filters = form.filters() if request.GET else {}
-    items = selectors.public_publications(programme=programme, **filters)
-    paginator = Paginator(items, ITEMS_PER_PAGE)
-    if not filters:
-        # Counted with the filter options already: no second pass over the public rows.
-        paginator.count = options.total
+    capped = False
+    if filters.get("q"):
+        # The newest matches, at most `RANK_CANDIDATES`: "more than 200" beyond.
+        results = selectors.public_search(programme=programme, **filters)
+        paginator = Paginator(results, ITEMS_PER_PAGE)
+        capped = results.capped
+    else:
+        items = selectors.public_publications(programme=programme, **filters)
+        paginator = Paginator(items, ITEMS_PER_PAGE)
+        # From the kept counts (`publishing.counts`), not a pass over the public rows.
+        paginator.count = selectors.public_count(options=options, programme=programme, **filters)
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
@@ -61,6 +67,7 @@ def public_programme(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "page": page,
             "filtered": bool(filters),
+            "capped": capped,
             "query_string": urlencode(query),
             "panels": public_panels.visible_for(programme, request.user),
         },
