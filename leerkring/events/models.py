@@ -133,7 +133,24 @@ class Event(models.Model):
         verbose_name = _("activiteit")
         verbose_name_plural = _("activiteiten")
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["programme", "status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["programme", "status", "starts_at"]),
+            # The programme's lists read only the programme's events: what is still ahead
+            # and the count of what is past by the end (the count from the index alone), the
+            # past in the order shown.
+            models.Index(
+                fields=["programme", "ends_at"],
+                include=["status", "audience"],
+                name="event_programme_ends",
+            ),
+            models.Index(fields=["programme", "starts_at", "id"], name="event_programme_starts"),
+            # The public list, its years and its count: the programme's open events only.
+            models.Index(
+                fields=["programme", "starts_at", "id"],
+                condition=Q(audience="public", status="published"),
+                name="event_public",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

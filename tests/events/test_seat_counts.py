@@ -129,9 +129,7 @@ def test_deleting_an_event_or_its_programme_leaves_the_other_counts_right(world,
     # A programme without communities yet can go, its events and registrations with it.
     empty = factories.ProgrammeFactory()
     for n, target in enumerate(factories.EventFactory(programme=empty) for _ in range(2)):
-        services.registration_public_request(
-            event=target, name="Gast", email=f"gast{n}@example.nl"
-        )
+        services.registration_public_request(event=target, name="Gast", email=f"gast{n}@example.nl")
     empty.delete()
     assert list(Event.objects.values_list("pk", flat=True)) == [other.pk]
     assert_kept()
