@@ -12,7 +12,7 @@ from leerkring.meetings.topics import SolutionLevel, TopicCategory
 
 from . import lifecycle
 from .models import Signal, SignalTheme
-from .selectors import NO_THEME, VENSTER_STATES
+from .selectors import NO_THEME, VENSTER_STATES, VensterCommunities, venster_communities
 
 ALL = [("", _("Alle"))]
 
@@ -90,6 +90,17 @@ class VensterFilterForm(Form):
         empty_value=None,
         widget=QuickSelect,
     )
+    # A programme with many communities gets this search field instead of the list above (the
+    # list then holds only the community a shared link asks for): `selectors.venster_communities`.
+    community_name = forms.CharField(
+        label=_("Gemeenschap zoeken"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Typ (een deel van) de naam: je ziet de signalen van de gemeenschappen waarvan de "
+            "naam dit bevat."
+        ),
+    )
     date_from = forms.DateField(label=_("Datum vanaf"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Datum tot en met"), required=False, widget=DateInput())
     waiting = forms.BooleanField(label=_("Alleen wachtend op terugkoppeling"), required=False)
@@ -100,14 +111,38 @@ class VensterFilterForm(Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, themes, communities, **kwargs):
+    def __init__(self, *args, themes, communities: VensterCommunities, name_search=True, **kwargs):
+        """`communities` from `selectors.venster_communities`; `name_search` False leaves the
+        name search out even for a large programme (the API filters on an id only)."""
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = (
             ALL
             + [(NO_THEME, _("Zonder hoofdvraagstuk"))]
             + [(str(pk), title) for pk, title in themes]
         )
-        self.fields["community"].choices = ALL + [(pk, name) for pk, name in communities]
+        listed = communities.listed
+        if communities.searchable:
+            listed = [communities.chosen] if communities.chosen else []
+            if not listed and not (self.data.get("community") if self.is_bound else None):
+                self.fields["community"].widget = forms.HiddenInput()
+        self.fields["community"].choices = ALL + [(pk, name) for pk, name in listed]
+        if not (communities.searchable and name_search):
+            del self.fields["community_name"]
+
+    @classmethod
+    def for_programme(cls, data, *, programme, name_search=True) -> VensterFilterForm:
+        """The form with the programme's themes and community options (two queries)."""
+        themes = list(
+            SignalTheme.objects.filter(programme=programme, merged_into__isnull=True)
+            .order_by("title")
+            .values_list("pk", "title")
+        )
+        communities = venster_communities(
+            programme=programme, chosen=data.get("community") if data else None
+        )
+        form = cls(data or None, themes=themes, communities=communities, name_search=name_search)
+        form.themes = themes
+        return form
 
     def clean(self):
         cleaned = super().clean()

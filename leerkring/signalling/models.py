@@ -193,6 +193,17 @@ class Signal(models.Model):
             models.Index(fields=["state", "passed_on_at"]),
             # The venster's default order after the waiting rows: newest first.
             models.Index(fields=["-raised_on", "-id"], name="signal_raised_on_id"),
+            # The same order within one programme (the venster's rows after the waiting ones),
+            # and for the rows that may be waiting for feedback (open and never answered): the
+            # venster's first page reads the rows it shows, not every newer signal of the
+            # network on the way (issue 17).
+            models.Index(fields=["programme", "-raised_on", "-id"], name="signal_programme_raised"),
+            models.Index(
+                fields=["programme", "-raised_on", "-id"],
+                name="signal_programme_unanswered",
+                condition=models.Q(last_feedback_at__isnull=True)
+                & ~models.Q(state__in=["draft", "resolved", "no_follow_up"]),
+            ),
             # A programme's newest signals, walked by search (`search.selectors`).
             models.Index(fields=["programme", "-id"], name="signal_programme_newest"),
             # A theme's newest signals, read for its profile (`similarity.theme_model`).

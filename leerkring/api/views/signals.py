@@ -91,14 +91,8 @@ class VensterView(GenericAPIView):
     def get(self, request, slug: str):
         programme = programme_or_404(slug)
         require(signal_permissions.can_view_venster(request.user, programme))
-        form = VensterFilterForm(
-            request.query_params or None,
-            themes=list(
-                SignalTheme.objects.filter(programme=programme, merged_into__isnull=True)
-                .order_by("title")
-                .values_list("pk", "title")
-            ),
-            communities=selectors.venster_communities(programme=programme),
+        form = VensterFilterForm.for_programme(
+            request.query_params, programme=programme, name_search=False
         )
         if form.is_bound and not form.is_valid():
             raise problems.form_problem(form)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time
+from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -74,8 +75,9 @@ def venster_waiting_q(programme: Programme, *, now: datetime.datetime | None = N
 
 
 def venster_base(*, programme: Programme) -> QuerySet[Signal]:
-    """Every passed-on signal of the programme (drafts never leave the community)."""
-    return Signal.objects.filter(community__programme=programme).exclude(state=Signal.State.DRAFT)
+    """Every passed-on signal of the programme (drafts never leave the community), by the
+    programme kept on the signal: no join with the communities to find them."""
+    return Signal.objects.filter(programme=programme).exclude(state=Signal.State.DRAFT)
 
 
 def venster_filter(
@@ -87,6 +89,7 @@ def venster_filter(
     topic_category: str = "",
     solution_level: str = "",
     community: int | None = None,
+    community_name: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     waiting: bool = False,
@@ -106,6 +109,8 @@ def venster_filter(
         queryset = queryset.filter(solution_level=solution_level)
     if community:
         queryset = queryset.filter(community_id=community)
+    if community_name:
+        queryset = queryset.filter(community__name__icontains=community_name)
     if date_from:
         queryset = queryset.filter(raised_on__gte=date_from)
     if date_to:
@@ -361,9 +366,50 @@ def venster_theme_groups(
     return groups
 
 
-def venster_communities(*, programme: Programme) -> list[tuple[int, str]]:
-    return list(
-        Community.objects.filter(programme=programme).order_by("name").values_list("pk", "name")
+#: Up to this many communities the venster's community filter is a choice list; a larger
+#: programme (hundreds to thousands of communities) gets a search field on the name instead: a
+#: list that long is no help to choose from, and it was read whole on every request (issue 17).
+COMMUNITY_CHOICES_MAX = 100
+
+
+class VensterCommunities(NamedTuple):
+    """The community filter's options: `listed` holds every community of the programme (by
+    name) unless `searchable`, when there are more than `COMMUNITY_CHOICES_MAX`; `chosen` is
+    the community asked for in the query string, if it is one of the programme's."""
+
+    listed: list[tuple[int, str]]
+    searchable: bool
+    chosen: tuple[int, str] | None
+
+
+def venster_communities(*, programme: Programme, chosen: object = None) -> VensterCommunities:
+    """The first `COMMUNITY_CHOICES_MAX` + 1 communities by name (the unique index on
+    programme and name serves them in order) and the chosen one, in one query whatever the
+    programme's size: the two parts are wrapped in subqueries, as both databases allow a
+    limit there, and told apart by a marker column."""
+    chosen_pk = int(chosen) if isinstance(chosen, str | int) and str(chosen).isdigit() else None
+    listed = (
+        Community.objects.filter(programme=programme)
+        .order_by("name")
+        .values_list("pk", "name")[: COMMUNITY_CHOICES_MAX + 1]
+    )
+    sql, params = listed.query.sql_with_params()
+    selects, all_params = [f"SELECT 0, listed.* FROM ({sql}) AS listed"], list(params)  # noqa: S608
+    if chosen_pk is not None:
+        one = Community.objects.filter(programme=programme, pk=chosen_pk).values_list("pk", "name")
+        sql, params = one.query.sql_with_params()
+        selects.append(f"SELECT 1, one.* FROM ({sql}) AS one")  # noqa: S608
+        all_params.extend(params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 1, 3", all_params)
+        rows = cursor.fetchall()
+    names = [(pk, name) for part, pk, name in rows if part == 0]
+    found = [(pk, name) for part, pk, name in rows if part == 1]
+    searchable = len(names) > COMMUNITY_CHOICES_MAX
+    return VensterCommunities(
+        listed=[] if searchable else names,
+        searchable=searchable,
+        chosen=found[0] if found else None,
     )
 
 

@@ -150,16 +150,7 @@ def venster_export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(slug)
     if not permissions.can_export_venster(request.user, programme):
         raise PermissionDenied
-    themes = list(
-        SignalTheme.objects.filter(programme=programme, merged_into__isnull=True)
-        .order_by("title")
-        .values_list("pk", "title")
-    )
-    form = VensterFilterForm(
-        request.GET or None,
-        themes=themes,
-        communities=selectors.venster_communities(programme=programme),
-    )
+    form = VensterFilterForm.for_programme(request.GET, programme=programme)
     filters = form.filters()
     sort = filters.pop("sort", "")
     by_theme = filters.pop("view", "") == "themes"

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, search, selectors
 from ..forms_venster import ThemeLinkForm, VensterFilterForm
-from ..models import SignalTheme
 from ._venster_common import programme_or_404
 
 # Twenty rows keep the venster readable on a phone, where each row takes a screen's height;
@@ -74,16 +73,7 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_view_venster(request.user, programme):
         raise PermissionDenied
     can_manage = permissions.can_manage_venster(request.user, programme)
-    themes = list(
-        SignalTheme.objects.filter(programme=programme, merged_into__isnull=True)
-        .order_by("title")
-        .values_list("pk", "title")
-    )
-    form = VensterFilterForm(
-        request.GET or None,
-        themes=themes,
-        communities=selectors.venster_communities(programme=programme),
-    )
+    form = VensterFilterForm.for_programme(request.GET, programme=programme)
     filters = form.filters()
     sort = filters.pop("sort", "")
     by_theme = filters.pop("view", "") == "themes"
@@ -128,7 +118,7 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage": can_manage,
         "link_form": (
             ThemeLinkForm(programme=programme, initial={"next": request.get_full_path()})
-            if can_manage and themes
+            if can_manage and form.themes
             else None
         ),
         "feedback_days": selectors.feedback_deadline_days(programme),
