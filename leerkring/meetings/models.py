@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -405,6 +405,16 @@ class Thread(models.Model):
         verbose_name = _("gesprek")
         verbose_name_plural = _("gesprekken")
         ordering = ["-last_message_at"]
+        indexes = [
+            # The threads of the other spaces (the network's), most recently active first:
+            # their list walks these alone, not every community's threads.
+            models.Index(
+                F("last_message_at").desc(),
+                F("id").desc(),
+                condition=Q(community__isnull=True),
+                name="thread_without_community",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

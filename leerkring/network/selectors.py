@@ -117,7 +117,9 @@ def network_threads(*, network: Network) -> QuerySet[Thread]:
         .values("n")
     )
     return (
-        Thread.objects.filter(network_link__network=network)
+        # A network's threads have no community; saying so lets the list walk the index of
+        # such threads (`thread_without_community`) instead of every community's threads.
+        Thread.objects.filter(network_link__network=network, community__isnull=True)
         .select_related("started_by")
         .annotate(message_count=Coalesce(Subquery(messages), 0))
         .order_by("-last_message_at", "-pk")
