@@ -9,12 +9,18 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         # The home page points members to their network without `core` importing this app.
+        from django.db.models.signals import post_delete, post_save
+
         from leerkring.core.panels import register_home_panel
         from leerkring.core.personal_data import register_personal_data
 
-        from . import panels
+        from . import panels, thread_counts
+        from .models import NetworkThread
         from .personal_data import personal_data, personal_data_erase
 
+        # The network's kept number of threads follows every link saved or deleted.
+        post_save.connect(thread_counts.link_saved, sender=NetworkThread, dispatch_uid="kept")
+        post_delete.connect(thread_counts.link_deleted, sender=NetworkThread, dispatch_uid="kept")
         register_home_panel(
             key="network",
             order=200,

@@ -34,6 +34,8 @@ class Network(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # How many threads the network has: written by `thread_counts` alone.
+    kept_thread_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("netwerk van trekkers en begeleiders")

@@ -127,9 +127,9 @@ def network_threads(*, network: Network) -> QuerySet[Thread]:
 
 
 def thread_count(*, network: Network) -> int:
-    """How many threads the network has: `network_threads(network=network).count()`, read
-    from the network's links alone."""
-    return NetworkThread.objects.filter(network=network).count()
+    """How many threads the network has: `network_threads(network=network).count()`, as kept
+    on the network (`thread_counts`); read from its row, not counted."""
+    return network.kept_thread_count
 
 
 def network_of_thread(*, thread_pk: int) -> tuple[Network, Thread] | None:

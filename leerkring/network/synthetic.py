@@ -14,6 +14,7 @@ from leerkring.communities.synthetic import SynthContext, synth_step
 from leerkring.meetings.models import Message, Thread
 
 from .models import Network, NetworkMember, NetworkThread
+from .thread_counts import refresh_thread_counts
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BATCH_SIZE = 5000
@@ -79,6 +80,8 @@ def synth_networks(ctx: SynthContext) -> None:
         [NetworkThread(network=n, thread=t) for n, t in zip(owners, threads, strict=True)],
         batch_size=BATCH_SIZE,
     )
+    # Past `save()`: the networks' kept numbers of threads counted once the links are in.
+    refresh_thread_counts()
     Message.objects.bulk_create(
         [
             Message(

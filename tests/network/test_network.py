@@ -258,4 +258,5 @@ def test_the_member_count_and_threads_match_the_reads_they_replace(world, networ
     assert [(t.pk, t.message_count, t.started_by) for t in new] == [
         (t.pk, t.message_count, t.started_by) for t in old
     ]
+    network.refresh_from_db()
     assert selectors.thread_count(network=network) == old.count() == 2
