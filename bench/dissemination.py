@@ -327,7 +327,7 @@ def measure_send(who: dict, subscribers: int = SUBSCRIBERS) -> dict:
 
 SEARCH_INDEXES = (
     "signal_search_vector",
-    "lesson_search_dutch",
+    "lesson_search_vector",
     "message_search_dutch",
     "product_search_dutch",
 )

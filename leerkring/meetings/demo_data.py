@@ -936,6 +936,7 @@ class _CommunityHistory:
                 Lesson(
                     meeting=meeting,
                     community=self.community,
+                    programme_id=self.community.programme_id,
                     text=text,
                     learning_order=Lesson.LearningOrder.SECOND
                     if text in SECOND_ORDER

@@ -274,6 +274,12 @@ class Lesson(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="lessons")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="lessons")
+    # The community's programme, kept on the lesson (set on save from the community, which
+    # never moves to another programme), so a programme's newest shared lessons are one index
+    # range: what search walks for the programme's readers (`search.selectors`).
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     text = models.TextField(_("leerpunt"))
     learning_order = models.CharField(
         _("soort leren"), max_length=10, choices=LearningOrder.choices, default=LearningOrder.FIRST
@@ -294,9 +300,22 @@ class Lesson(models.Model):
         verbose_name = _("leerpunt")
         verbose_name_plural = _("leerpunten")
         ordering = ["created_at", "pk"]
+        indexes = [
+            # A programme's newest shared lessons, walked by search (`search.selectors`).
+            models.Index(
+                fields=["programme", "-id"],
+                name="lesson_programme_shared",
+                condition=Q(shareable=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.programme_id is None and self.community_id is not None:
+            self.programme_id = self.community.programme_id
+        super().save(*args, **kwargs)
 
 
 class Agreement(models.Model):

@@ -86,8 +86,8 @@ COLUMNS: dict[type, tuple[str, ...]] = {
         "minutes", "led_by", "perspective", "description", "is_lookback",
     ),
     Lesson: (
-        "meeting_id", "community_id", "text", "learning_order", "influence_level", "shareable",
-        "created_by_id", "created_at",
+        "meeting_id", "community_id", "programme_id", "text", "learning_order",
+        "influence_level", "shareable", "created_by_id", "created_at",
     ),
     Signal: (
         "community_id", "programme_id", "meeting_id", "title", "description", "topic_category",
@@ -288,8 +288,9 @@ def _children(
             writer.add(
                 Lesson,
                 (
-                    mid, cid, text, rng.choice(["first", "first", "second"]),
-                    rng.choice(levels), rng.random() < 0.4, None, ends_at,
+                    mid, cid, community.programme_id, text,
+                    rng.choice(["first", "first", "second"]), rng.choice(levels),
+                    rng.random() < 0.4, None, ends_at,
                 ),
             )  # fmt: skip
         for text in rng.sample(AGREEMENTS, rng.choice([1, 2, 2])):

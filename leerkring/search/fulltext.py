@@ -18,9 +18,11 @@ and only then are those characters turned into <mark> and </mark>.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Expression, Q
+from django.db.models.expressions import Col
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -55,6 +57,38 @@ def document(*fields: str):
     from django.contrib.postgres.search import SearchVector
 
     return SearchVector(*fields, config=CONFIG)
+
+
+STORED_COLUMN = "search_vector"
+
+
+class StoredDocument(Expression):
+    """A stored search document (a generated column `search_vector` that the model does not
+    declare, PostgreSQL only: lessons, `search` migration 0002), as the signals' own
+    (`signalling.search.StoredDocument`).
+
+    Resolved to a plain column of the query's base table, so it stays correct when Django
+    aliases the table (in a subquery, say) — which a raw SQL fragment would not."""
+
+    def __init__(self, model) -> None:
+        super().__init__()
+        self.model = model
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        field = _stored_field(self.model)
+        return Col(query.get_initial_alias(), field, field)
+
+
+@cache
+def _stored_field(model):
+    from django.contrib.postgres.search import SearchVectorField
+
+    field = SearchVectorField()
+    field.set_attributes_from_name(STORED_COLUMN)
+    field.model = model
+    return field
 
 
 def search_query(q: str):

@@ -77,10 +77,11 @@ class Source:
     also_found_by: Callable[[str, list[str]], Q] | None = None
     # On PostgreSQL, a stored document to use instead of one built from `fields`.
     stored_document: Callable[[], Any] | None = None
-    # For a model with its programme kept on the row (and an index on `programme, -id`): the
-    # programmes whose rows a person may see some of, so search first walks their newest rows
-    # (`selectors._walked_candidates`) before it asks the GIN index.
-    walk_programmes: Callable[[Any], list[int]] | None = None
+    # For a model with its programme kept on the row (and an index in newest-first order): the
+    # windows of rows, newest first, among which lies every row a person may see, so search
+    # first walks their newest rows (`selectors._walked_candidates`) before it asks the GIN
+    # index; None for a person whose rows it leaves to the index.
+    walk_windows: Callable[[Any], list[Any] | None] | None = None
 
     def document(self):
         if self.stored_document is not None:
@@ -226,6 +227,14 @@ def _signal_document():
     return signal_search.stored_document()
 
 
+def _lesson_document():
+    """The lesson's stored document (a generated column with its GIN index, search migration
+    0002): the walk tests it and ranking reads it, so no document is rebuilt from the text."""
+    from leerkring.meetings.models import Lesson
+
+    return fulltext.StoredDocument(Lesson)
+
+
 def _issue_items(q: str, words: list[str]) -> Q:
     items = IssueItem.objects.all()
     if fulltext.is_full_text():
@@ -265,6 +274,8 @@ SOURCES: dict[str, Source] = {
             label=_("Leerpunten"),
             visible=selectors.lessons_visible,
             fields=("text",),
+            stored_document=_lesson_document,
+            walk_windows=selectors.lesson_windows,
             snippet_field="text",
             related=("community__programme",),
             hit=_lesson_hit,
@@ -284,7 +295,7 @@ SOURCES: dict[str, Source] = {
             visible=selectors.signals_visible,
             fields=("title", "description"),
             stored_document=_signal_document,
-            walk_programmes=selectors.signal_programmes,
+            walk_windows=selectors.signal_windows,
             title_field="title",
             snippet_field="description",
             related=("community",),

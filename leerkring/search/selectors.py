@@ -106,9 +106,10 @@ def messages_visible(*, user: Any) -> QuerySet[Message]:
 
 def lessons_visible(*, user: Any) -> QuerySet[Lesson]:
     """`dissemination.permissions.can_view_lesson`: one's own communities' lessons, and the
-    shareable lessons of the programmes one reads."""
+    shareable lessons of the programmes one reads. The programme kept on the lesson
+    (`Lesson.programme`, its community's), so no join."""
     access = access_for(user)
-    readers = _reader_programmes_q(access, "community__programme_id")
+    readers = _reader_programmes_q(access, "programme_id")
     if not readers:
         return Lesson.objects.none()
     condition = Q(shareable=True) & readers
@@ -219,7 +220,7 @@ def search_matches(*, source, user: Any, q: str) -> QuerySet:
 
 def search_candidates(*, source, user: Any, q: str) -> list[int]:
     """The ids of the newest matches, at most `RANK_CANDIDATES + 1` (one more tells "more")."""
-    if source.walk_programmes is not None:
+    if source.walk_windows is not None:
         found = _walked_candidates(source=source, user=user, q=q)
         if found is not None:
             return found
@@ -240,26 +241,31 @@ WALK_ROWS = 2000
 
 
 def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
-    """The newest matches among the newest `WALK_ROWS` rows of the one programme whose rows
-    this person may see; None when there are too few there to be sure of them (or the person
-    sees rows of several programmes), so the caller asks the GIN index.
+    """The newest matches among the newest rows of the windows `source.walk_windows` gives
+    this person (a programme's newest signals; a programme's newest shared lessons and one's
+    own communities' lessons); None when there are too few there to be sure of them (or the
+    person has no windows), so the caller asks the GIN index.
 
-    Every row this person may see is one of that programme's, so when its newest rows hold
-    `RANK_CANDIDATES + 1` matches they are exactly the newest matches of all. The walk reads
-    those rows and no others whatever the size of the network or the words: the window's ids
-    are read first (index `programme, -id`) and given to the second query as a list, which
-    the planner can only look up by primary key — as a subquery it sometimes scanned the whole
-    table and hashed the window; the match is tested as a function (`ts_match_vq`), which the
-    planner cannot answer from the GIN index; and the result is sorted on "pk + 0", which no
-    index gives, so it does not walk the primary key back through the other programmes'
-    newer rows hoping to find enough matches at once."""
+    Every row this person may see lies in one of the windows. Each window is read up to
+    `WALK_ROWS` rows, newest first; a window that fills up holds every row of its range down to
+    its oldest id, so all of them together hold every visible row from the highest of those
+    oldest ids (the cutoff) up. The matches from the cutoff up are therefore exactly the newest
+    matches of all: enough when they are more than `RANK_CANDIDATES`, or when no window filled
+    up (then they are every match). The walk reads those rows and no others whatever the size of
+    the network or the words: each window's ids are read first (an index in newest-first
+    order) and given to the second query as a list, which the planner can only look up by
+    primary key — as a subquery it sometimes scanned the whole table and hashed the window; the
+    match is tested as a function (`ts_match_vq`), which the planner cannot answer from the GIN
+    index; and the result is sorted on "pk + 0", which no index gives, so it does not walk the
+    primary key back through the other programmes' newer rows hoping to find enough matches at
+    once."""
     from django.db.models import BooleanField, Func
 
     from . import fulltext
 
     words = fulltext.query_words(q)
-    programmes = source.walk_programmes(user)
-    if not words or len(programmes) != 1:
+    windows = source.walk_windows(user) if words else None
+    if not windows:
         return None
     rows = source.visible(user=user)
     if fulltext.is_full_text():
@@ -271,32 +277,62 @@ def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
         )
     else:
         condition = fulltext.fallback_q(source.fields, words)
-    window = list(
-        rows.model.objects.filter(programme_id=programmes[0])
-        .order_by("-pk")
-        .values_list("pk", flat=True)[:WALK_ROWS]
-    )
+    walked: list[int] = []
+    cutoff = None
+    for window in windows:
+        ids = list(window.order_by("-pk").values_list("pk", flat=True)[:WALK_ROWS])
+        walked.extend(ids)
+        if len(ids) == WALK_ROWS:
+            cutoff = ids[-1] if cutoff is None else max(cutoff, ids[-1])
+    if cutoff is not None:
+        walked = [pk for pk in walked if pk >= cutoff]
     found = list(
-        rows.filter(condition, pk__in=window)
+        rows.filter(condition, pk__in=sorted(set(walked)))
         .annotate(search_newest=F("pk") + 0)
         .order_by("-search_newest")
         .values_list("pk", flat=True)[: RANK_CANDIDATES + 1]
     )
-    return found if len(found) > RANK_CANDIDATES else None
+    return found if cutoff is None or len(found) > RANK_CANDIDATES else None
 
 
-def signal_programmes(user: Any) -> list[int]:
-    """Programmes whose signals this person may see some of (`signals_visible`): those of their
-    own communities, and those they coordinate or are system partner of — or none for someone
-    who sees only their own communities' signals, which the index on community finds without
-    a walk. One query at most."""
+def _one_reader_programme(access: Access, held: set[int]) -> int | None:
+    """The one programme of this person's own communities and `held` programmes together, or
+    None when there are several (or none). One query at most."""
+    own = set(Community.objects.filter(pk__in=_own(access)).values_list("programme_id", flat=True))
+    programmes = own | held
+    return programmes.pop() if len(programmes) == 1 else None
+
+
+def signal_windows(user: Any) -> list[QuerySet] | None:
+    """Where search walks for the signals this person may see some of (`signals_visible`):
+    the newest signals of their one programme — of their own communities, and those they
+    coordinate or are system partner of. None for someone who sees only their own
+    communities' signals, which the index on community finds without a walk, or signals of
+    several programmes."""
     access = access_for(user)
     held = access.programmes_with(COORDINATOR, SYSTEM_PARTNER)
     guides = any(role != "participant" for role in access.community_roles.values())
     if not held and not guides:
-        return []
-    own = set(Community.objects.filter(pk__in=_own(access)).values_list("programme_id", flat=True))
-    return sorted(own | held)
+        return None
+    programme = _one_reader_programme(access, held)
+    if programme is None:
+        return None
+    return [Signal.objects.filter(programme_id=programme)]
+
+
+def lesson_windows(user: Any) -> list[QuerySet] | None:
+    """Where search walks for the lessons this person may see (`lessons_visible`): the newest
+    shared lessons of the one programme they read (index `lesson_programme_shared`), and their
+    own communities' lessons (few, whatever the size of the network). None for someone who
+    reads several programmes, or none."""
+    access = access_for(user)
+    programme = _one_reader_programme(access, access.programmes_with(COORDINATOR, EVALUATOR))
+    if programme is None:
+        return None
+    windows = [Lesson.objects.filter(programme_id=programme, shareable=True)]
+    if access.community_roles:
+        windows.append(Lesson.objects.filter(community_id__in=_own(access)))
+    return windows
 
 
 def search_hits(*, source, seeker, q: str, ids: list[int], start: int, stop: int) -> list:
@@ -306,24 +342,32 @@ def search_hits(*, source, seeker, q: str, ids: list[int], start: int, stop: int
     if not ids:
         return []
     model = source.visible(user=seeker.user).model
-    rows = model.objects.filter(pk__in=ids[:RANK_CANDIDATES])
     full_text = fulltext.is_full_text()
-    if full_text:
+
+    def ranked(rows):
+        if not full_text:
+            return rows.order_by("-pk")
         from django.contrib.postgres.search import SearchRank
 
-        rows = rows.annotate(search_rank=SearchRank(source.document(), fulltext.search_query(q)))
+        rank = SearchRank(source.document(), fulltext.search_query(q))
+        return rows.annotate(search_rank=rank).order_by("-search_rank", "-pk")
+
+    # The page's rows are picked among the candidates first and only they are read whole and
+    # joined to their community: joined before ranking, the 200 candidates made PostgreSQL
+    # hash the whole community table (3,000 rows at five times national scale).
+    shown = ranked(model.objects.filter(pk__in=ids[:RANK_CANDIDATES])).values("pk")[start:stop]
+    rows = ranked(model.objects.filter(pk__in=shown))
+    if full_text:
         if source.title_field:
             rows = rows.annotate(search_title=fulltext.headline(source.title_field, q, whole=True))
         if source.snippet_field:
             rows = rows.annotate(search_snippet=fulltext.headline(source.snippet_field, q))
-        rows = rows.order_by("-search_rank", "-pk")
     else:
         words = fulltext.query_words(q)
-        rows = rows.order_by("-pk")
     if source.related:
         rows = rows.select_related(*source.related)
     hits = []
-    for row in rows[start:stop]:
+    for row in rows:
         if full_text:
             title = getattr(row, "search_title", "")
             snippet = getattr(row, "search_snippet", "")

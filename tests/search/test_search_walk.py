@@ -1,18 +1,29 @@
-"""Search's walk through a programme's newest signals (`selectors._walked_candidates`) finds the
-same newest matches, in the same order, as asking every match of the visible signals — when
-the walk finds enough, and when it finds too few and the index is asked instead. On SQLite and
-PostgreSQL alike, for every kind of visitor, so no signal is found that was not found before
-(DESIGN.md §2)."""
+"""Search's walk through a programme's newest signals and shared lessons
+(`selectors._walked_candidates`) finds the same newest matches, in the same order, as asking
+every match of the visible rows — when the walk finds enough, and when it finds too few and
+the index is asked instead; and the result pages show the same rows in the same order as
+before. On SQLite and PostgreSQL alike, for every kind of visitor, so nothing is found that was
+not found before (DESIGN.md §2)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import F
 
 from leerkring.accounts.models import ProgrammeRole
 from leerkring.communities.models import Person
 from leerkring.communities.permissions import forget_access
-from leerkring.search import selectors
-from leerkring.search.providers import SOURCES
+from leerkring.communities.synthetic import synth_build
+from leerkring.dissemination.permissions import can_view_lesson
+from leerkring.meetings.models import Lesson
+from leerkring.meetings.services import outcomes
+from leerkring.search import fulltext, selectors
+from leerkring.search.providers import SOURCES, Seeker
 from leerkring.signalling.models import Escalation, Signal
 from tests import factories
 
@@ -27,6 +38,7 @@ VISITORS = [
     "system_partner",
     "other_coordinator",
     "nobody",
+    "anonymous",
 ]
 QUERIES = ["taalschool", "wachtlijst taalschool", "vervoer", "kinderopvang vervoer", "zeldzaam"]
 
@@ -56,6 +68,10 @@ def _network(world) -> None:
             Escalation.objects.create(signal=signal, level=Escalation.Level.SYSTEM)
 
 
+def _visitor(world, name: str):
+    return AnonymousUser() if name == "anonymous" else getattr(world, name)
+
+
 def _expected(user, q: str) -> list[int]:
     """The newest matches as search found them before the walk: every visible match, newest
     first."""
@@ -71,7 +87,7 @@ def test_the_walk_finds_the_newest_matches_the_index_finds(world, monkeypatch, w
     monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
     _network(world)
     for visitor in VISITORS:
-        user = getattr(world, visitor)
+        user = _visitor(world, visitor)
         for q in QUERIES:
             found = selectors.search_candidates(source=SOURCES["signals"], user=user, q=q)
             assert found == _expected(user, q), (visitor, q)
@@ -111,3 +127,181 @@ def test_a_signal_keeps_its_communitys_programme(world):
     signal = factories.SignalFactory(community=world.foreign)
     assert signal.programme_id == world.other_programme.pk
     assert Signal.objects.filter(programme=world.programme).count() == 0
+
+
+# --- Lessons ---------------------------------------------------------------------------------
+
+LESSON_TEXTS = [
+    "De taalschool werkt met een wachtlijst",
+    "Vervoer naar de taalschool regelen",
+    "Kinderopvang tijdens het vervoer",
+    "Een zeldzaam inzicht",
+]
+
+
+def _lesson_network(world) -> None:
+    """Lessons of the three communities, shared and not, interleaved so that the newest rows
+    of the table belong to the other programme; each text is unique (the result's title)."""
+    communities = [world.community, world.sibling, world.foreign]
+    meetings = {c.pk: factories.MeetingFactory(community=c) for c in communities}
+    for n in range(48):
+        community = communities[n % 3] if n < 36 else world.foreign
+        Lesson.objects.create(
+            meeting=meetings[community.pk],
+            community=community,
+            text=f"{LESSON_TEXTS[n % len(LESSON_TEXTS)]} ({n}).",
+            shareable=n % 5 in (0, 2, 3),
+        )
+
+
+def _matching_lessons(q: str):
+    """Every lesson matching `q`, with the document built from the text as before."""
+    words = fulltext.query_words(q)
+    if fulltext.is_full_text():
+        return Lesson.objects.annotate(document=fulltext.document("text")).filter(
+            document=fulltext.search_query(q)
+        )
+    return Lesson.objects.filter(fulltext.fallback_q(("text",), words))
+
+
+def _expected_lessons(user, q: str) -> list[int]:
+    """The newest matches as search found them before the walk: every match the lesson's own
+    permission rule lets this person see, newest first."""
+    matches = _matching_lessons(q).select_related("community__programme").order_by("-pk")
+    return [lesson.pk for lesson in matches if can_view_lesson(user, lesson)][
+        : selectors.RANK_CANDIDATES + 1
+    ]
+
+
+@pytest.mark.parametrize("walk_rows", [2, 5, 1000])
+def test_the_walk_finds_the_newest_lessons_the_index_finds(world, monkeypatch, walk_rows):
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
+    _lesson_network(world)
+    for visitor in VISITORS:
+        user = _visitor(world, visitor)
+        for q in QUERIES:
+            found = selectors.search_candidates(source=SOURCES["lessons"], user=user, q=q)
+            assert found == _expected_lessons(user, q), (visitor, q)
+
+
+def test_the_lesson_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_index(
+    world, monkeypatch
+):
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(selectors, "WALK_ROWS", 10)
+    _lesson_network(world)
+    lessons = SOURCES["lessons"]
+    for user in (world.participant, world.coordinator, world.sibling_member):
+        walked = selectors._walked_candidates(source=lessons, user=user, q="taalschool")
+        assert walked is not None
+        assert walked == _expected_lessons(user, "taalschool")
+    # Too few among a full window's rows: an older one may be missing, the index decides.
+    assert (
+        selectors._walked_candidates(source=lessons, user=world.coordinator, q="zeldzaam") is None
+    )
+    # A window that holds every row it may hold answers whatever it finds.
+    monkeypatch.setattr(selectors, "WALK_ROWS", 1000)
+    walked = selectors._walked_candidates(source=lessons, user=world.participant, q="zeldzaam")
+    assert walked == _expected_lessons(world.participant, "zeldzaam")
+    # Someone who reads two programmes is left to the index.
+    factories.ProgrammeRoleFactory(
+        person=Person.objects.get(user=world.participant),
+        programme=world.other_programme,
+        role=ProgrammeRole.Role.EVALUATOR,
+    )
+    forget_access(world.participant)
+    assert (
+        selectors._walked_candidates(source=lessons, user=world.participant, q="taalschool") is None
+    )
+    assert selectors.search_candidates(
+        source=lessons, user=world.participant, q="taalschool"
+    ) == _expected_lessons(world.participant, "taalschool")
+
+
+def test_a_member_never_finds_another_communitys_unshared_lesson(world, monkeypatch):
+    monkeypatch.setattr(selectors, "WALK_ROWS", 4)
+    _lesson_network(world)
+    for visitor in ("participant", "sibling_member", "foreign_member", "coordinator"):
+        user = _visitor(world, visitor)
+        own = set(Person.objects.get(user=user).memberships.values_list("community", flat=True))
+        for q in QUERIES:
+            found = selectors.search_candidates(source=SOURCES["lessons"], user=user, q=q)
+            for lesson in Lesson.objects.filter(pk__in=found):
+                assert lesson.shareable or lesson.community_id in own, (visitor, q)
+
+
+def _old_page_order(source, ids: list[int], q: str) -> list[int]:
+    """The order the result pages had: the candidates ranked on the document built from the
+    text (PostgreSQL) or newest first (SQLite)."""
+    from django.contrib.postgres.search import SearchRank
+
+    model = source.visible(user=None).model
+    rows = model.objects.filter(pk__in=ids[: selectors.RANK_CANDIDATES])
+    if not fulltext.is_full_text():
+        return list(rows.order_by("-pk").values_list("pk", flat=True))
+    rank = SearchRank(fulltext.document(*source.fields), fulltext.search_query(q))
+    return list(rows.annotate(r=rank).order_by("-r", "-pk").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("per_page", [2, 3])
+def test_the_result_pages_show_the_same_rows_in_the_same_order(world, monkeypatch, per_page):
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 7)
+    monkeypatch.setattr(selectors, "WALK_ROWS", 6)
+    _lesson_network(world)
+    _network(world)
+    titles = {lesson.pk: str(lesson) for lesson in Lesson.objects.all()}
+    for visitor in ("participant", "lead", "coordinator", "system_partner", "foreign_member"):
+        user = _visitor(world, visitor)
+        seeker = Seeker(user)
+        for key in ("lessons", "signals"):
+            source = SOURCES[key]
+            for q in QUERIES:
+                ids = selectors.search_candidates(source=source, user=user, q=q)
+                order = _old_page_order(source, ids, q)
+                shown = []
+                for start in range(0, len(order) + per_page, per_page):
+                    shown += selectors.search_hits(
+                        source=source, seeker=seeker, q=q, ids=ids, start=start,
+                        stop=start + per_page,
+                    )  # fmt: skip
+                if key == "signals":
+                    got = [int(hit.url.rstrip("/").split("/")[-1]) for hit in shown]
+                else:
+                    by_title = {text: pk for pk, text in titles.items()}
+                    got = [by_title[str(hit.title)] for hit in shown]
+                assert got == order, (visitor, key, q)
+
+
+def _lessons_keep_their_programme_and_document() -> None:
+    assert Lesson.objects.exists()
+    assert not Lesson.objects.exclude(programme_id=F("community__programme_id")).exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM meetings_lesson WHERE search_vector IS DISTINCT FROM "
+                "to_tsvector('dutch', COALESCE(text, ''))"
+            )
+            assert cursor.fetchone()[0] == 0
+
+
+def test_a_lesson_keeps_its_communitys_programme_and_document(world):
+    meeting = factories.MeetingFactory(community=world.foreign)
+    lesson = outcomes.lesson_create(meeting=meeting, by=world.foreign_member, text="Eerste tekst")
+    assert lesson.programme_id == world.other_programme.pk
+    outcomes.lesson_update(lesson=lesson, by=world.foreign_member, text="Een andere taalschool")
+    Lesson.objects.create(meeting=meeting, community=world.foreign, text="Rechtstreeks")
+    assert Lesson.objects.filter(programme=world.programme).count() == 0
+    _lessons_keep_their_programme_and_document()
+    assert selectors.search_candidates(
+        source=SOURCES["lessons"], user=world.foreign_member, q="taalschool"
+    ) == [lesson.pk]
+
+
+def test_the_synthetic_network_and_the_demo_data_keep_the_lessons_programme(db):
+    with transaction.atomic():
+        synth_build(seed=5, scale=0.02, out=lambda _message: None)
+        _lessons_keep_their_programme_and_document()
+        transaction.set_rollback(True)
+    call_command("demo", stdout=io.StringIO())
+    _lessons_keep_their_programme_and_document()
