@@ -242,8 +242,8 @@ WALK_ROWS = 2000
 
 def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
     """The newest matches among the newest rows of the windows `source.walk_windows` gives
-    this person (a programme's newest signals; a programme's newest shared lessons and one's
-    own communities' lessons); None when there are too few there to be sure of them (or the
+    this person, each ordered newest first (a programme's newest signals; a programme's newest
+    shared lessons and one's own communities' lessons); None when there are too few there to be sure of them (or the
     person has no windows), so the caller asks the GIN index.
 
     Every row this person may see lies in one of the windows. Each window is read up to
@@ -280,7 +280,7 @@ def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
     walked: list[int] = []
     cutoff = None
     for window in windows:
-        ids = list(window.order_by("-pk").values_list("pk", flat=True)[:WALK_ROWS])
+        ids = list(window.values_list("pk", flat=True)[:WALK_ROWS])
         walked.extend(ids)
         if len(ids) == WALK_ROWS:
             cutoff = ids[-1] if cutoff is None else max(cutoff, ids[-1])
@@ -293,6 +293,17 @@ def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
         .values_list("pk", flat=True)[: RANK_CANDIDATES + 1]
     )
     return found if cutoff is None or len(found) > RANK_CANDIDATES else None
+
+
+def _programme_window(rows: QuerySet, programme: int) -> QuerySet:
+    """A programme's rows newest first, as its index on `programme, -id` holds them. The
+    programme is asked as a range of one (`BETWEEN p AND p`) and the order given as
+    `programme, -id`: with `programme = p` the planner drops the programme from the order and
+    may walk the primary key back instead, through the other programmes' newer rows (22,000
+    signals read for 2,000 at national scale)."""
+    return rows.filter(programme_id__gte=programme, programme_id__lte=programme).order_by(
+        "programme_id", "-pk"
+    )
 
 
 def _one_reader_programme(access: Access, held: set[int]) -> int | None:
@@ -317,7 +328,7 @@ def signal_windows(user: Any) -> list[QuerySet] | None:
     programme = _one_reader_programme(access, held)
     if programme is None:
         return None
-    return [Signal.objects.filter(programme_id=programme)]
+    return [_programme_window(Signal.objects.all(), programme)]
 
 
 def lesson_windows(user: Any) -> list[QuerySet] | None:
@@ -329,9 +340,9 @@ def lesson_windows(user: Any) -> list[QuerySet] | None:
     programme = _one_reader_programme(access, access.programmes_with(COORDINATOR, EVALUATOR))
     if programme is None:
         return None
-    windows = [Lesson.objects.filter(programme_id=programme, shareable=True)]
+    windows = [_programme_window(Lesson.objects.filter(shareable=True), programme)]
     if access.community_roles:
-        windows.append(Lesson.objects.filter(community_id__in=_own(access)))
+        windows.append(Lesson.objects.filter(community_id__in=_own(access)).order_by("-pk"))
     return windows
 
 
