@@ -329,7 +329,8 @@ SEARCH_INDEXES = (
     "signal_search_vector",
     "lesson_search_vector",
     "message_search_dutch",
-    "product_search_dutch",
+    "product_search_vector",
+    "community_search_dutch",
 )
 
 

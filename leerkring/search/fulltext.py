@@ -64,8 +64,8 @@ STORED_COLUMN = "search_vector"
 
 class StoredDocument(Expression):
     """A stored search document (a generated column `search_vector` that the model does not
-    declare, PostgreSQL only: lessons, `search` migration 0002), as the signals' own
-    (`signalling.search.StoredDocument`).
+    declare, PostgreSQL only: lessons and products, `search` migrations 0002 and 0003), as
+    the signals' own (`signalling.search.StoredDocument`).
 
     Resolved to a plain column of the query's base table, so it stays correct when Django
     aliases the table (in a subquery, say) — which a raw SQL fragment would not."""

@@ -235,6 +235,13 @@ def _lesson_document():
     return fulltext.StoredDocument(Lesson)
 
 
+def _product_document():
+    """The product's stored document (search migration 0003), as the lesson's."""
+    from leerkring.dissemination.models import Product
+
+    return fulltext.StoredDocument(Product)
+
+
 def _issue_items(q: str, words: list[str]) -> Q:
     items = IssueItem.objects.all()
     if fulltext.is_full_text():
@@ -306,6 +313,8 @@ SOURCES: dict[str, Source] = {
             label=_("Producten"),
             visible=selectors.products_visible,
             fields=("title", "summary"),
+            stored_document=_product_document,
+            walk_windows=selectors.product_windows,
             title_field="title",
             snippet_field="summary",
             hit=_product_hit,

@@ -331,6 +331,22 @@ def signal_windows(user: Any) -> list[QuerySet] | None:
     return [_programme_window(Signal.objects.all(), programme)]
 
 
+def product_windows(user: Any) -> list[QuerySet] | None:
+    """Where search walks for the products this person may see (`products_visible`): the
+    newest shared products of the one programme they read (index `product_programme_shared`),
+    and the products behind which their own communities stand (few). None for someone who
+    reads several programmes, or none."""
+    access = access_for(user)
+    programme = _one_reader_programme(access, access.programmes_with(COORDINATOR, EVALUATOR))
+    if programme is None:
+        return None
+    windows = [_programme_window(Product.objects.filter(shareable=True), programme)]
+    if access.community_roles:
+        own = _ProductCommunity.objects.filter(community_id__in=_own(access))
+        windows.append(Product.objects.filter(pk__in=own.values("product_id")).order_by("-pk"))
+    return windows
+
+
 def lesson_windows(user: Any) -> list[QuerySet] | None:
     """Where search walks for the lessons this person may see (`lessons_visible`): the newest
     shared lessons of the one programme they read (index `lesson_programme_shared`), and their

@@ -231,6 +231,56 @@ def test_a_member_never_finds_another_communitys_unshared_lesson(world, monkeypa
                 assert lesson.shareable or lesson.community_id in own, (visitor, q)
 
 
+# --- Products --------------------------------------------------------------------------------
+
+
+def _product_network(world) -> None:
+    """Products of the three communities (and one of two), shared and not, interleaved as the
+    lessons are; each title is unique."""
+    communities = [world.community, world.sibling, world.foreign]
+    for n in range(36):
+        community = communities[n % 3] if n < 27 else world.foreign
+        extra = [world.sibling] if n % 7 == 0 and community == world.community else []
+        factories.ProductFactory(
+            programme=community.programme,
+            communities=[community, *extra],
+            title=f"{LESSON_TEXTS[n % len(LESSON_TEXTS)]} [{n}]",
+            summary="Een product." if n % 2 else "Over de taalschool.",
+            shareable=n % 5 in (0, 2, 3),
+        )
+
+
+def _expected_products(user, q: str) -> list[int]:
+    """The newest matches as search found them before the walk: every visible product whose
+    document, built from the text, matches; newest first."""
+    source = SOURCES["products"]
+    rows = source.visible(user=user)
+    words = fulltext.query_words(q)
+    if fulltext.is_full_text():
+        rows = rows.annotate(document=fulltext.document(*source.fields)).filter(
+            document=fulltext.search_query(q)
+        )
+    else:
+        rows = rows.filter(fulltext.fallback_q(source.fields, words))
+    return list(rows.order_by("-pk").values_list("pk", flat=True)[: selectors.RANK_CANDIDATES + 1])
+
+
+@pytest.mark.parametrize("walk_rows", [2, 5, 1000])
+def test_the_walk_finds_the_newest_products_the_index_finds(world, monkeypatch, walk_rows):
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
+    _product_network(world)
+    for visitor in VISITORS:
+        user = _visitor(world, visitor)
+        for q in QUERIES:
+            found = selectors.search_candidates(source=SOURCES["products"], user=user, q=q)
+            assert found == _expected_products(user, q), (visitor, q)
+    walked = selectors._walked_candidates(
+        source=SOURCES["products"], user=world.coordinator, q="taalschool"
+    )
+    assert walked is not None or walk_rows == 2
+
+
 def _old_page_order(source, ids: list[int], q: str) -> list[int]:
     """The order the result pages had: the candidates ranked on the document built from the
     text (PostgreSQL) or newest first (SQLite)."""
@@ -250,11 +300,12 @@ def test_the_result_pages_show_the_same_rows_in_the_same_order(world, monkeypatc
     monkeypatch.setattr(selectors, "WALK_ROWS", 6)
     _lesson_network(world)
     _network(world)
+    _product_network(world)
     titles = {lesson.pk: str(lesson) for lesson in Lesson.objects.all()}
     for visitor in ("participant", "lead", "coordinator", "system_partner", "foreign_member"):
         user = _visitor(world, visitor)
         seeker = Seeker(user)
-        for key in ("lessons", "signals"):
+        for key in ("lessons", "signals", "products"):
             source = SOURCES[key]
             for q in QUERIES:
                 ids = selectors.search_candidates(source=source, user=user, q=q)
@@ -265,7 +316,7 @@ def test_the_result_pages_show_the_same_rows_in_the_same_order(world, monkeypatc
                         source=source, seeker=seeker, q=q, ids=ids, start=start,
                         stop=start + per_page,
                     )  # fmt: skip
-                if key == "signals":
+                if key in ("signals", "products"):
                     got = [int(hit.url.rstrip("/").split("/")[-1]) for hit in shown]
                 else:
                     by_title = {text: pk for pk, text in titles.items()}
