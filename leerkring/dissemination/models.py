@@ -72,12 +72,6 @@ class Product(models.Model):
             models.Index(
                 fields=["programme", "-updated_at", "-id"], name="product_programme_newest"
             ),
-            # A programme's newest shared products, walked by search (`search.selectors`).
-            models.Index(
-                fields=["programme", "-id"],
-                name="product_programme_shared",
-                condition=models.Q(shareable=True),
-            ),
         ]
 
     def __str__(self) -> str:

@@ -314,7 +314,6 @@ SOURCES: dict[str, Source] = {
             visible=selectors.products_visible,
             fields=("title", "summary"),
             stored_document=_product_document,
-            walk_windows=selectors.product_windows,
             title_field="title",
             snippet_field="summary",
             hit=_product_hit,

@@ -29,6 +29,8 @@ def add_column(apps, schema_editor):
     )
     schema_editor.execute(f'CREATE INDEX "{INDEX_NAME}" ON {TABLE} USING gin ({COLUMN})')
     schema_editor.execute(f'DROP INDEX IF EXISTS "{OLD_INDEX_NAME}"')
+    # The table was rewritten: the planner needs its figures again to walk the new indexes.
+    schema_editor.execute(f"ANALYZE {TABLE}")
 
 
 def drop_column(apps, schema_editor):

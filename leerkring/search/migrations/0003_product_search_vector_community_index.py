@@ -1,11 +1,11 @@
 """Products get a stored Dutch search document, communities a GIN index (PostgreSQL only,
 issue 17).
 
-Products are walked as lessons are (`selectors._walked_candidates`): the newest shared products
-of a programme are tested one by one, which from the text would rebuild 2,000 documents per
-search; the generated column keeps the document beside the row (as for lessons, migration 0002)
-and its GIN index replaces the expression index of migration 0001. The expression is the one
-`fulltext.document("title", "summary")` produces.
+A search ranks its product candidates, and tests the programme's products that match, by
+their documents: from the text, rebuilt per product and request. The generated column keeps
+the document beside the row (as for lessons, migration 0002) and its GIN index replaces the
+expression index of migration 0001. The expression is the one `fulltext.document("title",
+"summary")` produces.
 
 Communities had no index at all: a coordinator's search built the document of every community
 of the programme (2,250 at five times national scale) to find the few that match. The index is
@@ -37,6 +37,9 @@ def forwards(apps, schema_editor):
         'CREATE INDEX "community_search_dutch" ON communities_community USING gin '
         f"({COMMUNITY_DOCUMENT})"
     )
+    # The table was rewritten: the planner needs its figures again to pick the new indexes.
+    schema_editor.execute("ANALYZE dissemination_product")
+    schema_editor.execute("ANALYZE communities_community")
 
 
 def backwards(apps, schema_editor):
@@ -54,7 +57,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0002_lesson_search_vector"),
-        ("dissemination", "0007_product_shared_newest"),
+        ("dissemination", "0006_programme_product_count"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
