@@ -44,7 +44,7 @@ def drop_column(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_search_indexes"),
-        ("meetings", "0006_lesson_programme"),
+        ("meetings", "0007_lesson_programme"),
     ]
 
     operations = [migrations.RunPython(add_column, drop_column)]

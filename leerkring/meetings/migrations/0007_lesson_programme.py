@@ -20,7 +20,7 @@ def programme_fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("communities", "0005_satisfaction_question_help"),
-        ("meetings", "0005_thread_in_any_space"),
+        ("meetings", "0006_thread_without_community_index"),
     ]
 
     operations = [
