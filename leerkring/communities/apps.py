@@ -15,7 +15,7 @@ class CommunitiesConfig(AppConfig):
 
         from leerkring.core.personal_data import register_personal_data
 
-        from . import member_counts
+        from . import member_counts, programme_counts
         from .models import Membership, Organisation
         from .selectors import personal_data
         from .services import personal_data_erase
@@ -26,6 +26,9 @@ class CommunitiesConfig(AppConfig):
         pre_delete.connect(
             member_counts.organisation_deleted, sender=Organisation, dispatch_uid="kept_counts"
         )
+
+        # The kept numbers of communities per programme follow every community saved or deleted.
+        programme_counts.connect()
 
         register_personal_data(
             key="communities",

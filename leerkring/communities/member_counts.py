@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Community, Membership, active_membership_q
+from .models import Community, Membership, Programme, active_membership_q
 
 
 def refresh_member_counts(
@@ -75,6 +75,22 @@ def refresh_member_counts(
             ["kept_member_count", "kept_organisation_count", "kept_counts_until"],
             batch_size=500,
         )
+
+
+def refresh_outdated_counts(*, programme: Programme, today: datetime.date | None = None) -> None:
+    """Count again the communities of the programme whose kept counts are missing or out of
+    date, so that every kept count is valid and a sort on the kept column itself (an index,
+    reading only the rows shown) is the sort on the exact counts. Reads the outdated rows only
+    (`community_counts_until` and the index on the kept count, where missing ones sort)."""
+    today = today or timezone.localdate()
+    outdated = list(
+        Community.objects.filter(programme=programme)
+        .filter(Q(kept_member_count__isnull=True) | Q(kept_counts_until__lte=today))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if outdated:
+        refresh_member_counts(outdated, today=today)
 
 
 def forget_member_counts(community_ids: list[int]) -> None:

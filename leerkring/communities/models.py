@@ -27,6 +27,9 @@ class Programme(models.Model):
         _("coördinerende organisatie"), max_length=120, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Its communities counted per region and status, [[region, status, n], ...], kept by
+    # `communities.programme_counts` whenever a community is saved or deleted. Empty: count.
+    kept_community_counts = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("programma")
@@ -506,9 +509,8 @@ class Community(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     # Active members and their distinct organisations, kept by `communities.member_counts`
-    # whenever a membership is saved or deleted, so the programme overview can sort and show
-    # them without counting every membership of the programme. Empty means not kept (count);
-    # the counts hold until `kept_counts_until`, the first date a membership starts or ends.
+    # on every membership saved or deleted. Empty means not kept (count); they hold until
+    # `kept_counts_until`, the first date a membership starts or ends.
     kept_member_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     kept_organisation_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     kept_counts_until = models.DateField(null=True, blank=True, editable=False)
@@ -522,6 +524,15 @@ class Community(models.Model):
                 fields=["programme", "name"], name="community_name_unique_in_programme"
             )
         ]
+        # The overview sorted by a kept count reads only its page (`member_counts`), and finds
+        # the counts that are out of date or not kept without reading the others.
+        indexes = [
+            models.Index(
+                fields=["programme", f"{d}kept_{n}_count", "name", "id"], name=f"community_{n}s_{a}"
+            )
+            for n in ("member", "organisation")
+            for d, a in (("", "asc"), ("-", "desc"))
+        ] + [models.Index(fields=["programme", "kept_counts_until"], name="community_counts_until")]
 
     def __str__(self) -> str:
         return self.name

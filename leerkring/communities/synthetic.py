@@ -29,6 +29,7 @@ from django.utils import timezone
 from .member_counts import refresh_member_counts
 from .models import Community, Membership, Organisation, Person, Programme, RuleProfile
 from .presets import preset_values
+from .programme_counts import programme_counts_rebuild
 
 T = Organisation.Type
 
@@ -485,6 +486,8 @@ def synth_communities(ctx: SynthContext) -> None:
                 )
             )
     _bulk(Community, objects)
+    # Bulk inserts pass by `Community.save()`: keep the programmes' counts at once.
+    programme_counts_rebuild()
     ctx.communities = objects
     ctx.counts["communities"] = len(objects)
 

@@ -74,7 +74,12 @@ class ProgrammeCommunitiesView(GenericAPIView):
         communities = community_selectors.programme_communities(
             programme=programme, sort=sort, **filters
         )
-        page = self.paginate_queryset(communities)
+        count = community_selectors.programme_community_count(programme=programme, **filters)
+        if count is None:
+            page = self.paginate_queryset(communities)
+        else:
+            # The kept count, not a count of every community of the programme.
+            page = self.paginator.paginate_known(communities, request, self, count=count)
         mix = community_selectors.organisation_type_mix(community_ids=[c.pk for c in page])
         for community in page:
             community.type_mix = mix.get(community.pk, [])

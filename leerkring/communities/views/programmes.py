@@ -54,7 +54,12 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.filters() if form.is_bound else {}
     sort = filters.pop("sort", "name")
     communities = selectors.programme_communities(programme=programme, sort=sort, **filters)
-    page = Paginator(communities, COMMUNITIES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(communities, COMMUNITIES_PER_PAGE)
+    count = selectors.programme_community_count(programme=programme, **filters)
+    if count is not None:
+        # The kept count, not a count of every community of the programme.
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
     mix = selectors.organisation_type_mix(community_ids=[c.pk for c in page.object_list])
     for community in page.object_list:
         community.type_mix = mix.get(community.pk, [])
