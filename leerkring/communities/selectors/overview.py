@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from .. import member_counts, permissions, programme_counts
@@ -90,14 +90,19 @@ def programme_communities(
     return communities.order_by(order, "name", "pk")
 
 
-def programme_community_count(*, programme: Programme, **filters: str) -> int | None:
-    """How many communities `programme_communities` lists with these filters, from the kept
-    counts (`communities.programme_counts`) when the filters are at most a region and a status;
-    None when it must be counted."""
+def programme_community_count(
+    *, programme: Programme, ended: bool = True, **filters: str
+) -> int | None:
+    """How many communities `programme_communities` lists with these filters (`ended=False`:
+    leaving ended ones out), from the kept counts (`communities.programme_counts`) when the
+    filters are at most a region and a status; None when it must be counted."""
     if set(filters) - {"region", "status", "sort"}:
         return None
     return programme_counts.kept_count(
-        programme, region=filters.get("region", ""), status=filters.get("status", "")
+        programme,
+        region=filters.get("region", ""),
+        status=filters.get("status", ""),
+        ended=ended,
     )
 
 
@@ -132,41 +137,25 @@ class TypeCount:
 
 
 def organisation_type_mix(*, community_ids: list[int]) -> dict[int, list[TypeCount]]:
-    """Per community, its active members and organisations counted by organisation type: TWO
-    queries for any number of communities. Types follow the order of `Organisation.Type`;
-    members without an organisation come last."""
+    """Per community, its active members and organisations counted by organisation type: ONE
+    grouped query for any number of communities. Types follow the order of
+    `Organisation.Type`; members without an organisation come last."""
     if not community_ids:
         return {}
-    # Members counted per community and organisation, then the types of those organisations
-    # looked up by key: joining the organisations hashed the whole table (10,000 rows at five
-    # times national scale) for a page of fifty communities' members.
-    seats = list(
+    # Each member's organisation type is looked up by key: joined, PostgreSQL hashed the whole
+    # organisation table (10,000 rows at five times national scale) for a page of fifty
+    # communities' members, and a list of their organisations' keys was read the same way.
+    organisation_type = Subquery(
+        Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by().values("type")
+    )
+    rows = (
         Membership.objects.active()
         .filter(community_id__in=community_ids)
-        .values("community_id", "organisation_id")
-        .annotate(members=Count("pk"))
+        .annotate(organisation_type=organisation_type)
+        .values("community_id", "organisation_type")
+        .annotate(members=Count("pk"), organisations=Count("organisation", distinct=True))
         .order_by()
     )
-    types = dict(
-        Organisation.objects.filter(
-            pk__in={row["organisation_id"] for row in seats if row["organisation_id"]}
-        )
-        .order_by()
-        .values_list("pk", "type")
-    )
-    # Grouped as the join grouped them: by community and the organisation's type (None for
-    # members without an organisation); organisations counts the distinct ones.
-    grouped: dict[tuple[int, str | None], dict] = {}
-    for row in seats:
-        organisation = row["organisation_id"]
-        key = (row["community_id"], types.get(organisation) if organisation else None)
-        group = grouped.setdefault(key, {"members": 0, "organisations": 0})
-        group["members"] += row["members"]
-        group["organisations"] += 1 if organisation else 0
-    rows = [
-        {"community_id": community_id, "organisation_type": kind, **group}
-        for (community_id, kind), group in grouped.items()
-    ]
     order = {value: index for index, value in enumerate(Organisation.Type.values)}
     # Translated once per call, not once per row: a page of 50 communities has ~400 rows.
     labels = {value: str(label) for value, label in Organisation.Type.choices}
