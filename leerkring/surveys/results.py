@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -589,9 +589,19 @@ def _community_post_save(sender, instance: Community, raw: bool, **kwargs) -> No
         StoredResults.objects.filter(wave__programme_id=instance.programme_id).delete()
 
 
+def _community_post_delete(sender, instance: Community, **kwargs) -> None:
+    """A deleted community's responses stay in their waves without a community (the
+    "no community known" group), which changes the counts and what suppression hides: the
+    next read computes the results of its programme's waves again."""
+    StoredResults.objects.filter(wave__programme_id=instance.programme_id).delete()
+
+
 def connect() -> None:
     pre_save.connect(_community_pre_save, sender=Community, dispatch_uid="stored_results_pre")
     post_save.connect(_community_post_save, sender=Community, dispatch_uid="stored_results_post")
+    post_delete.connect(
+        _community_post_delete, sender=Community, dispatch_uid="stored_results_delete"
+    )
 
 
 def _as_stored(outcome: WaveResults) -> dict:

@@ -11,7 +11,17 @@ from fractions import Fraction
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -21,13 +31,14 @@ from leerkring.communities.models import (
     LEAD_ROLES,
     Community,
     Membership,
+    Organisation,
     RuleProfile,
     active_membership_q,
 )
 from leerkring.meetings.models import AgendaItem, Agreement, Attendance, Lesson, Meeting
 from leerkring.signalling.models import Signal, SignalEvent
 from leerkring.surveys import satisfaction
-from leerkring.surveys.models import Response
+from leerkring.surveys.models import Response, StoredResults, Wave
 from leerkring.surveys.results import group_threshold, groups_to_hide
 
 from .catalogue import (
@@ -130,9 +141,15 @@ def community_facts(
         f = facts[row.pop("community_id")]
         for name, value in row.items():
             setattr(f, name, value)
+    # Each organisation looked up by key: a join would read the whole organisation table
+    # (PostgreSQL hashes it), which grows with the network, not with these communities.
+    type_of_organisation = Subquery(
+        Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by().values("type")[:1]
+    )
     for community_id, organisation_type in (
         memberships.filter(active, organisation__isnull=False)
-        .values_list("community_id", "organisation__type")
+        .annotate(organisation_type=type_of_organisation)
+        .values_list("community_id", "organisation_type")
         .order_by()
         .distinct()
     ):
@@ -209,9 +226,13 @@ def community_facts(
         if members:
             f.attendance_rates.append(min(Fraction(100), Fraction(100 * present, members)))
 
+    # A lesson's community is its meeting's (`lesson_create`, the synthetic network, the demo
+    # data). Saying so for the meeting too lets PostgreSQL read these communities' meetings
+    # rather than every meeting of the year by date.
     for community_id, n in (
         Lesson.objects.filter(
             _in("community_id", ids),
+            _in("meeting__community_id", ids),
             meeting__status=Meeting.Status.HELD,
             meeting__starts_at__gt=since,
             meeting__starts_at__lte=now,
@@ -290,40 +311,14 @@ def _survey_facts(
             codes[code].add(community.programme_id)
     if not codes:
         return
-    programme_ids = set().union(*codes.values())
-    responses: dict[int, dict[int | None, int]] = defaultdict(dict)
-    waves: dict[int, tuple[datetime.date, int, str]] = {}
-    last_response: dict[int, int] = {}
-    for wave_id, opens_on, programme_id, title, community_id, n, last in (
-        Response.objects.filter(wave__programme_id__in=programme_ids, wave__opens_on__lte=today)
-        .values("wave_id", "wave__opens_on", "wave__programme_id", "wave__title", "community_id")
-        .annotate(n=Count("pk"), last=Max("pk"))
-        .values_list(
-            "wave_id",
-            "wave__opens_on",
-            "wave__programme_id",
-            "wave__title",
-            "community_id",
-            "n",
-            "last",
-        )
-    ):
-        responses[wave_id][community_id] = n
-        waves[wave_id] = (opens_on, programme_id, title)
-        last_response[wave_id] = max(last, last_response.get(wave_id, 0))
     thresholds = {c.programme_id: group_threshold(c.programme) for c in communities}
-    hidden = {
-        wave_id: groups_to_hide(counts, thresholds.get(waves[wave_id][1], 5))
-        for wave_id, counts in responses.items()
-    }
+    waves, hidden, keys = _wave_groups(set().union(*codes.values()), thresholds, today=today)
     answers: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for code, code_programmes in codes.items():
         wave_ids = [
             w for w, (_o, programme_id, _t) in waves.items() if programme_id in code_programmes
         ]
-        for wave_id, per_community in _satisfaction_counts(
-            code, wave_ids, responses, last_response
-        ).items():
+        for wave_id, per_community in _satisfaction_counts(code, wave_ids, keys).items():
             for community_id, (total, positive) in per_community.items():
                 rule = rules.get(community_id)
                 if rule is not None and rule.monitor_satisfaction_question == code:
@@ -338,26 +333,78 @@ def _survey_facts(
             f.survey_answers, f.survey_positive = total, positive
 
 
-def _satisfaction_cache_key(code: str, wave_id: int, responses: int, last: int) -> str:
-    # Answers are never changed once given: a new response makes a new key (like
-    # `surveys.results`), so nothing needs to be invalidated.
-    return f"monitor:satisfaction:v2:{wave_id}:{code}:{responses}:{last}"
+def _wave_groups(
+    programme_ids: set[int], thresholds: dict[int, int], *, today: datetime.date
+) -> tuple[dict[int, tuple[datetime.date, int, str]], dict[int, set[int | None]], dict[int, str]]:
+    """The programmes' waves opened by `today` that have responses: per wave (opens on,
+    programme, title), the communities the survey's suppression hides, and what the wave's
+    answers are known by (for the satisfaction cache).
+
+    Both come from the results the surveys store after each release (`StoredResults`: the
+    responses per community and which are hidden, as `results.groups_to_hide` decided with
+    the programme's threshold), so the monitor does not count a national wave's responses on
+    every visit. A wave whose stored results are missing or of another release or threshold
+    (the task worker has not stored them yet) has its responses counted, as before."""
+    waves = {
+        pk: (opens_on, programme_id, title, version)
+        for pk, opens_on, programme_id, title, version in Wave.objects.filter(
+            programme_id__in=programme_ids, opens_on__lte=today
+        )
+        .order_by()
+        .values_list("pk", "opens_on", "programme_id", "title", "results_version")
+    }
+    counts: dict[int, dict[int | None, int]] = {}
+    hidden: dict[int, set[int | None]] = {}
+    keys: dict[int, str] = {}
+    for wave_id, version, threshold, groups in (
+        StoredResults.objects.filter(wave_id__in=list(waves), community__isnull=True)
+        .order_by()
+        .values_list("wave_id", "version", "threshold", "results__groups")
+    ):
+        _opens, programme_id, _title, wave_version = waves[wave_id]
+        if version != wave_version or threshold != thresholds.get(programme_id, 5):
+            continue
+        counts[wave_id] = {group["pk"]: group["count"] for group in groups or []}
+        hidden[wave_id] = {group["pk"] for group in groups or [] if group["hidden"]}
+        keys[wave_id] = f"r{version}:{sum(counts[wave_id].values())}"
+    missing = [wave_id for wave_id in waves if wave_id not in counts]
+    if missing:
+        last_response: dict[int, int] = {}
+        for wave_id, community_id, n, last in (
+            Response.objects.filter(wave_id__in=missing)
+            .values("wave_id", "community_id")
+            .annotate(n=Count("pk"), last=Max("pk"))
+            .values_list("wave_id", "community_id", "n", "last")
+        ):
+            counts.setdefault(wave_id, {})[community_id] = n
+            last_response[wave_id] = max(last, last_response.get(wave_id, 0))
+        for wave_id, last in last_response.items():
+            programme_id = waves[wave_id][1]
+            hidden[wave_id] = groups_to_hide(counts[wave_id], thresholds.get(programme_id, 5))
+            keys[wave_id] = f"n{sum(counts[wave_id].values())}:{last}"
+    with_responses = {
+        wave_id: (opens_on, programme_id, title)
+        for wave_id, (opens_on, programme_id, title, _v) in waves.items()
+        if sum(counts.get(wave_id, {}).values())
+    }
+    return with_responses, hidden, keys
+
+
+def _satisfaction_cache_key(code: str, wave_id: int, known_by: str) -> str:
+    # Answers are never changed once given and reach a wave only by a release, which raises
+    # its results version: a new release (or, for a wave counted afresh, a new response)
+    # makes a new key, so nothing needs to be invalidated.
+    return f"monitor:satisfaction:v3:{wave_id}:{code}:{known_by}"
 
 
 def _satisfaction_counts(
-    code: str,
-    wave_ids: list[int],
-    responses: dict[int, dict[int | None, int]],
-    last_response: dict[int, int],
+    code: str, wave_ids: list[int], known_by: dict[int, str]
 ) -> dict[int, dict[int, tuple[int, int]]]:
     """Per wave, per community: answers to the question `code` and how many are satisfied,
     by the survey's one definition (`surveys.satisfaction`). Cached per wave, so the matrix
     does not count a national wave's answers on every visit."""
     keys = {
-        wave_id: _satisfaction_cache_key(
-            code, wave_id, sum(responses[wave_id].values()), last_response[wave_id]
-        )
-        for wave_id in wave_ids
+        wave_id: _satisfaction_cache_key(code, wave_id, known_by[wave_id]) for wave_id in wave_ids
     }
     cached = cache.get_many(list(keys.values())) if keys else {}
     counts = {wave_id: cached[key] for wave_id, key in keys.items() if key in cached}
