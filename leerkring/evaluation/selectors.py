@@ -255,21 +255,12 @@ class MonitorPage:
     summary: MonitorSummary
 
 
-def programme_monitor_page(
-    *,
-    programme: Programme,
-    status: str = "",
-    check: str = "",
-    q: str = "",
-    sort: str = "reds",
-    page: int | str | None = 1,
-    per_page: int = MONITOR_PAGE_SIZE,
-) -> MonitorPage:
-    """One page of the matrix: the same communities, filters and order as `programme_monitor`,
-    filtered, sorted and paged on the stored statuses (`monitor.standings`), with every check
-    computed only for the communities on the page; `q` keeps the names that contain it.
-
-    The counts come from the programme's summary, so paging does not count the programme."""
+def _standings_chosen(
+    programme: Programme, *, status: str, check: str, q: str, sort: str
+) -> tuple[QuerySet, int | None, MonitorSummary]:
+    """The matrix's communities as stored statuses (`monitor.standings`), filtered and in the
+    matrix's order, as (community id, name); how many there are when the summary knows it
+    (None after a search on the name); and the summary."""
     summary = standings.current_summary(programme)
     chosen = MonitorStanding.objects.filter(programme=programme)
     count: int | None = summary.communities
@@ -288,26 +279,81 @@ def programme_monitor_page(
         chosen = chosen.order_by("-red", "-orange", "name", "community_id")
     else:
         chosen = chosen.order_by("name", "community_id")
-    shown = _CountedPaginator(
-        chosen.values_list("community_id", "name"), per_page, count=count
-    ).get_page(page)
+    return chosen.values_list("community_id", "name"), count, summary
+
+
+def _monitor_rows(
+    programme: Programme, shown: list[tuple[int, str]], *, data_version: str
+) -> list[MonitorRow]:
+    """Every check of the communities shown (cached per data version), in their order."""
     # The names come with the statuses: the page reads no community row unless it computes.
-    communities = [
-        Community(pk=pk, name=name, programme_id=programme.pk) for pk, name in shown.object_list
-    ]
+    communities = [Community(pk=pk, name=name, programme_id=programme.pk) for pk, name in shown]
     ids = [c.pk for c in communities]
     results = monitor.monitor_communities_cached(
         programme.pk,
         ids,
         lambda: list(_monitor_communities().filter(pk__in=ids)),
-        data_version=summary.data_version,
+        data_version=data_version,
     )
-    rows = [
+    return [
         MonitorRow(community=c, checks=results[c.pk], counts=monitor.status_counts(results[c.pk]))
         for c in communities
         if c.pk in results
     ]
+
+
+def programme_monitor_page(
+    *,
+    programme: Programme,
+    status: str = "",
+    check: str = "",
+    q: str = "",
+    sort: str = "reds",
+    page: int | str | None = 1,
+    per_page: int = MONITOR_PAGE_SIZE,
+) -> MonitorPage:
+    """One page of the matrix: the same communities, filters and order as `programme_monitor`,
+    filtered, sorted and paged on the stored statuses (`monitor.standings`), with every check
+    computed only for the communities on the page; `q` keeps the names that contain it.
+
+    The counts come from the programme's summary, so paging does not count the programme."""
+    chosen, count, summary = _standings_chosen(
+        programme, status=status, check=check, q=q, sort=sort
+    )
+    shown = _CountedPaginator(chosen, per_page, count=count).get_page(page)
+    rows = _monitor_rows(programme, list(shown.object_list), data_version=summary.data_version)
     return MonitorPage(rows=rows, page=shown, summary=summary)
+
+
+class MonitorRows:
+    """The matrix as a sequence for a paginator (the API's): its length from the programme's
+    summary, and a slice computes the checks of just the communities in it."""
+
+    def __init__(self, programme: Programme, chosen: QuerySet, count: int | None, version: str):
+        self.programme, self.chosen, self.known, self.version = programme, chosen, count, version
+
+    def count(self) -> int:
+        return self.chosen.count() if self.known is None else self.known
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        return _monitor_rows(self.programme, list(self.chosen[index]), data_version=self.version)
+
+
+def programme_monitor_rows(
+    *, programme: Programme, status: str = "", check: str = "", q: str = "", sort: str = "reds"
+) -> MonitorRows:
+    """The matrix as `programme_monitor` has it, paged like the matrix page: filtered, sorted
+    and counted on the stored statuses, the checks computed (always current) for the slice a
+    paginator takes. For the API: its pages no longer compute the whole programme."""
+    chosen, count, summary = _standings_chosen(
+        programme, status=status, check=check, q=q, sort=sort
+    )
+    return MonitorRows(programme, chosen, count, summary.data_version)
 
 
 def community_monitor(

@@ -30,7 +30,8 @@ class ProgrammeMonitorView(GenericAPIView):
         require(evaluation_permissions.can_view_programme_monitor(request.user, programme))
         filters = query_filters(MonitorFilterForm(request.query_params or None))
         filters.setdefault("sort", "reds")
-        rows = evaluation_selectors.programme_monitor(programme=programme, **filters)
+        # Paged on the stored statuses, like the matrix page: a page computes its own rows.
+        rows = evaluation_selectors.programme_monitor_rows(programme=programme, **filters)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
