@@ -177,3 +177,35 @@ def test_the_coordinators_home_task_counts_the_communities_with_a_red_light(prog
     assert [task.text for task in tasks] == [
         f"{red} gemeenschappen met een rood lampje in de monitor"
     ]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_the_apis_pages_together_are_the_whole_matrix(programme, filters):
+    """The API pages on the stored statuses too (`selectors.programme_monitor_rows`)."""
+    whole = selectors.programme_monitor(programme=programme, **filters)
+    rows = selectors.programme_monitor_rows(programme=programme, **filters)
+    assert rows.count() == len(rows) == len(whole)
+    paged = [row for start in range(0, len(rows), 3) for row in rows[start : start + 3]]
+    assert _shape(paged) == _shape(whole)
+
+
+def test_the_api_answers_the_whole_matrix_page_by_page(client, programme):
+    from tests.api.helpers import ApiClient, token_for
+
+    coordinator = factories.ProgrammeRoleFactory(programme=programme, role="coordinator")
+    api = ApiClient(token_for(coordinator.person.user, access="read"))
+    url = reverse("api:programme_monitor", args=[programme.slug])
+    whole = selectors.programme_monitor(programme=programme, status=monitor.RED)
+    seen, page = [], 1
+    while True:
+        body = api.get(url, {"status": "red", "page": page, "page_size": 2}).json()
+        assert body["count"] == len(whole)
+        seen += body["results"]
+        if not body["next"]:
+            break
+        page += 1
+    assert [row["community"]["id"] for row in seen] == [row.community.pk for row in whole]
+    assert [[c["status"] for c in row["checks"]] for row in seen] == [
+        [c.status for c in row.checks] for row in whole
+    ]
+    assert api.get(url, {"page": 99}).status_code == 404
