@@ -140,6 +140,10 @@ class DisseminationForm(Form):
     )
 
 
+# Above this many communities the catalogue's community filter is a search field.
+COMMUNITY_CHOICES_MAX = 50
+
+
 class CatalogueFilterForm(Form):
     """GET filters; an unknown value is ignored rather than shown as an error."""
 
@@ -168,14 +172,31 @@ class CatalogueFilterForm(Form):
         queryset=Community.objects.none(),
         empty_label=_("Alle"),
     )
+    community_q = forms.CharField(
+        label=_("Gemeenschap"),
+        required=False,
+        max_length=100,
+        help_text=_("Zoek op (een deel van) de naam van de gemeenschap."),
+    )
 
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Not `programme.communities`: the related manager sets each row's programme, which
         # reads the deferred programme_id and costs a query per community.
-        self.fields["community"].queryset = (
+        communities = (
             Community.objects.filter(programme=programme).only("pk", "name").order_by("name")
         )
+        field = self.fields["community"]
+        field.queryset = communities  # a chosen community is looked up by key
+        # A list to choose from while it is short; above that a search on the name (as on the
+        # survey results page): a programme of thousands of communities made the page read and
+        # render them all. A community chosen by a link (`?community=`) still filters.
+        first = list(communities[: COMMUNITY_CHOICES_MAX + 1])
+        self.community_search = len(first) > COMMUNITY_CHOICES_MAX
+        if self.community_search:
+            field.widget = forms.HiddenInput()
+        else:
+            field.choices = [("", field.empty_label)] + [(c.pk, c.name) for c in first]
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -8,7 +8,16 @@ import heapq
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +32,7 @@ from leerkring.communities.models import (
     Programme,
 )
 from leerkring.communities.permissions import COORDINATOR, access_for
+from leerkring.communities.selectors import programme_community_count
 from leerkring.core.panels import Task, Urgency
 from leerkring.meetings.models import AgendaItem, Lesson, Meeting
 from leerkring.meetings.topics import TopicCategory
@@ -81,9 +91,13 @@ def catalogue_products(
     scope: str = "",
     topic: str = "",
     community: Community | None = None,
+    community_q: str = "",
     q: str = "",
 ) -> QuerySet[Product]:
-    """The programme's catalogue as this visitor may see it, filtered; newest change first."""
+    """The programme's catalogue as this visitor may see it, filtered; newest change first.
+    `community_q` keeps the products of communities whose name holds it (the filter's search
+    field, in programmes with too many communities to choose from a list). The communities'
+    names come with `with_community_names`, for the page shown."""
     products = Product.objects.filter(programme=programme).filter(products_visible_q(user=user))
     if kind:
         products = products.filter(kind=kind)
@@ -97,9 +111,32 @@ def catalogue_products(
         products = products.filter(
             pk__in=_ProductCommunity.objects.filter(community=community).values("product_id")
         )
+    if community_q.strip():
+        products = products.filter(
+            pk__in=_ProductCommunity.objects.filter(
+                community__programme=programme, community__name__icontains=community_q.strip()
+            ).values("product_id")
+        )
     if q.strip():
         products = products.filter(title__icontains=q.strip())
-    return products.prefetch_related(_community_names()).order_by("-updated_at", "-pk")
+    return products.order_by("-updated_at", "-pk")
+
+
+def with_community_names(products: list[Product]) -> list[Product]:
+    """The communities behind each product (name only), as `product.communities.all()`, for a
+    page of products. Their ids are read first, so the names are looked up by key: joined to
+    the products, the community table was read whole (3,000 rows at five times national
+    scale) for a page of twenty-five."""
+    if not products:
+        return products
+    community_ids = set(
+        _ProductCommunity.objects.filter(product_id__in=[p.pk for p in products]).values_list(
+            "community_id", flat=True
+        )
+    )
+    names = Community.objects.filter(pk__in=community_ids).only("pk", "name").order_by("name")
+    prefetch_related_objects(products, Prefetch("communities", queryset=names))
+    return products
 
 
 def catalogue_count(*, programme: Programme, user: Any) -> int:
@@ -198,9 +235,27 @@ def knowledge_communities(
     return communities.only("pk", "name", "theme", "region", "scope", "programme_id")
 
 
-def _recent_agenda_items(*, programme: Programme) -> QuerySet[AgendaItem]:
+def knowledge_count(*, programme: Programme, topic: str = "", community_id=None) -> int | None:
+    """How many communities `knowledge_communities` lists unfiltered (those not ended), from
+    the programme's kept counts (`communities.programme_counts`); None when filtered or not
+    kept, to be counted."""
+    if topic or community_id:
+        return None
+    return programme_community_count(programme=programme, ended=False)
+
+
+def _recent_agenda_items(
+    *, programme: Programme, community_ids: list[int] | None = None
+) -> QuerySet[AgendaItem]:
+    # For listed communities (of the programme) their own meetings only: joining the
+    # community to test the programme hashed all the programme's communities.
+    where = (
+        Q(meeting__community_id__in=community_ids)
+        if community_ids is not None
+        else Q(meeting__community__programme=programme)
+    )
     return AgendaItem.objects.filter(
-        meeting__community__programme=programme,
+        where,
         meeting__starts_at__gte=_since(KNOWLEDGE_TOPIC_DAYS),
         meeting__starts_at__lte=timezone.now(),
         is_lookback=False,
@@ -220,9 +275,7 @@ def programme_topics(
     listed community has no stored links yet call it, not a community's page."""
     topics: Topics = defaultdict(lambda: defaultdict(dict))
     communities_by_subtopic: dict[str, set[int]] = defaultdict(set)
-    items = _recent_agenda_items(programme=programme)
-    if community_ids is not None:
-        items = items.filter(meeting__community_id__in=community_ids)
+    items = _recent_agenda_items(programme=programme, community_ids=community_ids)
     rows = (
         items.exclude(topic_category="")
         .order_by()  # counted, not listed: no sort of the programme's agenda items
@@ -252,7 +305,7 @@ def shared_subtopics(
 
 
 def knowledge_entries(*, programme: Programme, communities: list[Community]) -> list[dict]:
-    """What each listed community works on and chose to share (issue §3), in five queries
+    """What each listed community works on and chose to share (issue §3), in six queries
     whatever the number of communities.
 
     Shape is shared, content only when marked shareable (DESIGN.md §2): topic categories and
@@ -312,23 +365,42 @@ def knowledge_entries(*, programme: Programme, communities: list[Community]) -> 
     for row in lesson_rows:
         lessons[row["community_id"]].append(row)
 
-    # 4. Shared products of these communities.
+    # 4. Shared products of these communities, the most recently changed few per community:
+    # the links first, then the products by key (joined, every shareable product of the
+    # network was read: 5,800 rows at five times national scale).
     products: dict[int, list] = defaultdict(list)
-    product_rows = _top_per_community(
-        _ProductCommunity.objects.filter(community_id__in=ids, product__shareable=True),
-        order_by=[F("product__updated_at").desc(), F("product_id").desc()],
-        limit=KNOWLEDGE_ITEMS_PER_COMMUNITY,
-    ).values("community_id", "product_id", "product__title", "product__kind", "product__status")
-    product_rows = product_rows.order_by("-product__updated_at", "-product_id")
-    for row in product_rows:
-        products[row["community_id"]].append(
-            {
-                "pk": row["product_id"],
-                "title": row["product__title"],
-                "kind": Product.Kind(row["product__kind"]).label,
-                "status": Product.Status(row["product__status"]).label,
-            }
+    links = list(
+        _ProductCommunity.objects.filter(community_id__in=ids).values_list(
+            "community_id", "product_id"
         )
+    )
+    shared = {
+        row["pk"]: row
+        for row in Product.objects.filter(
+            pk__in={product_id for _community_id, product_id in links}, shareable=True
+        )
+        .order_by()
+        .values("pk", "title", "kind", "status", "updated_at")
+    }
+    newest_first = sorted(
+        (
+            (shared[product_id], community_id)
+            for community_id, product_id in links
+            if product_id in shared
+        ),
+        key=lambda item: (item[0]["updated_at"], item[0]["pk"]),
+        reverse=True,
+    )
+    for row, community_id in newest_first:
+        if len(products[community_id]) < KNOWLEDGE_ITEMS_PER_COMMUNITY:
+            products[community_id].append(
+                {
+                    "pk": row["pk"],
+                    "title": row["title"],
+                    "kind": Product.Kind(row["kind"]).label,
+                    "status": Product.Status(row["status"]).label,
+                }
+            )
 
     # 5. Titles of signals the community passed on (a draft has not left the room).
     signals: dict[int, list] = defaultdict(list)

@@ -37,7 +37,15 @@ class CatalogueView(GenericAPIView):
         products = dissemination_selectors.catalogue_products(
             programme=programme, user=request.user, **filters
         )
-        page = self.paginate_queryset(products)
+        count = None
+        if not filters:
+            # The kept count, not a count of every product of the programme.
+            count = dissemination_selectors.catalogue_count(programme=programme, user=request.user)
+        if count is None:
+            page = self.paginate_queryset(products)
+        else:
+            page = self.paginator.paginate_known(products, request, self, count=count)
+        page = dissemination_selectors.with_community_names(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -72,6 +80,15 @@ class KnowledgeView(GenericAPIView):
             topic=filters.get("topic", ""),
             community_id=filters.get("community"),
         )
-        page = self.paginate_queryset(communities)
+        count = dissemination_selectors.knowledge_count(
+            programme=programme,
+            topic=filters.get("topic", ""),
+            community_id=filters.get("community"),
+        )
+        if count is None:
+            page = self.paginate_queryset(communities)
+        else:
+            # The kept count, not a count of every community of the programme.
+            page = self.paginator.paginate_known(communities, request, self, count=count)
         entries = dissemination_selectors.knowledge_entries(programme=programme, communities=page)
         return self.get_paginated_response(self.get_serializer(entries, many=True).data)

@@ -36,7 +36,14 @@ def knowledge(request: HttpRequest, slug: str) -> HttpResponse:
         topic=filters.get("topic", ""),
         community_id=filters.get("community"),
     )
-    page = Paginator(communities, COMMUNITIES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(communities, COMMUNITIES_PER_PAGE)
+    count = selectors.knowledge_count(
+        programme=programme, topic=filters.get("topic", ""), community_id=filters.get("community")
+    )
+    if count is not None:
+        # The kept count, not a count of every community of the programme.
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
     entries = selectors.knowledge_entries(programme=programme, communities=list(page.object_list))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(

@@ -355,6 +355,7 @@ def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
         # The kept count, not a count of every product of the programme.
         paginator.count = selectors.catalogue_count(programme=programme, user=request.user)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_community_names(list(page.object_list))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
