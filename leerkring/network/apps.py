@@ -9,18 +9,30 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         # The home page points members to their network without `core` importing this app.
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from leerkring.communities.models import Community, Membership
         from leerkring.core.panels import register_home_panel
         from leerkring.core.personal_data import register_personal_data
 
-        from . import panels, thread_counts
-        from .models import NetworkThread
+        from . import member_counts, panels, thread_counts
+        from .models import Network, NetworkMember, NetworkThread
         from .personal_data import personal_data, personal_data_erase
 
         # The network's kept number of threads follows every link saved or deleted.
         post_save.connect(thread_counts.link_saved, sender=NetworkThread, dispatch_uid="kept")
         post_delete.connect(thread_counts.link_deleted, sender=NetworkThread, dispatch_uid="kept")
+        # Its kept number of members follows the guides' seats, the invitations, its programmes
+        # and the communities (which may move to another programme).
+        for signal in (post_save, post_delete):
+            signal.connect(member_counts.membership_changed, sender=Membership, dispatch_uid="kn")
+            signal.connect(
+                member_counts.invitation_changed, sender=NetworkMember, dispatch_uid="kn"
+            )
+        m2m_changed.connect(
+            member_counts.programmes_changed, sender=Network.programmes.through, dispatch_uid="kn"
+        )
+        post_save.connect(member_counts.community_saved, sender=Community, dispatch_uid="kn")
         register_home_panel(
             key="network",
             order=200,

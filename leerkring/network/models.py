@@ -36,6 +36,9 @@ class Network(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # How many threads the network has: written by `thread_counts` alone.
     kept_thread_count = models.PositiveIntegerField(default=0, editable=False)
+    # How many members it has, and until which date that holds: written by `member_counts`.
+    kept_member_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    kept_members_until = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("netwerk van trekkers en begeleiders")

@@ -14,6 +14,7 @@ from leerkring.communities.permissions import access_for
 from leerkring.events.models import Event
 from leerkring.meetings.models import Message, Thread
 
+from . import member_counts
 from .models import Network, NetworkDocument, NetworkMember, NetworkNotification, NetworkThread
 from .permissions import GUIDE_ROLES
 
@@ -46,17 +47,10 @@ def member_people(network: Network) -> QuerySet[Person]:
 
 
 def member_count(network: Network) -> int:
-    """The same number as `member_people(network).count()`, counted from the guides' seats
-    and the invitations (a union without duplicates) instead of testing every person of the
-    platform against both lists."""
-    guides = (
-        Membership.objects.active()
-        .filter(role__in=GUIDE_ROLES, community__programme__in=network.programmes.all())
-        .order_by()
-        .values("person_id")
-    )
-    invited = NetworkMember.objects.filter(network=network).order_by().values("person_id")
-    return guides.union(invited).count()
+    """The same number as `member_people(network).count()`: kept on the network while it holds
+    (`member_counts`), else counted from the guides' seats and the invitations (a union without
+    duplicates) instead of testing every person of the platform against both lists."""
+    return member_counts.member_count(network)
 
 
 def invited_members(network: Network) -> list[NetworkMember]:

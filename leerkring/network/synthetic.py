@@ -13,6 +13,7 @@ from leerkring.communities.models import FACILITATOR_ROLES, LEAD_ROLES
 from leerkring.communities.synthetic import SynthContext, synth_step
 from leerkring.meetings.models import Message, Thread
 
+from .member_counts import refresh_network_member_counts
 from .models import Network, NetworkMember, NetworkThread
 from .thread_counts import refresh_thread_counts
 
@@ -82,6 +83,7 @@ def synth_networks(ctx: SynthContext) -> None:
     )
     # Past `save()`: the networks' kept numbers of threads counted once the links are in.
     refresh_thread_counts()
+    refresh_network_member_counts()
     Message.objects.bulk_create(
         [
             Message(
