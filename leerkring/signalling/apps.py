@@ -32,9 +32,11 @@ class SignallingConfig(AppConfig):
         register_kind("signalling.digest", _("Wekelijks overzicht van signalen"))
 
         # Each theme's figures, refreshed when one of its signals changes.
-        from . import system_marks, tallies
+        from . import system_marks, tallies, venster_tallies
 
         tallies.connect()
+        # Each programme's venster counts, moved with every change to one of its signals.
+        venster_tallies.connect()
         # What the system partners' inbox sorts on, refreshed with each escalation and answer.
         system_marks.connect()
 

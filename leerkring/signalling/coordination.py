@@ -93,7 +93,7 @@ def theme_rename(
         theme.description = description.strip()
     theme.full_clean(validate_constraints=False)
     _save(theme)
-    venster_changed()  # the venster's theme groups show the title
+    venster_changed(theme.programme_id)  # the venster's theme groups show the title
     learning.themes_changed()  # and the title is part of the theme's profile
     audit(actor=by, verb="signal_theme.rename", obj=theme, old_title=old, title=title)
     return theme

@@ -40,6 +40,7 @@ from .models import (
 )
 from .system_marks import system_marks_refresh
 from .tallies import theme_tallies_rebuild
+from .venster_tallies import venster_tallies_rebuild
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 S = Signal.State
@@ -273,6 +274,7 @@ def demo_signalling(ctx: DemoContext) -> None:
     )
     # Written past `Signal.save()`: count the themes' figures now.
     theme_tallies_rebuild()
+    venster_tallies_rebuild()
     Escalation.objects.bulk_create(escalations, batch_size=500)
     for answer in answers:
         answer.escalation_id = answer.escalation.pk if answer.escalation else None

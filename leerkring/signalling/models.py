@@ -102,6 +102,25 @@ class SystemInboxTally(models.Model):
         return f"{self.programme_id}: {self.escalated}"
 
 
+class VensterTally(models.Model):
+    """A programme's passed-on signals per state, and its open never-answered ones per state
+    and day they were passed on: the venster's counts without reading every signal of the
+    programme (issue 17), kept by `signalling.venster_tallies` whenever a signal changes.
+    "Waiting for feedback" moves with time, so it is kept by day and summed before the
+    deadline when read."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    #: {state: signals} of every state but draft.
+    states = models.JSONField(default=dict)
+    #: {state: {"YYYY-MM-DD" (UTC day passed on): signals}} of the open, never-answered ones.
+    unanswered = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {sum(self.states.values())}"
+
+
 class Signal(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Concept (binnen de gemeenschap)")
@@ -219,6 +238,14 @@ class Signal(models.Model):
             models.Index(
                 fields=["passed_on_at"],
                 name="signal_awaiting_feedback",
+                condition=models.Q(last_feedback_at__isnull=True)
+                & ~models.Q(state__in=["draft", "resolved", "no_follow_up"]),
+            ),
+            # The same within one programme: the venster's waiting count reads only the
+            # deadline's own day from the signals (`signalling.venster_tallies`).
+            models.Index(
+                fields=["programme", "passed_on_at"],
+                name="signal_programme_awaiting",
                 condition=models.Q(last_feedback_at__isnull=True)
                 & ~models.Q(state__in=["draft", "resolved", "no_follow_up"]),
             ),

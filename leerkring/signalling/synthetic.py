@@ -27,6 +27,7 @@ from leerkring.communities.synthetic import BATCH_SIZE, SynthContext, synth_step
 from .models import Escalation, Signal, SignalResponse, SignalTheme
 from .system_marks import system_marks_refresh
 from .tallies import theme_tallies_rebuild
+from .venster_tallies import venster_tallies_rebuild
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 S = Signal.State
@@ -234,6 +235,7 @@ def synth_venster(ctx: SynthContext) -> None:
     SignalResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)
     # The states and themes were written past `Signal.save()`: count each theme's figures now.
     theme_tallies_rebuild(programme_ids=[p.pk for p in ctx.programmes.values()])
+    venster_tallies_rebuild(programme_ids=[p.pk for p in ctx.programmes.values()])
     system_marks_refresh()
     ctx.counts["signal_themes"] = len(themes)
     ctx.counts["signals_passed_on"] = sum(1 for row in rows if row[1] != S.DRAFT)

@@ -449,7 +449,7 @@ def test_the_counts_are_cached_until_a_signal_changes(world, django_assert_num_q
     selectors.venster_counts(programme=world.programme)
     with django_assert_num_queries(2):  # the version and the cached figures
         selectors.venster_counts(programme=world.programme)
-    selectors.venster_changed()
+    selectors.venster_changed(world.programme.pk)
     SignalFactory(community=world.community, passed=True)
     assert selectors.venster_counts(programme=world.programme)["total"] == 2
 
@@ -460,11 +460,13 @@ def test_a_committed_change_makes_the_cached_counts_stale(
     from leerkring.signalling import lifecycle
 
     signal = _signal(world)
-    version = selectors.venster_cache_version()
+    version = selectors.venster_cache_version(world.programme.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         lifecycle.signal_triage(signal=signal, by=world.coordinator)
     assert callbacks
-    assert selectors.venster_cache_version() == version + 2  # during and after the commit
+    assert (
+        selectors.venster_cache_version(world.programme.pk) == version + 2
+    )  # during and after the commit
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from leerkring.core import guard
 from leerkring.signalling.models import Escalation, Signal, SignalEvent, SignalResponse, SignalTheme
 from leerkring.signalling.selectors import theme_answer_signals, venster_changed
+from leerkring.signalling.venster_tallies import part_of, parts_moved, tallies_add
 
 from .notifications import guidance_emails, notify_answer
 from .transitions import (
@@ -135,7 +136,12 @@ def theme_respond(
     Signal.objects.filter(pk__in=[s.pk for s in signals]).update(
         last_feedback_at=response.created_at
     )
-    venster_changed()
+    # Written past `save()`: the answered signals leave their programme's never-answered count.
+    before = [part_of(s) for s in signals]
+    for s in signals:
+        s.last_feedback_at = response.created_at
+    tallies_add(parts_moved(before, [part_of(s) for s in signals]))
+    venster_changed(theme.programme_id)
     SignalEvent.objects.bulk_create(
         [
             SignalEvent(

@@ -134,7 +134,7 @@ def event_add(
 ) -> SignalEvent:
     # Every change to a signal writes an event: the one place to make the venster's cached
     # counts stale, and the theme profiles when a link or a text changes.
-    venster_changed()
+    venster_changed(signal.programme_id)
     if kind in (SignalEvent.Kind.THEME, SignalEvent.Kind.TEXT, SignalEvent.Kind.REDACTION):
         learning.themes_changed()
     return SignalEvent.objects.create(

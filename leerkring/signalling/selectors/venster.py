@@ -5,7 +5,7 @@ grouped aggregate.
 The counts per state and the theme groups read every signal under the filters (~50-80 ms at
 national scale). They are overview figures, so they are cached for a minute, keyed on the
 programme, the filters and a version that every change to a signal bumps
-(`venster_changed`, called by the lifecycle): a change shows at once, the passing of time
+(`venster_changed`, called by the lifecycle, per programme): a change shows at once, the passing of time
 (a signal crossing its feedback deadline) within a minute."""
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from django.utils import timezone
 from leerkring.communities.models import Community, Programme
 from leerkring.meetings.topics import SolutionLevel
 from leerkring.signalling import search as signal_search
-from leerkring.signalling.models import Signal
+from leerkring.signalling.models import Signal, VensterTally
+from leerkring.signalling.venster_tallies import waiting_by_state
 
 VENSTER_CLOSED_STATES = (Signal.State.RESOLVED, Signal.State.NO_FOLLOW_UP)
 VENSTER_STATES = [s for s in Signal.State if s != Signal.State.DRAFT]
@@ -272,35 +273,44 @@ def venster_rows(
 
 
 VENSTER_CACHE_SECONDS = 60
-_VERSION_KEY = "signalling:venster:version"
 
 
-def venster_cache_version() -> int:
-    version = cache.get(_VERSION_KEY)
+def _version_key(programme_id: int) -> str:
+    # Per programme: a venster shows only its own programme's signals and themes, so a change
+    # in one programme leaves the other programmes' cached figures standing.
+    return f"signalling:venster:version:{programme_id}"
+
+
+def venster_cache_version(programme_id: int) -> int:
+    key = _version_key(programme_id)
+    version = cache.get(key)
     if version is None:
-        cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(_VERSION_KEY, 0)
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key, 0)
     return version
 
 
-def _bump_version() -> None:
+def _bump_version(programme_id: int) -> None:
+    key = _version_key(programme_id)
     try:
-        cache.incr(_VERSION_KEY)
+        cache.incr(key)
     except ValueError:  # never set, or evicted: start from a value no old key used
-        cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+        cache.set(key, time.time_ns(), timeout=None)
 
 
-def venster_changed() -> None:
-    """Make the venster's cached figures stale: now (a database cache then rolls back with the
-    transaction) and again after commit (so no request in between caches the old figures)."""
-    _bump_version()
-    transaction.on_commit(_bump_version)
+def venster_changed(programme_id: int) -> None:
+    """Make the programme's cached venster figures stale: now (a database cache then rolls
+    back with the transaction) and again after commit (so no request in between caches the
+    old figures)."""
+    _bump_version(programme_id)
+    transaction.on_commit(lambda: _bump_version(programme_id))
 
 
 def _cache_key(kind: str, programme: Programme, filters: dict) -> str:
     described = repr(sorted((k, str(v)) for k, v in filters.items() if v not in ("", None)))
     digest = hashlib.sha256(described.encode()).hexdigest()[:24]
-    return f"signalling:venster:{kind}:{programme.pk}:{venster_cache_version()}:{digest}"
+    version = venster_cache_version(programme.pk)
+    return f"signalling:venster:{kind}:{programme.pk}:{version}:{digest}"
 
 
 def venster_counts(*, programme: Programme, **filters) -> dict:
@@ -314,17 +324,20 @@ def venster_counts(*, programme: Programme, **filters) -> dict:
     if cached is None:
         now = timezone.now()
         rest = {k: v for k, v in filters.items() if k != "state"}
-        queryset = venster_filter(
-            venster_base(programme=programme), programme=programme, now=now, **rest
-        )
-        waiting = venster_waiting_q(programme, now=now)
-        aggregates = {}
-        for value in Signal.State.values:
-            aggregates[f"state_{value}"] = Count("pk", filter=Q(state=value))
-            aggregates[f"waiting_{value}"] = Count("pk", filter=Q(state=value) & waiting)
-        aggregates["waiting"] = Count("pk", filter=waiting)
-        aggregates["total"] = Count("pk")
-        cached = {"row": queryset.order_by().aggregate(**aggregates), "as_of": now}
+        row = _kept_counts(programme, now=now, filters=rest)
+        if row is None:
+            queryset = venster_filter(
+                venster_base(programme=programme), programme=programme, now=now, **rest
+            )
+            waiting = venster_waiting_q(programme, now=now)
+            aggregates = {}
+            for value in Signal.State.values:
+                aggregates[f"state_{value}"] = Count("pk", filter=Q(state=value))
+                aggregates[f"waiting_{value}"] = Count("pk", filter=Q(state=value) & waiting)
+            aggregates["waiting"] = Count("pk", filter=waiting)
+            aggregates["total"] = Count("pk")
+            row = queryset.order_by().aggregate(**aggregates)
+        cached = {"row": row, "as_of": now}
         cache.set(key, cached, VENSTER_CACHE_SECONDS)
     row = cached["row"]
     return {
@@ -338,6 +351,29 @@ def venster_counts(*, programme: Programme, **filters) -> dict:
             for value in VENSTER_STATES
         ],
     }
+
+
+def _kept_counts(programme: Programme, *, now: datetime.datetime, filters: dict) -> dict | None:
+    """The counts of the unfiltered venster, or of the waiting ones, from the programme's kept
+    tally (`signalling.venster_tallies`): one row and at most the deadline's own day of
+    signals, whatever the programme's size. None under any other filter (theme, community,
+    level, dates, search: those are counted) or when the programme has no tally yet."""
+    waiting_only = bool(filters.get("waiting"))
+    if any(v not in ("", None, False) for k, v in filters.items() if k != "waiting"):
+        return None
+    tally = VensterTally.objects.filter(programme=programme).first()
+    if tally is None:
+        return None
+    cutoff = now - datetime.timedelta(days=feedback_deadline_days(programme))
+    waiting = waiting_by_state(tally, programme_id=programme.pk, cutoff=cutoff)
+    states = waiting if waiting_only else tally.states
+    row = {}
+    for value in Signal.State.values:
+        row[f"state_{value}"] = 0 if value == Signal.State.DRAFT else states.get(value, 0)
+        row[f"waiting_{value}"] = waiting.get(value, 0)
+    row["waiting"] = sum(waiting.values())
+    row["total"] = row["waiting"] if waiting_only else sum(tally.states.values())
+    return row
 
 
 def venster_theme_groups(

@@ -1,0 +1,214 @@
+"""Each programme's venster counts, kept when a signal changes instead of counted per request.
+
+The venster shows, above its table, how many signals the programme holds per state and how
+many wait for feedback. Counted per request that read every signal of the programme (100,000
+rows at national scale, 500,000 at five times it: ~1 s cold, and the page is often cold, as
+any change in the network made the cached figures stale). A `VensterTally` row holds them:
+
+- per state, the passed-on signals (drafts never leave the community);
+- per open state, the never-answered signals by the (UTC) day they were passed on. "Waiting"
+  (`selectors.waiting_for_feedback_q`: passed on before the deadline, open, no answer) moves
+  with time, so it is summed when read: the days before the deadline's day from the tally,
+  the deadline's own day from the signals (an index on programme and passed-on moment reads
+  that one day). Exact, and a few thousand numbers whatever the programme's size.
+
+A signal's part changes with its state, its passed-on moment and its first answer. Every such
+change goes through `Signal.save()` (the lifecycle, the import, the factories in tests) or
+`delete()`, and the receivers below move the signal's part in the same transaction: the signal
+row is read locked before the save (so two changes to one signal cannot both start from the
+same old part) and the programme's tally row is locked while it changes. The one bulk answer
+(`lifecycle.answers.theme_respond`) moves the parts of the signals it answered itself. Writes
+that bypass `save()` (the synthetic network, the demo data) call `venster_tallies_rebuild`
+when done; `manage.py venster_tallies` does the same by hand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from .models import Signal, VensterTally
+
+DRAFT = "draft"
+CLOSED = ("resolved", "no_follow_up")
+KEPT_FIELDS = {"state", "passed_on_at", "last_feedback_at"}
+UTC = datetime.UTC
+
+#: A signal's part in its programme's tally: (programme, state, UTC day passed on or None when
+#: it does not count as never answered and open).
+Part = tuple[int, str, str | None]
+
+
+def signal_part(programme_id, state, passed_on_at, last_feedback_at) -> Part | None:
+    if state == DRAFT or programme_id is None:
+        return None
+    day = None
+    if state not in CLOSED and last_feedback_at is None and passed_on_at is not None:
+        day = passed_on_at.astimezone(UTC).date().isoformat()
+    return (programme_id, state, day)
+
+
+def part_of(signal: Signal) -> Part | None:
+    return signal_part(
+        signal.programme_id, signal.state, signal.passed_on_at, signal.last_feedback_at
+    )
+
+
+def tallies_add(delta: Counter, *, create: bool = True) -> None:
+    """Add `delta` ({part: +n/-n}) to the programmes' tallies, their rows locked in one order
+    (so two changes wait instead of deadlocking). A programme without a tally row gets one
+    (unless not `create`); a programme deleted meanwhile is left out."""
+    delta = Counter({part: n for part, n in delta.items() if n})
+    if not delta:
+        return
+    programme_ids = sorted({part[0] for part in delta})
+    with transaction.atomic():
+        if create:
+            VensterTally.objects.bulk_create(
+                [VensterTally(programme_id=pk) for pk in programme_ids], ignore_conflicts=True
+            )
+        tallies = VensterTally.objects.select_for_update().filter(programme_id__in=programme_ids)
+        for tally in tallies.order_by("programme_id"):
+            for (programme_id, state, day), n in delta.items():
+                if programme_id != tally.programme_id:
+                    continue
+                _bump(tally.states, state, n)
+                if day is not None:
+                    _bump(tally.unanswered.setdefault(state, {}), day, n)
+                    if not tally.unanswered[state]:
+                        del tally.unanswered[state]
+            tally.save(update_fields=["states", "unanswered"])
+
+
+def _bump(counts: dict, key: str, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+    if not counts[key]:
+        del counts[key]
+
+
+def parts_moved(before: Iterable[Part | None], after: Iterable[Part | None]) -> Counter:
+    delta: Counter = Counter()
+    for part in before:
+        if part is not None:
+            delta[part] -= 1
+    for part in after:
+        if part is not None:
+            delta[part] += 1
+    return delta
+
+
+def tally_figures(signal_model, programme_ids: list[int]) -> dict[int, dict]:
+    """The figures of these programmes counted from their signals ({programme: {"states",
+    "unanswered"}}, empty ones for a programme without signals). Takes the model as an argument
+    so the migration that fills the table can use its own."""
+    figures = {pk: {"states": {}, "unanswered": {}} for pk in programme_ids}
+    passed_on = signal_model.objects.filter(programme_id__in=programme_ids).exclude(state=DRAFT)
+    for programme_id, state, n in (
+        passed_on.values_list("programme_id", "state").annotate(n=Count("pk")).order_by()
+    ):
+        figures[programme_id]["states"][state] = n
+    unanswered = (
+        passed_on.filter(last_feedback_at__isnull=True, passed_on_at__isnull=False)
+        .exclude(state__in=CLOSED)
+        .annotate(day=TruncDate("passed_on_at", tzinfo=UTC))
+        .values_list("programme_id", "state", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for programme_id, state, day, n in unanswered:
+        figures[programme_id]["unanswered"].setdefault(state, {})[day.isoformat()] = n
+    return figures
+
+
+def venster_tallies_rebuild(*, programme_ids: Iterable[int] | None = None) -> int:
+    """Every programme's figures (or these programmes') counted again; returns how many."""
+    from leerkring.communities.models import Programme
+
+    programmes = Programme.objects.order_by("pk")
+    if programme_ids is not None:
+        programmes = programmes.filter(pk__in=list(programme_ids))
+    ids = list(programmes.values_list("pk", flat=True))
+    for start in range(0, len(ids), 50):
+        chunk = ids[start : start + 50]
+        with transaction.atomic():
+            VensterTally.objects.bulk_create(
+                [VensterTally(programme_id=pk) for pk in chunk], ignore_conflicts=True
+            )
+            list(VensterTally.objects.select_for_update().filter(programme_id__in=chunk))
+            for programme_id, row in tally_figures(Signal, chunk).items():
+                VensterTally.objects.filter(programme_id=programme_id).update(**row)
+    return len(ids)
+
+
+def waiting_by_state(tally: VensterTally, *, programme_id: int, cutoff: datetime.datetime) -> dict:
+    """Open, never-answered signals passed on before `cutoff`, per state: the kept days before
+    the cutoff's day, and that day itself counted from the signals (one index range)."""
+    cutoff_day = cutoff.astimezone(UTC).date()
+    first = cutoff_day.isoformat()
+    waiting = {
+        state: sum(n for day, n in days.items() if day < first)
+        for state, days in tally.unanswered.items()
+    }
+    day_start = datetime.datetime.combine(cutoff_day, datetime.time.min, tzinfo=UTC)
+    if any(first in days for days in tally.unanswered.values()):
+        on_the_day = (
+            Signal.objects.filter(
+                programme_id=programme_id,
+                last_feedback_at__isnull=True,
+                passed_on_at__gte=day_start,
+                passed_on_at__lt=cutoff,
+            )
+            .filter(~Q(state__in=(DRAFT, *CLOSED)))
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for state, n in on_the_day:
+            waiting[state] = waiting.get(state, 0) + n
+    return waiting
+
+
+# --- Keeping the tallies up to date --------------------------------------------------------
+
+
+def _signal_pre_save(sender, instance: Signal, raw: bool, update_fields=None, **kwargs) -> None:
+    """Remember the signal's part as stored, read with the row locked when in a transaction
+    (the lifecycle locks it already), so the part moved after the save is the one it had."""
+    instance._venster_changed = not raw and (
+        update_fields is None or bool(KEPT_FIELDS & set(update_fields))
+    )
+    instance._venster_before = None
+    if instance._venster_changed and instance.pk is not None and not instance._state.adding:
+        stored = Signal.objects.filter(pk=instance.pk)
+        if connection.in_atomic_block:
+            stored = stored.select_for_update()
+        row = stored.values_list("programme_id", "state", "passed_on_at", "last_feedback_at")
+        old = row.first()
+        instance._venster_before = signal_part(*old) if old else None
+
+
+def _signal_post_save(sender, instance: Signal, created: bool, raw: bool, **kwargs) -> None:
+    if raw or not getattr(instance, "_venster_changed", False):
+        return
+    tallies_add(parts_moved([instance._venster_before], [part_of(instance)]))
+
+
+def _signal_deleted(sender, instance: Signal, **kwargs) -> None:
+    """A deleted signal leaves its programme's tally (drafts count nowhere; a community's or a
+    programme's deletion takes its signals along — a tally already gone is left so)."""
+    part = part_of(instance)
+    if part is None:
+        return
+    tallies_add(Counter({part: -1}), create=False)
+
+
+def connect() -> None:
+    pre_save.connect(_signal_pre_save, sender=Signal, dispatch_uid="venster_tally_pre_save")
+    post_save.connect(_signal_post_save, sender=Signal, dispatch_uid="venster_tally_post_save")
+    post_delete.connect(_signal_deleted, sender=Signal, dispatch_uid="venster_tally_deleted")
