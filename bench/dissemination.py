@@ -6,8 +6,9 @@ synthetic`), warm, through Django's test client, each page beside its query coun
 1. the product catalogue of the largest programme, as a member and as its coordinator;
 2. the knowledge view of that programme, as a member;
 3. search for a common Dutch word, over everything and for the busiest single type, as a
-   member (own communities plus what the programme shares), a lead (also the venster) and the
-   coordinator — target p95 ≤ 200 ms for all of them;
+   member (own communities plus what the programme shares), a lead (also the venster), the
+   coordinator and a system partner (only the signals escalated to the system level) — target
+   p95 ≤ 200 ms for all of them;
 4. sending a newsletter issue to 15,000 confirmed subscribers as a background task: the issue
    is published through the service the page calls (which queues the send task), then a task
    worker (`db_worker --batch`) runs in a fresh Python process with an e-mail backend that
@@ -130,12 +131,20 @@ def _visitors() -> dict:
             .person.user
         )
 
+    system_partner = (
+        ProgrammeRole.objects.filter(programme=programme, role=ProgrammeRole.Role.SYSTEM_PARTNER)
+        .select_related("person__user")
+        .order_by("pk")
+        .first()
+        .person.user
+    )
     return {
         "programme": programme,
         "community": community,
         "coordinator": coordinator,
         "member": member(Membership.Role.PARTICIPANT),
         "lead": member(Membership.Role.LEAD),
+        "system_partner": system_partner,
     }
 
 
@@ -176,9 +185,20 @@ def measure_pages(who: dict, *, warmup: int, requests: int) -> list[dict]:
             f"{search}?{urlencode({'q': 'wachttijden taalschool'})}",
             "lead",
         ),
+        # Sees only the signals escalated to the system level: walks those (issue 17).
+        (
+            f"search “{SEARCH_WORD}”, all types",
+            f"{search}?{urlencode({'q': SEARCH_WORD})}",
+            "system_partner",
+        ),
+        (
+            "search “wachttijden taalschool”",
+            f"{search}?{urlencode({'q': 'wachttijden taalschool'})}",
+            "system_partner",
+        ),
     ]
     clients = {}
-    for role in ("member", "lead", "coordinator"):
+    for role in ("member", "lead", "coordinator", "system_partner"):
         clients[role] = signed_in_client(who[role])
     results = []
     for name, url, role in pages:

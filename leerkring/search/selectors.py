@@ -323,8 +323,19 @@ def signal_windows(user: Any) -> list[QuerySet] | None:
     the newest signals of their one programme — of their own communities, and those they
     coordinate or are system partner of. None for someone who sees only their own
     communities' signals, which the index on community finds without a walk, or signals of
-    several programmes."""
+    several programmes.
+
+    A system partner who is nothing else sees only the programme's signals escalated to the
+    system level, a few among its newest thousands: walked through all signals, the walk found
+    too few and the GIN index was asked for every match of the programme (600,000 rows at five
+    times national scale). Their window is the programme's signals with a system mark
+    (`signalling.system_marks`, index `signal_programme_system`). Every signal with an
+    escalation to the system level has that mark (the receivers, and the bulk writers'
+    refresh; tests/search/test_search_walk.py holds them to each other); a mark without an
+    escalation could only add rows that `signals_visible`, asked on the walked rows as
+    always, leaves out."""
     access = access_for(user)
+    coordinated = access.programmes_with(COORDINATOR)
     held = access.programmes_with(COORDINATOR, SYSTEM_PARTNER)
     guides = any(role != "participant" for role in access.community_roles.values())
     if not held and not guides:
@@ -332,7 +343,10 @@ def signal_windows(user: Any) -> list[QuerySet] | None:
     programme = _one_reader_programme(access, held)
     if programme is None:
         return None
-    return [_programme_window(Signal.objects.all(), programme)]
+    signals = Signal.objects.all()
+    if not coordinated and not access.community_roles:
+        signals = signals.filter(system_escalated_at__isnull=False)
+    return [_programme_window(signals, programme)]
 
 
 def lesson_windows(user: Any) -> list[QuerySet] | None:

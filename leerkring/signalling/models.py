@@ -235,6 +235,13 @@ class Signal(models.Model):
                 name="signal_system_inbox",
                 condition=models.Q(system_escalated_at__isnull=False),
             ),
+            # A programme's newest signals escalated to the system level, walked by a system
+            # partner's search (`search.selectors.signal_windows`).
+            models.Index(
+                fields=["programme", "-id"],
+                name="signal_programme_system",
+                condition=models.Q(system_escalated_at__isnull=False),
+            ),
             models.Index(
                 fields=["passed_on_at"],
                 name="signal_awaiting_feedback",

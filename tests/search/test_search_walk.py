@@ -123,6 +123,76 @@ def test_the_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_index(world
     ) == _expected(world.coordinator, "taalschool")
 
 
+def _system_marks_hold() -> None:
+    """The system mark a system partner's search walks by is exactly "has an escalation to the
+    system level", the rule `signals_visible` applies (`signalling.permissions`)."""
+    escalated = set(
+        Escalation.objects.filter(level=Escalation.Level.SYSTEM).values_list("signal_id", flat=True)
+    )
+    marked = set(
+        Signal.objects.filter(system_escalated_at__isnull=False).values_list("pk", flat=True)
+    )
+    assert marked == escalated
+
+
+def test_a_system_partner_walks_the_programmes_signals_with_a_system_mark(world, monkeypatch):
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 1)
+    _network(world)
+    _system_marks_hold()
+    signals = SOURCES["signals"]
+    partner = world.system_partner
+    escalated = Signal.objects.filter(
+        programme=world.programme, escalations__level=Escalation.Level.SYSTEM
+    )
+    (window,) = selectors.signal_windows(partner)
+    assert list(window.values_list("pk", flat=True)) == sorted(
+        escalated.values_list("pk", flat=True), reverse=True
+    )
+    # A common word among the walked rows is answered by the walk, a rare one by the index.
+    monkeypatch.setattr(selectors, "WALK_ROWS", 3)
+    walked = selectors._walked_candidates(source=signals, user=partner, q="taalschool")
+    assert walked is not None
+    assert walked == _expected(partner, "taalschool")
+    assert selectors._walked_candidates(source=signals, user=partner, q="zeldzaam") is None
+    assert selectors.search_candidates(source=signals, user=partner, q="zeldzaam") == _expected(
+        partner, "zeldzaam"
+    )
+    # A mark without an escalation (were one ever left behind) shows nothing more: the walked
+    # rows are still asked who may see them.
+    stray = factories.SignalFactory(
+        community=world.community, title="Taalschool", state=Signal.State.NEW, passed=True
+    )
+    Signal.objects.filter(pk=stray.pk).update(system_escalated_at=stray.created_at)
+    for walk_rows in (2, 3, 1000):
+        monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
+        for q in QUERIES:
+            found = selectors.search_candidates(source=signals, user=partner, q=q)
+            assert stray.pk not in found
+            assert found == _expected(partner, q), (walk_rows, q)
+            assert set(found) <= set(escalated.values_list("pk", flat=True))
+
+
+def test_the_system_marks_follow_the_lifecycle_and_deletions(world):
+    from leerkring.signalling import lifecycle
+
+    _network(world)
+    signal = factories.SignalFactory(community=world.community, state=Signal.State.NEW, passed=True)
+    lifecycle.signal_triage(signal=signal, by=world.coordinator)
+    lifecycle.signal_escalate(
+        signal=signal, by=world.coordinator, level=Escalation.Level.LCC, question="Herkennen?"
+    )
+    _system_marks_hold()
+    lifecycle.signal_escalate(
+        signal=signal, by=world.coordinator, level=Escalation.Level.SYSTEM, question="De wet?"
+    )
+    _system_marks_hold()
+    assert Signal.objects.get(pk=signal.pk).system_escalated_at is not None
+    world.sibling.delete()  # its signals and their escalations go with it
+    _system_marks_hold()
+    Signal.objects.filter(pk=signal.pk).delete()
+    _system_marks_hold()
+
+
 def test_a_signal_keeps_its_communitys_programme(world):
     signal = factories.SignalFactory(community=world.foreign)
     assert signal.programme_id == world.other_programme.pk
@@ -346,9 +416,12 @@ def test_a_lesson_keeps_its_communitys_programme_and_document(world):
 
 
 def test_the_synthetic_network_and_the_demo_data_keep_the_lessons_programme(db):
+    """And the signals' system marks a system partner's search walks by."""
     with transaction.atomic():
         synth_build(seed=5, scale=0.02, out=lambda _message: None)
         _lessons_keep_their_programme_and_document()
+        _system_marks_hold()
         transaction.set_rollback(True)
     call_command("demo", stdout=io.StringIO())
     _lessons_keep_their_programme_and_document()
+    _system_marks_hold()
