@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('communities', '0008_kept_community_counts'),
         ('meetings', '0007_lesson_programme'),
-        ('signalling', '0013_venster_programme_order'),
+        ('signalling', '0014_venster_tallies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
