@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from leerkring.core.locking import lock_in_order
+
 from .models import Community, Programme
 
 
@@ -29,12 +31,7 @@ def programme_counts_refresh(*, programme_ids: Iterable[int | None]) -> None:
         return
     with transaction.atomic():
         # Locked in one order, so two refreshes wait for each other instead of deadlocking.
-        locked = list(
-            Programme.objects.select_for_update()
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        locked = lock_in_order(Programme.objects.filter(pk__in=ids))
         counts: dict[int, list] = {pk: [] for pk in locked}
         rows = (
             Community.objects.filter(programme_id__in=locked)

@@ -19,6 +19,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from leerkring.communities.models import Community, Membership
+from leerkring.core.locking import lock_in_order
 
 from .models import Network, NetworkMember
 from .permissions import GUIDE_ROLES
@@ -53,7 +54,7 @@ def refresh_network_member_counts(
     if network_ids is not None:
         networks = networks.filter(pk__in=network_ids)
     with transaction.atomic():
-        ids = list(networks.select_for_update().order_by("pk").values_list("pk", flat=True))
+        ids = lock_in_order(networks)
         for pk in ids:
             changes = _guide_seats(pk).aggregate(
                 join=Min("joined_on", filter=Q(joined_on__gt=today)),

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from leerkring.core.locking import lock_in_order
+
 from .models import Network, NetworkThread
 
 
@@ -33,7 +35,7 @@ def refresh_thread_counts(network_ids: list[int] | None = None) -> None:
     if network_ids is not None:
         networks = networks.filter(pk__in=network_ids)
     with transaction.atomic():
-        ids = list(networks.select_for_update().order_by("pk").values_list("pk", flat=True))
+        ids = lock_in_order(networks)
         if ids:
             Network.objects.filter(pk__in=ids).update(kept_thread_count=counted_threads())
 

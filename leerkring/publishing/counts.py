@@ -32,6 +32,7 @@ from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save
 
 from leerkring.communities.models import Programme
+from leerkring.core.locking import lock_in_order
 
 from .models import Publication, PublicCount
 from .selectors import public_q
@@ -93,12 +94,7 @@ def public_counts_refresh(*, programme_ids: Iterable[int | None]) -> None:
     with transaction.atomic():
         # Locked in one order, so two refreshes wait for each other instead of deadlocking; a
         # programme being deleted is still there until the end of its cascade.
-        locked = list(
-            Programme.objects.select_for_update()
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        locked = lock_in_order(Programme.objects.filter(pk__in=ids))
         PublicCount.objects.filter(programme_id__in=ids).delete()
         public = Publication.objects.filter(programme_id__in=locked).filter(public_q())
         PublicCount.objects.bulk_create(counted_rows(publications=public), batch_size=1000)

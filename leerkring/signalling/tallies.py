@@ -25,6 +25,8 @@ from django.db.models import Count, Max, Q
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
+from leerkring.core.locking import lock_in_order
+
 from .models import Signal, SignalTheme, SignalThemeTally
 
 DRAFT = "draft"
@@ -112,12 +114,7 @@ def theme_tallies_refresh(*, theme_ids: Iterable[int | None]) -> None:
     with transaction.atomic():
         # Locked in one order, so two refreshes of overlapping themes wait instead of
         # deadlocking; a theme deleted meanwhile is left out.
-        existing = list(
-            SignalTheme.objects.select_for_update()
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        existing = lock_in_order(SignalTheme.objects.filter(pk__in=ids))
         if not existing:
             return
         SignalThemeTally.objects.bulk_create(
