@@ -29,6 +29,21 @@ class CommunitiesConfig(AppConfig):
 
         # The kept numbers of communities per programme follow every community saved or deleted.
         programme_counts.connect()
+        # Counted again by `manage.py recount` after changes made past the models.
+        from leerkring.core.kept_figures import register_kept_figure
+
+        register_kept_figure(
+            key="member_counts",
+            order=10,
+            title="active members and organisations per community",
+            recount=member_counts.refresh_member_counts,
+        )
+        register_kept_figure(
+            key="programme_counts",
+            order=20,
+            title="communities per programme, region and status",
+            recount=programme_counts.programme_counts_rebuild,
+        )
 
         register_personal_data(
             key="communities",

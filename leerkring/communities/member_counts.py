@@ -29,6 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from leerkring.core.locking import lock_in_order
+
 from .models import Community, Membership, Programme, active_membership_q
 
 
@@ -42,7 +44,7 @@ def refresh_member_counts(
     if community_ids is not None:
         communities = communities.filter(pk__in=community_ids)
     with transaction.atomic():
-        ids = list(communities.select_for_update().order_by("pk").values_list("pk", flat=True))
+        ids = lock_in_order(communities)
         if not ids:
             return
         active = active_membership_q(on=today)

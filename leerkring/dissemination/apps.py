@@ -12,6 +12,15 @@ class DisseminationConfig(AppConfig):
         from . import product_counts
 
         product_counts.connect()
+        # Counted again by `manage.py recount` after changes made past the models.
+        from leerkring.core.kept_figures import register_kept_figure
+
+        register_kept_figure(
+            key="product_counts",
+            order=200,
+            title="shareable products per programme (catalogue)",
+            recount=product_counts.product_counts_rebuild,
+        )
 
         # Each issue e-mail the outbox finishes updates its delivery row (newsletter.py).
         from leerkring.outbox.selectors import register_kind

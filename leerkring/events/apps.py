@@ -52,6 +52,15 @@ class EventsConfig(AppConfig):
         post_delete.connect(
             seat_counts.registration_deleted, sender=Registration, dispatch_uid="kept_seats"
         )
+        # Counted again by `manage.py recount` after changes made past the models.
+        from leerkring.core.kept_figures import register_kept_figure
+
+        register_kept_figure(
+            key="seat_counts",
+            order=400,
+            title="seats taken and waiting per event",
+            recount=seat_counts.refresh_seat_counts,
+        )
         # What this app holds about a person: their download and their erasure.
         register_personal_data(
             key="events",

@@ -33,6 +33,21 @@ class NetworkConfig(AppConfig):
             member_counts.programmes_changed, sender=Network.programmes.through, dispatch_uid="kn"
         )
         post_save.connect(member_counts.community_saved, sender=Community, dispatch_uid="kn")
+        # Counted again by `manage.py recount` after changes made past the models.
+        from leerkring.core.kept_figures import register_kept_figure
+
+        register_kept_figure(
+            key="network_threads",
+            order=500,
+            title="threads per network",
+            recount=thread_counts.refresh_thread_counts,
+        )
+        register_kept_figure(
+            key="network_members",
+            order=510,
+            title="members per network",
+            recount=member_counts.refresh_network_member_counts,
+        )
         register_home_panel(
             key="network",
             order=200,

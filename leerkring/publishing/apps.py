@@ -43,3 +43,20 @@ class PublishingConfig(AppConfig):
 
         sources.connect()
         counts.connect()
+
+        # Counted again by `manage.py recount` after changes made past the models: whether
+        # each source is still shared first, as the public counts depend on it.
+        from leerkring.core.kept_figures import register_kept_figure
+
+        register_kept_figure(
+            key="source_shared",
+            order=300,
+            title="whether each publication's source is still shared",
+            recount=sources.source_shared_refresh,
+        )
+        register_kept_figure(
+            key="public_counts",
+            order=310,
+            title="public items per programme, kind, topic, region and year",
+            recount=counts.public_counts_rebuild,
+        )

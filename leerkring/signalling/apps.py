@@ -39,6 +39,27 @@ class SignallingConfig(AppConfig):
         venster_tallies.connect()
         # What the system partners' inbox sorts on, refreshed with each escalation and answer.
         system_marks.connect()
+        # Counted again by `manage.py recount` after changes made past the models.
+        from leerkring.core.kept_figures import register_kept_figure
+
+        register_kept_figure(
+            key="system_marks",
+            order=100,
+            title="system-level marks of signals and the system partners' inbox counts",
+            recount=system_marks.system_marks_refresh,
+        )
+        register_kept_figure(
+            key="theme_tallies",
+            order=110,
+            title="signals per theme (themes list, top five)",
+            recount=tallies.theme_tallies_rebuild,
+        )
+        register_kept_figure(
+            key="venster_tallies",
+            order=120,
+            title="signals per state and waiting per day (venster)",
+            recount=venster_tallies.venster_tallies_rebuild,
+        )
 
         # What this app holds about a person: their download and their erasure.
         from leerkring.core.personal_data import register_personal_data
