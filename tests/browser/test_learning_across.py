@@ -222,8 +222,11 @@ def test_the_monthly_session_is_wrapped_up_with_its_recording_and_the_next_plann
     coordinator = factories.ProgrammeRoleFactory(programme=programme).person
     session = factories.EventFactory(programme=programme, title="Kennissessie: de route na de ISK")
     event_services.registration_member(event=session, person=member.person, by=None)
-    # Two days later the session has been held.
-    starts = (timezone.now() - datetime.timedelta(days=2)).replace(minute=0, second=0)
+    # Two days later the session has been held, in the afternoon (a fixed hour: the next one
+    # is planned with the same times, and a session that ran past midnight would not be).
+    starts = timezone.localtime(timezone.now() - datetime.timedelta(days=2)).replace(
+        hour=14, minute=0, second=0, microsecond=0
+    )
     Event.objects.filter(pk=session.pk).update(
         starts_at=starts, ends_at=starts + datetime.timedelta(hours=1, minutes=30)
     )
