@@ -33,6 +33,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from leerkring.core.locking import lock_in_order
+
 from .models import Signal, VensterTally
 
 DRAFT = "draft"
@@ -140,7 +142,7 @@ def venster_tallies_rebuild(*, programme_ids: Iterable[int] | None = None) -> in
             VensterTally.objects.bulk_create(
                 [VensterTally(programme_id=pk) for pk in chunk], ignore_conflicts=True
             )
-            list(VensterTally.objects.select_for_update().filter(programme_id__in=chunk))
+            lock_in_order(VensterTally.objects.filter(programme_id__in=chunk))
             for programme_id, row in tally_figures(Signal, chunk).items():
                 VensterTally.objects.filter(programme_id=programme_id).update(**row)
     return len(ids)

@@ -40,9 +40,7 @@ def test_the_venster_holds_the_signals_the_community_join_found(world):
         _signal(community, state=State.IN_PROGRESS)
         SignalFactory(community=community)  # a draft
     kept = selectors.venster_base(programme=world.programme)
-    joined = Signal.objects.filter(community__programme=world.programme).exclude(
-        state=State.DRAFT
-    )
+    joined = Signal.objects.filter(community__programme=world.programme).exclude(state=State.DRAFT)
     assert sorted(kept.values_list("pk", flat=True)) == sorted(joined.values_list("pk", flat=True))
     assert kept.count() == 4
 

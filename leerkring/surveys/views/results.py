@@ -91,7 +91,10 @@ def wave_results_communities(request: HttpRequest, pk: int) -> HttpResponse:
             match = next((g for g in overall.offered if str(g.pk) == raw_community), None)
             if match is None:
                 raise Http404
-            shown = results.wave_results_stored(wave, community_id=match.pk)
+            try:
+                shown = results.wave_results_stored(wave, community_id=match.pk)
+            except results.GroupHidden:  # hidden by a release since `offered` was read
+                raise Http404 from None
         question = shown.question(request.GET["question"])
         if question is None or question.kind != "community" or question.hidden:
             raise Http404
