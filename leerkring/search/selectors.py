@@ -34,6 +34,7 @@ from leerkring.communities.permissions import (
     Access,
     access_for,
 )
+from leerkring.core.id_lists import in_list
 from leerkring.dissemination.models import NewsletterIssue, Product
 from leerkring.meetings.models import Agreement, Lesson, Meeting, Message, Thread
 from leerkring.signalling.models import Escalation, Signal
@@ -384,7 +385,9 @@ def search_hits(*, source, seeker, q: str, ids: list[int], start: int, stop: int
     # The page's rows are picked among the candidates first and only they are read whole and
     # joined to their community: joined before ranking, the 200 candidates made PostgreSQL
     # hash the whole community table (3,000 rows at five times national scale).
-    shown = ranked(model.objects.filter(pk__in=ids[:RANK_CANDIDATES])).values("pk")[start:stop]
+    shown = ranked(model.objects.filter(in_list("pk", ids[:RANK_CANDIDATES]))).values("pk")[
+        start:stop
+    ]
     rows = ranked(model.objects.filter(pk__in=shown))
     if full_text:
         if source.title_field:
