@@ -21,8 +21,6 @@ import re
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 #: Tagged PDF with the PDF/UA-1 identification (ISO 14289-1) in its XMP metadata.
 PDF_VARIANT = "pdf/ua-1"
@@ -46,14 +44,19 @@ def page_counter() -> str:
     return " ".join(counters.get(piece) or css_string(piece) for piece in pieces if piece)
 
 
-class NoFetching(URLFetcher):
-    """Refuses every URL: a document holds all it shows."""
-
-    def fetch(self, url, headers=None):
-        raise ValueError(f"Documents do not fetch URLs: {url[:80]}")
-
-
 def html_to_pdf(html: str) -> bytes:
+    # WeasyPrint is imported when a PDF is made, not with this module (which the template tags
+    # of every page import): 46,000 objects that every server process would otherwise hold and
+    # the garbage collector walk in each full collection (`core.startup`).
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        """Refuses every URL: a document holds all it shows."""
+
+        def fetch(self, url, headers=None):
+            raise ValueError(f"Documents do not fetch URLs: {url[:80]}")
+
     return HTML(string=html, url_fetcher=NoFetching()).write_pdf(pdf_variant=PDF_VARIANT)
 
 

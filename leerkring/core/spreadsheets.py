@@ -19,14 +19,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD-MM-YYYY"
 DATETIME_FORMAT = "DD-MM-YYYY HH:MM"
-BOLD = Font(bold=True)
 
 
 def cell_safe(value: Any) -> Any:
@@ -43,6 +39,13 @@ def xlsx_cell(sheet, value: Any, *, bold: bool = False) -> Any:
     the quote prefix), dates and date-times (date cells in Dutch day-month-year order; aware
     date-times in Europe/Amsterdam), and bold headings. Characters XML cannot hold are dropped
     and an empty text is no cell at all."""
+    # openpyxl is imported when a spreadsheet is made, not with this module (which the apps
+    # import at start-up): objects every server process would otherwise hold and the garbage
+    # collector walk in each full collection (`core.startup`).
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if value == "":
@@ -62,7 +65,7 @@ def xlsx_cell(sheet, value: Any, *, bold: bool = False) -> Any:
     elif is_date:
         cell.number_format = DATE_FORMAT
     if bold:
-        cell.font = BOLD
+        cell.font = Font(bold=True)
     return cell
 
 

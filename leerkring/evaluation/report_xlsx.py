@@ -10,7 +10,6 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from leerkring.core.spreadsheets import xlsx_row
 
@@ -220,6 +219,9 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 
 
 def report_xlsx(report: Report) -> bytes:
+    # Imported when a report is downloaded, as the other exports do (`core.startup`).
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     taken: set[str] = set()

@@ -14,8 +14,6 @@ import io
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from docx import Document
-from docx.oxml.ns import qn
 
 from leerkring.core import documents
 from leerkring.core.markdown import clean_text, markdown_to_blocks
@@ -121,6 +119,8 @@ def _sections(context: dict) -> list[tuple[str, list[tuple[str, str]]]]:
 def _docx_dutch(document) -> None:
     """Dutch as the proofing language: python-docx's template says en-US in its default run
     properties and theme, so Word would underline every Dutch word."""
+    from docx.oxml.ns import qn
+
     defaults = document.styles.element.find(qn("w:docDefaults"))
     language = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     language.set(qn("w:val"), DOCX_LANGUAGE)
@@ -149,6 +149,11 @@ def _docx_properties(document, *, title: str, subject: str) -> None:
 
 
 def minutes_docx(context: dict) -> bytes:
+    # python-docx is imported when minutes are downloaded, not with this module (which the
+    # meeting pages import): objects every server process would otherwise hold and the garbage
+    # collector walk in each full collection (`core.startup`).
+    from docx import Document
+
     document = Document()
     meeting: Meeting = context["meeting"]
     _docx_dutch(document)
