@@ -239,33 +239,43 @@ def search_candidates(*, source, user: Any, q: str) -> list[int]:
     return list(newest.values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
 
 
-# How many of a programme's newest rows a search walks through before it asks the GIN index
-# (`_walked_candidates`). A common word ("gemeente", in one signal of five) has its newest 200
-# matches well within it; a rarer one is looked up in the index after these rows.
+# How many of a programme's newest rows a search walks through first (`_walked_candidates`),
+# and how many it reads in all before it asks the GIN index: `WALK_LIMIT` times as many. A
+# common word ("gemeente", in one signal of five) has its newest 200 matches well within the
+# first rows; a less common one ("wachttijden taalschool", in one shared lesson of thirteen)
+# within a few thousand more, which the walk reads on instead of having the index return and
+# sort all 9,000 matches; a rare one is looked up in the index after the first rows.
 WALK_ROWS = 2000
+WALK_LIMIT = 5
+# The next step of a walk reads this much more than the matches found so far say it needs, so
+# that one step mostly suffices.
+WALK_MARGIN = 1.25
 
 
 def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
     """The newest matches among the newest rows of the windows `source.walk_windows` gives
     this person, each ordered newest first (a programme's newest signals; a programme's newest
-    shared lessons and one's own communities' lessons); None when there are too few there to be sure of them (or the
-    person has no windows), so the caller asks the GIN index.
+    shared lessons and one's own communities' lessons); None when there are too few there to be
+    sure of them (or the person has no windows), so the caller asks the GIN index.
 
-    Every row this person may see lies in one of the windows. Each window is read up to
-    `WALK_ROWS` rows, newest first; a window that fills up holds every row of its range down to
-    its oldest id, so all of them together hold every visible row from the highest of those
-    oldest ids (the cutoff) up. The matches from the cutoff up are therefore exactly the newest
-    matches of all: enough when they are more than `RANK_CANDIDATES`, or when no window filled
-    up (then they are every match). The walk reads those rows and no others whatever the size of
-    the network or the words: each window's ids are read first (an index in newest-first
-    order) and given to the second query as a list, which the planner can only look up by
-    primary key — as a subquery it sometimes scanned the whole table and hashed the window; the
-    match is tested as a function (`ts_match_vq`), which the planner cannot answer from the GIN
-    index; and the result is sorted on "pk + 0", which no index gives, so it does not walk the
-    primary key back through the other programmes' newer rows hoping to find enough matches at
-    once."""
-    from django.db.models import BooleanField, Func
+    Every row this person may see lies in one of the windows. Each window is read newest first,
+    `WALK_ROWS` rows and then on from its oldest id read (a keyset step); a window not read to
+    its end holds every row of its range down to its oldest id read, so all of them together
+    hold every visible row from the highest of those oldest ids (the cutoff) up. The matches
+    from the cutoff up are therefore exactly the newest matches of all: enough when they are
+    more than `RANK_CANDIDATES`, or when every window was read to its end (then they are every
+    match). While they are too few, the walk reads on, each window as many rows again as the
+    matches found so far say are missing (with `WALK_MARGIN`), and tests the rows between the
+    new cutoff and the old one; when that would take it past `WALK_LIMIT` × `WALK_ROWS` rows,
+    or nothing matched in the first rows, the word is rare here and the index answers.
 
+    The walk reads those rows and no others whatever the size of the network or the words: each
+    window's ids are read first (an index in newest-first order) and given to the second query
+    as a list, which the planner can only look up by primary key — as a subquery it sometimes
+    scanned the whole table and hashed the window; the match is tested as a function
+    (`ts_match_vq`), which the planner cannot answer from the GIN index; and the result is
+    sorted on "pk + 0", which no index gives, so it does not walk the primary key back through
+    the other programmes' newer rows hoping to find enough matches at once."""
     from . import fulltext
 
     words = fulltext.query_words(q)
@@ -274,30 +284,55 @@ def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
         return None
     rows = source.visible(user=user)
     if fulltext.is_full_text():
-        condition = Func(
-            source.document(),
-            fulltext.search_query(q),
-            function="ts_match_vq",
-            output_field=BooleanField(),
-        )
+        condition = fulltext.match_each(source.document(), q)
     else:
         condition = fulltext.fallback_q(source.fields, words)
-    walked: list[int] = []
+    wanted = RANK_CANDIDATES + 1
+    read: list[list[int]] = [[] for _window in windows]
+    # The windows not read to their end, and how many rows each reads next.
+    steps = dict.fromkeys(range(len(windows)), WALK_ROWS)
+    found: list[int] = []
+    tested: set[int] = set()
     cutoff = None
-    for window in windows:
-        ids = list(window.values_list("pk", flat=True)[:WALK_ROWS])
-        walked.extend(ids)
-        if len(ids) == WALK_ROWS:
-            cutoff = ids[-1] if cutoff is None else max(cutoff, ids[-1])
-    if cutoff is not None:
-        walked = [pk for pk in walked if pk >= cutoff]
-    found = list(
-        rows.filter(condition, pk__in=sorted(set(walked)))
-        .annotate(search_newest=F("pk") + 0)
-        .order_by("-search_newest")
-        .values_list("pk", flat=True)[: RANK_CANDIDATES + 1]
-    )
-    return found if cutoff is None or len(found) > RANK_CANDIDATES else None
+    while True:
+        for number, step in list(steps.items()):
+            if not step:
+                continue
+            window = windows[number]
+            if read[number]:
+                window = window.filter(pk__lt=read[number][-1])
+            ids = list(window.values_list("pk", flat=True)[:step])
+            read[number].extend(ids)
+            if len(ids) < step:
+                del steps[number]
+        above = cutoff
+        cutoff = max((read[number][-1] for number in steps), default=None)
+        # The rows between the new cutoff and the old one (a row may lie in two windows).
+        batch = {
+            pk
+            for ids in read
+            for pk in ids
+            if (cutoff is None or pk >= cutoff) and (above is None or pk < above)
+        }
+        found += (
+            rows.filter(condition, pk__in=sorted(batch))
+            .annotate(search_newest=F("pk") + 0)
+            .order_by("-search_newest")
+            .values_list("pk", flat=True)[: wanted - len(found)]
+        )
+        tested |= batch
+        if cutoff is None or len(found) == wanted:
+            return found
+        if not found:
+            return None
+        missing = round((wanted - len(found)) * len(tested) / len(found) * WALK_MARGIN)
+        for number in steps:
+            # What this window holds below the cutoff already counts towards what is missing;
+            # a step is not smaller than a quarter of the first, so a walk takes few of them.
+            waiting = sum(1 for pk in read[number] if pk < cutoff)
+            steps[number] = max(missing - waiting, WALK_ROWS // 4) if missing > waiting else 0
+        if sum(map(len, read)) + sum(steps.values()) > WALK_LIMIT * WALK_ROWS:
+            return None
 
 
 def _programme_window(rows: QuerySet, programme: int) -> QuerySet:

@@ -101,7 +101,9 @@ def test_the_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_index(world
     walked = selectors._walked_candidates(source=signals, user=world.coordinator, q="taalschool")
     assert walked is not None
     assert walked == _expected(world.coordinator, "taalschool")
-    # Too few matches among the newest rows: an older one may be missing, the index decides.
+    # Too few matches among the newest rows and no room to read on: an older one may be
+    # missing, the index decides.
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
     assert (
         selectors._walked_candidates(source=signals, user=world.coordinator, q="zeldzaam") is None
     )
@@ -150,10 +152,12 @@ def test_a_system_partner_walks_the_programmes_signals_with_a_system_mark(world,
     )
     # A common word among the walked rows is answered by the walk, a rare one by the index.
     monkeypatch.setattr(selectors, "WALK_ROWS", 3)
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
     walked = selectors._walked_candidates(source=signals, user=partner, q="taalschool")
     assert walked is not None
     assert walked == _expected(partner, "taalschool")
     assert selectors._walked_candidates(source=signals, user=partner, q="zeldzaam") is None
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 5)
     assert selectors.search_candidates(source=signals, user=partner, q="zeldzaam") == _expected(
         partner, "zeldzaam"
     )
@@ -266,10 +270,13 @@ def test_the_lesson_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_inde
         walked = selectors._walked_candidates(source=lessons, user=user, q="taalschool")
         assert walked is not None
         assert walked == _expected_lessons(user, "taalschool")
-    # Too few among a full window's rows: an older one may be missing, the index decides.
+    # Too few among a full window's rows and no room to read on: an older one may be missing,
+    # the index decides.
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
     assert (
         selectors._walked_candidates(source=lessons, user=world.coordinator, q="zeldzaam") is None
     )
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 5)
     # A window that holds every row it may hold answers whatever it finds.
     monkeypatch.setattr(selectors, "WALK_ROWS", 1000)
     walked = selectors._walked_candidates(source=lessons, user=world.participant, q="zeldzaam")
@@ -287,6 +294,40 @@ def test_the_lesson_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_inde
     assert selectors.search_candidates(
         source=lessons, user=world.participant, q="taalschool"
     ) == _expected_lessons(world.participant, "taalschool")
+
+
+@pytest.mark.parametrize("walk_rows", [3, 4])
+def test_the_walk_reads_on_below_its_first_rows_and_finds_what_the_index_finds(
+    world, monkeypatch, walk_rows
+):
+    """Too few matches among the first rows of a window: the walk reads on from the oldest
+    of them and answers with the same newest matches as the index, where it asked the index
+    before; with no room to read on, it leaves them to the index."""
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(selectors, "WALK_LIMIT", 10)
+    _network(world)
+    _lesson_network(world)
+    cases = [
+        ("signals", world.coordinator, _expected),
+        ("signals", world.lead, _expected),
+        ("lessons", world.coordinator, _expected_lessons),
+        ("lessons", world.participant, _expected_lessons),
+    ]
+    for key, user, expected in cases:
+        source = SOURCES[key]
+        walked = selectors._walked_candidates(source=source, user=user, q="taalschool")
+        assert walked == expected(user, "taalschool"), (key, user)
+        # The first rows alone do not hold enough of them.
+        monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
+        assert selectors._walked_candidates(source=source, user=user, q="taalschool") is None
+        assert selectors.search_candidates(source=source, user=user, q="taalschool") == expected(
+            user, "taalschool"
+        )
+        monkeypatch.setattr(selectors, "WALK_LIMIT", 10)
+        for q in QUERIES:
+            found = selectors.search_candidates(source=source, user=user, q=q)
+            assert found == expected(user, q), (key, user, q)
 
 
 def test_a_member_never_finds_another_communitys_unshared_lesson(world, monkeypatch):
