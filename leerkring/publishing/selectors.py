@@ -54,8 +54,10 @@ def _public_rows(
     kind: str = "",
     region: str = "",
     year: int | None = None,
+    in_list_order: bool = False,
 ) -> QuerySet[Publication]:
-    """The programme's public lessons and products that match the visitor's filters."""
+    """The programme's public lessons and products that match the visitor's filters and words
+    (`_matching`)."""
     items = Publication.objects.filter(programme=programme).filter(public_q())
     if topic:
         items = items.filter(topic_category=topic)
@@ -67,15 +69,28 @@ def _public_rows(
         items = items.filter(region=region)
     if year:
         items = items.filter(dated_on__year=year)
-    q, _cut = fulltext.query_clean(q)
     if q:
-        if fulltext.is_full_text():
-            items = items.annotate(search_document=fulltext.document("title", "body")).filter(
-                search_document=fulltext.search_query(q)
-            )
-        else:
-            items = items.filter(fulltext.fallback_q(("title", "body"), fulltext.query_words(q)))
+        items = _matching(items, q, in_list_order=in_list_order)
     return items
+
+
+def _matching(
+    items: QuerySet[Publication], q: str, *, in_list_order: bool
+) -> QuerySet[Publication]:
+    """The items whose title and body match the visitor's words (nothing for a query without
+    any, as in the search box). With `in_list_order`, on PostgreSQL the match is tested as a
+    function, as the search box's walk does: as `@@` the planner guesses few matches and sorts
+    them all instead of walking the list's index (`public_search`)."""
+    q, _cut = fulltext.query_clean(q)
+    words = fulltext.query_words(q)
+    if not words:
+        return items.none()
+    if not fulltext.is_full_text():
+        return items.filter(fulltext.fallback_q(("title", "body"), words))
+    document = fulltext.document("title", "body")
+    if in_list_order:
+        return items.filter(fulltext.match_each(document, q))
+    return items.annotate(search_document=document).filter(search_document=fulltext.search_query(q))
 
 
 def _listed(items: QuerySet[Publication]) -> QuerySet[Publication]:
@@ -117,14 +132,7 @@ def public_search(*, programme: Programme, q: str, **filters: Any) -> PublicSear
     (index `publication_public`, newest first), so PostgreSQL stops after the first
     `RANK_CANDIDATES + 1`: a common word costs about as many rows at any size of the network;
     a word found fewer times than that reads the programme's public rows, as before."""
-    q, _cut = fulltext.query_clean(q)
-    rows = _public_rows(programme=programme, **filters)
-    if fulltext.is_full_text():
-        # Tested as a function, as the search box's walk does: as `@@` the planner guesses
-        # few matches and sorts them all instead of walking the list's index.
-        rows = rows.filter(fulltext.match_each(fulltext.document("title", "body"), q))
-    else:
-        rows = rows.filter(fulltext.fallback_q(("title", "body"), fulltext.query_words(q)))
+    rows = _public_rows(programme=programme, q=q, in_list_order=True, **filters)
     rows = rows.order_by("-published_at", "-pk")
     ids = list(rows.values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
     return PublicSearchResults(programme=programme, ids=ids)

@@ -303,3 +303,18 @@ def test_a_common_word_shows_its_newest_matches_and_says_there_are_more(client, 
     assert [item.pk for item in first.context["page"].object_list] == old[:20]
     last = client.get(url, {"q": "gemeente", "page": 10})
     assert [item.pk for item in last.context["page"].object_list] == old[180:200]
+
+
+def test_a_query_without_words_finds_nothing_on_either_database(client, world):
+    """A search of punctuation or of the marker characters alone matches no document on
+    PostgreSQL; the list and the search share the cleaning, so SQLite finds nothing either."""
+    _mixed(world)
+    programme = world.programme
+    assert selectors.public_publications(programme=programme).exists()
+    url = reverse("publishing:public_programme", args=[programme.slug])
+    for q in ("!!!", "\ue000 \ue001"):
+        assert selectors.public_search(programme=programme, q=q).ids == []
+        assert not selectors.public_publications(programme=programme, q=q).exists()
+        page = client.get(url, {"q": q})
+        assert page.status_code == 200
+        assert list(page.context["page"].object_list) == []
