@@ -315,7 +315,7 @@ def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
             if (cutoff is None or pk >= cutoff) and (above is None or pk < above)
         }
         found += (
-            rows.filter(condition, pk__in=sorted(batch))
+            rows.filter(condition, in_list("pk", sorted(batch)))
             .annotate(search_newest=F("pk") + 0)
             .order_by("-search_newest")
             .values_list("pk", flat=True)[: wanted - len(found)]
