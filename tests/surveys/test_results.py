@@ -375,6 +375,24 @@ def test_the_results_page_query_count_is_flat_in_the_number_of_responses(client,
     assert counts[1] < counts[0]
 
 
+def test_the_warm_page_is_served_without_reading_the_stored_results(client, world, known):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def main(response) -> str:
+        # The page's own content; the frame around it carries a per-request nonce.
+        return response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+
+    url = reverse("surveys:results", args=[known.wave.pk])
+    first = main(_get(client, world.evaluator, url))
+    with CaptureQueriesContext(connection) as captured:
+        again = main(client.get(url))
+
+    assert again == first
+    assert "data-count" in again
+    assert not any("surveys_storedresults" in query["sql"] for query in captured)
+
+
 ALLOWED = {"evaluator", "coordinator"}
 FORBIDDEN = [
     "participant",

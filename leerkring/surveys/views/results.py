@@ -45,6 +45,16 @@ def _wave_for(request: HttpRequest, pk: int) -> Wave:
 @login_required
 def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave_for(request, pk)
+    frame = {"wave": wave, "programme": wave.programme, "nav_section": "programmes"}
+    unfiltered = "community" not in request.GET
+    if unfiltered:
+        # The unfiltered page of this release as rendered before (`_body`) needs nothing else:
+        # not the stored results, whose communities (2,250 at five times national scale) were
+        # decoded, built into objects and made into the filter's choices on every visit.
+        kept = cache.get(results.page_cache_key(wave, community_id=None))
+        if kept is not None:
+            body = mark_safe(kept)  # noqa: S308 - rendered by our own template, escaped there
+            return render(request, "surveys/results.html", {**frame, "body": body})
     overall = results.wave_results_stored(wave)
     form = ResultsFilterForm(
         request.GET if "community" in request.GET else None,
@@ -62,15 +72,9 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except results.GroupHidden:
                 shown = None
-    context = {
-        "wave": wave,
-        "programme": wave.programme,
-        "overall": overall,
-        "shown": shown,
-        "form": form,
-        "nav_section": "programmes",
-    }
-    return render(request, "surveys/results.html", {**context, "body": _body(request, context)})
+    context = {**frame, "overall": overall, "shown": shown, "form": form}
+    body = _body(request, context, known_missing=unfiltered)
+    return render(request, "surveys/results.html", {**context, "body": body})
 
 
 @login_required
@@ -140,16 +144,17 @@ def results_page_prerender(wave: Wave) -> None:
     )
 
 
-def _body(request: HttpRequest, context: dict) -> str:
+def _body(request: HttpRequest, context: dict, *, known_missing: bool = False) -> str:
     """The page's content, rendered once per release and kept in the cache: at national scale
     it is a table of every community (twice) and a choice of each, and rendering that costs
     more than everything else the page does. It is the same for every visitor who may see the
-    results; a filter that failed is rendered each time (its error is the visitor's own)."""
+    results; a filter that failed is rendered each time (its error is the visitor's own).
+    `known_missing`: the caller has just found it missing from the cache."""
     shown = context["shown"]
     if shown is None:
         return render_to_string("surveys/partials/results_body.html", context, request)
     key = results.page_cache_key(context["wave"], community_id=shown.community_pk)
-    body = cache.get(key)
+    body = None if known_missing else cache.get(key)
     if body is None:
         body = render_to_string("surveys/partials/results_body.html", context, request)
         cache.set(key, body, results.PAGE_CACHE_SECONDS)
