@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.models import Community, Organisation, Programme
+from leerkring.communities.selectors import community_choices
 from leerkring.core.forms import Form, guard_confirm_field
 from leerkring.meetings.topics import TopicCategory
 
@@ -140,12 +141,9 @@ class DisseminationForm(Form):
     )
 
 
-# Above this many communities the catalogue's community filter is a search field.
-COMMUNITY_CHOICES_MAX = 50
-
-
 class CatalogueFilterForm(Form):
-    """GET filters; an unknown value is ignored rather than shown as an error."""
+    """GET filters. On the page a value that is not valid is named next to its field and left
+    out; the API (`api=True`) refuses the request with the same message."""
 
     q = forms.CharField(label=_("Zoek op titel"), required=False, max_length=100)
     kind = forms.ChoiceField(
@@ -171,32 +169,42 @@ class CatalogueFilterForm(Form):
         required=False,
         queryset=Community.objects.none(),
         empty_label=_("Alle"),
+        error_messages={
+            # One message for another programme's community and for one that does not exist:
+            # the page must not tell them apart (DESIGN.md §2).
+            "invalid_choice": _(
+                "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer."
+            ),
+        },
     )
     community_q = forms.CharField(
-        label=_("Gemeenschap"),
+        label=_("Gemeenschap zoeken"),
         required=False,
         max_length=100,
         help_text=_("Zoek op (een deel van) de naam van de gemeenschap."),
     )
 
-    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+    def __init__(self, *args, programme: Programme, api: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Not `programme.communities`: the related manager sets each row's programme, which
         # reads the deferred programme_id and costs a query per community.
-        communities = (
-            Community.objects.filter(programme=programme).only("pk", "name").order_by("name")
-        )
+        communities = Community.objects.filter(programme=programme).only("pk", "name")
         field = self.fields["community"]
         field.queryset = communities  # a chosen community is looked up by key
-        # A list to choose from while it is short; above that a search on the name (as on the
-        # survey results page): a programme of thousands of communities made the page read and
-        # render them all. A community chosen by a link (`?community=`) still filters.
-        first = list(communities[: COMMUNITY_CHOICES_MAX + 1])
-        self.community_search = len(first) > COMMUNITY_CHOICES_MAX
-        if self.community_search:
+        # A list to choose from while it is short, a search on the name above that (as on the
+        # venster and the survey results); a community chosen by a link (`?community=`) is
+        # still offered, chosen, and filters.
+        chosen = self.data.get("community") if self.is_bound else None
+        choices = community_choices(communities, chosen=chosen)
+        self.community_search = choices.searchable
+        if choices.searchable and not choices.asked:
             field.widget = forms.HiddenInput()
-        else:
-            field.choices = [("", field.empty_label)] + [(c.pk, c.name) for c in first]
+        field.choices = [("", field.empty_label)] + choices.offered
+        if not api:
+            field.error_messages["invalid_choice"] = _(
+                "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer. Je ziet "
+                "nu de producten van alle gemeenschappen."
+            )
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -7,12 +7,13 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from leerkring.communities.selectors import CommunityChoices
 from leerkring.core.forms import Form, guard_confirm_field
 from leerkring.meetings.topics import SolutionLevel, TopicCategory
 
 from . import lifecycle
 from .models import Signal, SignalTheme
-from .selectors import NO_THEME, VENSTER_STATES, VensterCommunities, venster_communities
+from .selectors import NO_THEME, VENSTER_STATES, venster_communities
 
 ALL = [("", _("Alle"))]
 
@@ -89,9 +90,17 @@ class VensterFilterForm(Form):
         coerce=int,
         empty_value=None,
         widget=QuickSelect,
+        error_messages={
+            # One message for another programme's community and for one that does not exist:
+            # the page must not tell them apart (DESIGN.md §2).
+            "invalid_choice": _(
+                "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer."
+            ),
+        },
     )
     # A programme with many communities gets this search field instead of the list above (the
-    # list then holds only the community a shared link asks for): `selectors.venster_communities`.
+    # list then holds only the community a shared link asks for): `communities.selectors.
+    # community_choices`.
     community_name = forms.CharField(
         label=_("Gemeenschap zoeken"),
         required=False,
@@ -111,7 +120,7 @@ class VensterFilterForm(Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, themes, communities: VensterCommunities, name_search=True, **kwargs):
+    def __init__(self, *args, themes, communities: CommunityChoices, name_search=True, **kwargs):
         """`communities` from `selectors.venster_communities`; `name_search` False leaves the
         name search out even for a large programme (the API filters on an id only)."""
         super().__init__(*args, **kwargs)
@@ -120,12 +129,16 @@ class VensterFilterForm(Form):
             + [(NO_THEME, _("Zonder hoofdvraagstuk"))]
             + [(str(pk), title) for pk, title in themes]
         )
-        listed = communities.listed
-        if communities.searchable:
-            listed = [communities.chosen] if communities.chosen else []
-            if not listed and not (self.data.get("community") if self.is_bound else None):
-                self.fields["community"].widget = forms.HiddenInput()
-        self.fields["community"].choices = ALL + [(pk, name) for pk, name in listed]
+        if communities.searchable and not communities.asked:
+            # Nothing chosen: the name search stands in for the list. A chosen community, or
+            # one refused, keeps its field, to be cleared or to carry its message.
+            self.fields["community"].widget = forms.HiddenInput()
+        self.fields["community"].choices = ALL + communities.offered
+        if name_search:  # the page, which leaves the filter out and shows every signal
+            self.fields["community"].error_messages["invalid_choice"] = _(
+                "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer. Je ziet "
+                "nu de signalen van alle gemeenschappen."
+            )
         if not (communities.searchable and name_search):
             del self.fields["community_name"]
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from leerkring.communities.selectors import community_choices
 from leerkring.core.forms import Form
 
 from .results import GroupCount
 
 
 class ResultsFilterForm(Form):
-    """Which community to show. Only communities that may be shown on their own are offered;
-    any other value (a hidden community typed into the address) is refused with the reason."""
+    """Which community to show. Only communities that may be shown on their own are offered
+    (`results.WaveResults.offered`): a list while there are few, a search on the name above
+    `COMMUNITY_CHOICES_MAX` (`community_search`, the template's switch). Any other value is
+    refused with the reason: a community hidden for its few answers (the page names it among
+    the hidden ones already), or else one message for another programme's community, one
+    without answers and an id that is none, so the page tells those apart no more than the
+    table does."""
 
     community = forms.TypedChoiceField(
         label=_("Gemeenschap"),
@@ -21,19 +27,32 @@ class ResultsFilterForm(Form):
         empty_value=None,
     )
 
-    def __init__(self, *args, offered: list[GroupCount], threshold: int, **kwargs) -> None:
+    def __init__(
+        self, *args, offered: list[GroupCount], hidden: list[GroupCount], threshold: int, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["community"]
+        asked = self.data.get("community") if self.is_bound else None
+        choices = community_choices([(group.pk, group.name) for group in offered], chosen=asked)
+        self.community_search = choices.searchable
         field.choices = [("", _("Alle gemeenschappen"))] + [
-            (str(group.pk), group.name) for group in offered
+            (str(pk), name) for pk, name in choices.offered
         ]
         field.help_text = _(
             "Gemeenschappen met minder dan %(threshold)s antwoorden staan er niet tussen."
         ) % {"threshold": threshold}
-        field.error_messages["invalid_choice"] = _(
-            "Van deze gemeenschap zijn te weinig antwoorden om te tonen (minder dan "
-            "%(threshold)s). Kies een andere gemeenschap of bekijk alle gemeenschappen samen."
-        ) % {"threshold": threshold}
+        # A wave's own community is refused for its few answers (also when a release hid it
+        # after this form was built: `results.GroupHidden`).
+        if any(str(group.pk) == asked for group in (*offered, *hidden)):
+            field.error_messages["invalid_choice"] = _(
+                "Van deze gemeenschap zijn te weinig antwoorden om te tonen (minder dan "
+                "%(threshold)s). Kies een andere gemeenschap of bekijk alle gemeenschappen samen."
+            ) % {"threshold": threshold}
+        else:
+            field.error_messages["invalid_choice"] = _(
+                "Deze gemeenschap heeft geen antwoorden in deze meetronde of hoort niet bij dit "
+                "programma. Kies een andere gemeenschap of bekijk alle gemeenschappen samen."
+            )
 
 
 class CompareForm(Form):

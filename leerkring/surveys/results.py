@@ -57,9 +57,8 @@ PAGE_CACHE_VERSION = 2
 # per community, the "which community" question); the full lists are paged
 # (`community_rows_page`), so the page does not grow with the network.
 SHOWN_COMMUNITY_ROWS = 25
-# Up to this many communities the filter is a plain choice; beyond, a search on the name that
-# leads to the paged list of communities.
-FILTER_CHOICES_MAX = 50
+# The community filter is a plain choice while few communities may be shown, a search on the
+# name beyond (`communities.selectors.COMMUNITY_CHOICES_MAX`) that leads to the paged list.
 COMMUNITY_PAGE_SIZE = 50
 
 K = TypeVar("K", bound=Hashable)
@@ -259,10 +258,6 @@ class WaveResults:
     @property
     def groups_more(self) -> int:
         return max(0, len(self.groups) - SHOWN_COMMUNITY_ROWS)
-
-    @property
-    def filter_is_choice(self) -> bool:
-        return len(self.offered) <= FILTER_CHOICES_MAX
 
     def question(self, code: str) -> QuestionResult | None:
         return next((q for q in self.questions if q.code == code), None)

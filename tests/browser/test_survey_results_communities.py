@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from leerkring.accounts.models import ProgrammeRole
+from leerkring.communities.selectors import choices
 from leerkring.surveys import results
 from leerkring.surveys.models import Answer, Question, Response
 from tests import factories
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_evaluator_finds_a_community_by_name(page: Page, monkeypatch):
     monkeypatch.setattr(results, "SHOWN_COMMUNITY_ROWS", 2)
-    monkeypatch.setattr(results, "FILTER_CHOICES_MAX", 2)
+    monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 2)
     monkeypatch.setattr(results, "COMMUNITY_PAGE_SIZE", 2)
     programme = factories.ProgrammeFactory(name="CoP's Inburgering", slug="inburgering")
     evaluator = factories.ProgrammeRoleFactory(

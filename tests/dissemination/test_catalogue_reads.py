@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leerkring.communities.models import Community
+from leerkring.communities.selectors import COMMUNITY_CHOICES_MAX
 from leerkring.dissemination import selectors
-from leerkring.dissemination.forms_products import COMMUNITY_CHOICES_MAX
 from leerkring.dissemination.models import Product
 from tests import factories
 
@@ -62,7 +62,10 @@ def test_many_communities_are_a_search_on_the_name(client, world):
     # A link to one community's products (the community page) still filters, and says which.
     chosen = _catalogue(client, world, community=world.sibling.pk)
     assert [p.pk for p in chosen.context["products"]] == [elsewhere.pk]
-    assert f"Gemeenschap: {world.sibling.name}".encode() in chosen.content
+    assert (
+        f'<option value="{world.sibling.pk}" selected>{world.sibling.name}</option>'.encode()
+        in (chosen.content)
+    )
 
 
 def test_the_community_names_are_those_of_each_product(client, world):

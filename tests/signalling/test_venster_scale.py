@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from leerkring.communities.selectors import choices
 from leerkring.signalling import selectors
 from leerkring.signalling.models import Signal
-from leerkring.signalling.selectors import venster as venster_selectors
 from tests.api.helpers import ApiClient, token_for
 from tests.factories import CommunityFactory, SignalFactory
 
@@ -22,7 +22,7 @@ State = Signal.State
 @pytest.fixture
 def many(monkeypatch):
     """Make every programme with more than one community a "large" one."""
-    monkeypatch.setattr(venster_selectors, "COMMUNITY_CHOICES_MAX", 1)
+    monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 1)
 
 
 def _signal(community, **fields) -> Signal:
@@ -101,7 +101,7 @@ def test_a_shared_link_to_one_community_still_works_in_a_large_programme(client,
     assert f'<option value="{world.sibling.pk}" selected>CoP Zeeland</option>' in response.text
     response = client.get(_url(world, f"?community={world.foreign.pk}"))
     assert "Taalschool vol" in response.text  # a stale choice is named and left out
-    assert "Selecteer een geldige keuze" in response.text
+    assert "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer." in response.text
 
 
 def test_a_small_programme_keeps_its_choice_list(client, world):
@@ -142,5 +142,5 @@ def test_the_query_count_does_not_depend_on_the_number_of_communities(client, wo
 
     count()  # the counts cached
     small = count()
-    monkeypatch.setattr(venster_selectors, "COMMUNITY_CHOICES_MAX", 2)
+    monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 2)
     assert count() == small

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from leerkring.communities.selectors import choices
 from leerkring.surveys import results
 from leerkring.surveys.models import Answer, Question, Response
 from tests import factories
@@ -43,7 +44,7 @@ def many(world):
 @pytest.fixture
 def short_lists(monkeypatch):
     monkeypatch.setattr(results, "SHOWN_COMMUNITY_ROWS", 2)
-    monkeypatch.setattr(results, "FILTER_CHOICES_MAX", 2)
+    monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 2)
     monkeypatch.setattr(results, "COMMUNITY_PAGE_SIZE", 2)
 
 

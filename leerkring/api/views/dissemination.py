@@ -32,7 +32,7 @@ class CatalogueView(GenericAPIView):
         programme = programme_or_404(slug)
         require(dissemination_permissions.can_view_catalogue(request.user, programme))
         filters = query_filters(
-            CatalogueFilterForm(request.query_params or None, programme=programme)
+            CatalogueFilterForm(request.query_params or None, programme=programme, api=True)
         )
         products = dissemination_selectors.catalogue_products(
             programme=programme, user=request.user, **filters

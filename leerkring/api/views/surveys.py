@@ -56,7 +56,10 @@ class WaveResultsView(GenericAPIView):
         if "community" not in request.query_params:
             return Response(self.get_serializer(overall).data)
         form = ResultsFilterForm(
-            request.query_params, offered=overall.offered, threshold=overall.threshold
+            request.query_params,
+            offered=overall.offered,
+            hidden=overall.hidden_groups,
+            threshold=overall.threshold,
         )
         if not form.is_valid():
             raise problems.form_problem(form)

@@ -1,5 +1,6 @@
 """Reads for programmes, communities, members and organisations, one module per sub-domain.
 
+- `choices`: the community filter of long lists (venster, catalogue, survey results)
 - `home`: the programmes in the navigation and the home page's overview of what waits
 - `overview`: the programme overview and the community page (counts, regions, composition)
 - `members`: the members page, membership history, shared seats, the organisation directory
@@ -9,6 +10,7 @@ Every list is built with a fixed number of queries, whatever the size of the dat
 tests that compare query counts on a small and a larger dataset). Callers use
 `from leerkring.communities import selectors`; the names below are the public ones."""
 
+from .choices import COMMUNITY_CHOICES_MAX, CommunityChoices, community_choices
 from .home import AttentionItem, home_overview, programmes_for_navigation
 from .members import (
     MEMBERS_PER_PAGE,
@@ -41,6 +43,9 @@ from .overview import (
 from .personal_data import personal_data
 
 __all__ = [
+    "COMMUNITY_CHOICES_MAX",
+    "CommunityChoices",
+    "community_choices",
     "MEMBERS_PER_PAGE",
     "ORGANISATION_SORTS",
     "AttentionItem",

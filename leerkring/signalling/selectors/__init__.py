@@ -54,14 +54,12 @@ from .themes import (
     theme_signals,
 )
 from .venster import (
-    COMMUNITY_CHOICES_MAX,
     NO_THEME,
     VENSTER_CACHE_SECONDS,
     VENSTER_CLOSED_STATES,
     VENSTER_SORTS,
     VENSTER_STATES,
     SegmentedRows,
-    VensterCommunities,
     feedback_deadline_days,
     venster_base,
     venster_cache_version,
@@ -123,8 +121,6 @@ __all__ = [
     "venster_base",
     "venster_cache_version",
     "venster_changed",
-    "COMMUNITY_CHOICES_MAX",
-    "VensterCommunities",
     "venster_communities",
     "venster_counts",
     "venster_filter",

@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time
-from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,6 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from leerkring.communities.models import Community, Programme
+from leerkring.communities.selectors import CommunityChoices, community_choices
 from leerkring.meetings.topics import SolutionLevel
 from leerkring.signalling import search as signal_search
 from leerkring.signalling.models import Signal, VensterTally
@@ -402,51 +402,11 @@ def venster_theme_groups(
     return groups
 
 
-#: Up to this many communities the venster's community filter is a choice list; a larger
-#: programme (hundreds to thousands of communities) gets a search field on the name instead: a
-#: list that long is no help to choose from, and it was read whole on every request (issue 17).
-COMMUNITY_CHOICES_MAX = 100
-
-
-class VensterCommunities(NamedTuple):
-    """The community filter's options: `listed` holds every community of the programme (by
-    name) unless `searchable`, when there are more than `COMMUNITY_CHOICES_MAX`; `chosen` is
-    the community asked for in the query string, if it is one of the programme's."""
-
-    listed: list[tuple[int, str]]
-    searchable: bool
-    chosen: tuple[int, str] | None
-
-
-def venster_communities(*, programme: Programme, chosen: object = None) -> VensterCommunities:
-    """The first `COMMUNITY_CHOICES_MAX` + 1 communities by name (the unique index on
-    programme and name serves them in order) and the chosen one, in one query whatever the
-    programme's size: the two parts are wrapped in subqueries, as both databases allow a
-    limit there, and told apart by a marker column."""
-    chosen_pk = int(chosen) if isinstance(chosen, str | int) and str(chosen).isdigit() else None
-    listed = (
-        Community.objects.filter(programme=programme)
-        .order_by("name")
-        .values_list("pk", "name")[: COMMUNITY_CHOICES_MAX + 1]
-    )
-    sql, params = listed.query.sql_with_params()
-    selects, all_params = [f"SELECT 0, listed.* FROM ({sql}) AS listed"], list(params)  # noqa: S608
-    if chosen_pk is not None:
-        one = Community.objects.filter(programme=programme, pk=chosen_pk).values_list("pk", "name")
-        sql, params = one.query.sql_with_params()
-        selects.append(f"SELECT 1, one.* FROM ({sql}) AS one")  # noqa: S608
-        all_params.extend(params)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 1, 3", all_params)
-        rows = cursor.fetchall()
-    names = [(pk, name) for part, pk, name in rows if part == 0]
-    found = [(pk, name) for part, pk, name in rows if part == 1]
-    searchable = len(names) > COMMUNITY_CHOICES_MAX
-    return VensterCommunities(
-        listed=[] if searchable else names,
-        searchable=searchable,
-        chosen=found[0] if found else None,
-    )
+def venster_communities(*, programme: Programme, chosen: object = None) -> CommunityChoices:
+    """The venster's community filter: any community of the programme may be chosen, as the
+    venster's visitors (its coordinators, the leads and facilitators of its communities) see
+    the signals of them all; another programme's community is never found."""
+    return community_choices(Community.objects.filter(programme=programme), chosen=chosen)
 
 
 def waiting_for_feedback_q(*, days: int, now: datetime.datetime | None = None) -> Q:

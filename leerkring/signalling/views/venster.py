@@ -108,7 +108,8 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         "by_theme": by_theme,
         "columns": _sort_columns(sort),
         "filtered": bool(filters),
-        "more_filters": any(name != "q" for name in filters),
+        # Open while a filter is in use, or when one was refused (its message inside).
+        "more_filters": any(name != "q" for name in (*filters, *form.errors)),
         "per_page": per_page,
         "per_page_choices": PER_PAGE_CHOICES,
         "per_page_default": SIGNALS_PER_PAGE,

@@ -59,6 +59,7 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResultsFilterForm(
         request.GET if "community" in request.GET else None,
         offered=overall.offered,
+        hidden=overall.hidden_groups,
         threshold=overall.threshold,
     )
     shown: results.WaveResults | None = overall
@@ -135,7 +136,9 @@ def results_page_prerender(wave: Wave) -> None:
         "programme": wave.programme,
         "overall": overall,
         "shown": overall,
-        "form": ResultsFilterForm(None, offered=overall.offered, threshold=overall.threshold),
+        "form": ResultsFilterForm(
+            None, offered=overall.offered, hidden=overall.hidden_groups, threshold=overall.threshold
+        ),
     }
     cache.set(
         results.page_cache_key(wave, community_id=None),
