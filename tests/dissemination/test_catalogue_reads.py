@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from leerkring.communities.models import Community
-from leerkring.communities.selectors import COMMUNITY_CHOICES_MAX
+from leerkring.communities.selectors import COMMUNITY_CHOICES_MAX, choices
 from leerkring.dissemination import selectors
 from leerkring.dissemination.models import Product
 from tests import factories
+from tests.api.helpers import ApiClient, token_for
+from tests.refused_links import comparable, field_error, unknown_community_pk
 
 _ProductCommunity = Product.communities.through
 
@@ -136,3 +139,41 @@ def test_the_knowledge_view_shows_the_products_and_count_as_before(client, world
     assert response.context["page"].paginator.count == len(listed)
     api = client.get(reverse("api:knowledge", args=[world.programme.slug]))
     assert api.json()["count"] == len(listed)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_link_to_another_programmes_community_is_named_next_to_the_field(
+    client, world, monkeypatch, large
+):
+    if large:
+        monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 1)
+    mine = factories.ProductFactory(
+        programme=world.programme, communities=[world.sibling], shareable=True
+    )
+    theirs = factories.ProductFactory(
+        programme=world.other_programme, communities=[world.foreign], shareable=True
+    )
+    pages = []
+    for asked in (world.foreign.pk, unknown_community_pk(), "abc"):
+        response = _catalogue(client, world, community=asked)
+        text = response.content.decode()
+        assert response.context["form"].community_search is large
+        assert field_error(text, "id_community") == (
+            "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer. Je ziet nu de "
+            "producten van alle gemeenschappen."
+        )
+        assert [p.pk for p in response.context["products"]] == [mine.pk]
+        assert world.foreign.name not in text
+        assert theirs.title not in text
+        pages.append(comparable(text, asked))
+    assert pages[0] == pages[1] == pages[2]
+
+
+def test_the_api_refuses_another_programmes_community_with_the_reason(world):
+    api = ApiClient(token_for(world.coordinator, access="read"))
+    url = reverse("api:products", args=[world.programme.slug])
+    refused = api.get(url, {"community": world.foreign.pk})
+    assert refused.status_code == 400
+    error = refused.json()["errors"][0]
+    assert error["pointer"] == "#/community"
+    assert error["detail"] == "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer."

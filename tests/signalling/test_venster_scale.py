@@ -15,6 +15,7 @@ from leerkring.signalling import selectors
 from leerkring.signalling.models import Signal
 from tests.api.helpers import ApiClient, token_for
 from tests.factories import CommunityFactory, SignalFactory
+from tests.refused_links import comparable, field_error, unknown_community_pk
 
 State = Signal.State
 
@@ -144,3 +145,29 @@ def test_the_query_count_does_not_depend_on_the_number_of_communities(client, wo
     small = count()
     monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 2)
     assert count() == small
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_link_to_a_community_the_visitor_may_not_choose_is_named_next_to_the_field(
+    client, world, request, large
+):
+    if large:
+        request.getfixturevalue("many")
+    _signal(world.community, title="Taalschool vol")
+    _signal(world.foreign, title="Elders in Utrecht")
+    client.force_login(world.lead)
+    pages = []
+    for asked in (world.foreign.pk, unknown_community_pk(), "abc"):
+        response = client.get(_url(world, f"?community={asked}"))
+        assert response.status_code == 200
+        assert field_error(response.text, "id_community") == (
+            "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer. Je ziet nu de "
+            "signalen van alle gemeenschappen."
+        )
+        assert '<details class="lk-fold lk-filters-more" open>' in response.text
+        assert ('name="community_name"' in response.text) is large
+        assert "Taalschool vol" in response.text  # the filter left out, not the table emptied
+        assert world.foreign.name not in response.text
+        assert "Elders in Utrecht" not in response.text
+        pages.append(comparable(response.text, asked))
+    assert pages[0] == pages[1] == pages[2]

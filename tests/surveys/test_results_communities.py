@@ -12,6 +12,7 @@ from leerkring.communities.selectors import choices
 from leerkring.surveys import results
 from leerkring.surveys.models import Answer, Question, Response
 from tests import factories
+from tests.refused_links import comparable, field_error, unknown_community_pk
 
 from .test_results import build_known_wave, section_html, table_rows
 
@@ -172,3 +173,37 @@ def test_the_paged_lists_are_for_those_who_may_see_the_results(client, world, ma
     assert client.get(f"{url}?question=V2").status_code == 404
     assert client.get(f"{url}?question=V1&community={communities['CoP Zes'].pk}").status_code == 404
     assert client.get(f"{url}?question=V1&community={communities['CoP Een'].pk}").status_code == 200
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_link_to_a_community_that_is_no_group_of_the_wave_is_refused_with_the_reason(
+    client, world, many, request, large
+):
+    """Another programme's community, one of the programme without answers and an id that is
+    none get one message and the same page; the results are not shown."""
+    if large:
+        request.getfixturevalue("short_lists")
+    wave, _which, _communities = many
+    url = reverse("surveys:results", args=[wave.pk])
+    field_id = "id_community_q" if large else "id_community"
+    pages = []
+    for asked in (world.foreign.pk, world.sibling.pk, unknown_community_pk(), "abc"):
+        content = _get(client, world.evaluator, f"{url}?community={asked}")
+        assert field_error(content, field_id) == (
+            "Deze gemeenschap heeft geen antwoorden in deze meetronde of hoort niet bij dit "
+            "programma. Kies een andere gemeenschap of bekijk alle gemeenschappen samen."
+        )
+        assert ("<select" in content) is not large
+        assert 'data-code="' not in content
+        assert world.foreign.name not in content and world.sibling.name not in content
+        pages.append(comparable(content, asked))
+    assert pages[0] == pages[1] == pages[2] == pages[3]
+
+
+def test_a_hidden_community_keeps_its_own_reason(client, world, many):
+    wave, _which, communities = many
+    url = reverse("surveys:results", args=[wave.pk])
+    content = _get(client, world.evaluator, f"{url}?community={communities['CoP Zes'].pk}")
+    assert field_error(content, "id_community").startswith(
+        "Van deze gemeenschap zijn te weinig antwoorden om te tonen (minder dan "
+    )
