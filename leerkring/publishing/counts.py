@@ -14,7 +14,10 @@ decline, withdraw; the factories in tests; a cascade from a deleted lesson, prod
 or programme), or through `publishing.sources`, which sets `source_shared` when a lesson or
 product is shared or unshared and then calls `public_counts_refresh`. The receivers count the
 programme again in the same transaction, with the programme's row locked so that two changes
-cannot both count from a snapshot without the other (as the monitor's standings do). Writes
+cannot both count from a snapshot without the other (as the monitor's standings do); a delete
+that takes many publications of a programme along counts it once, after the last of them and
+still in the same transaction, so a read later in that transaction finds the counts right (not
+after the commit: `core.delete_runs`). Writes
 that bypass `save()` (the synthetic network, the demo data) call `public_counts_rebuild` when
 they are done. `tests/publishing/test_public_counts.py` holds the kept counts to the ones
 counted from the publications after each kind of change.
@@ -29,9 +32,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from leerkring.communities.models import Programme
+from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
 
 from .models import Publication, PublicCount
@@ -113,12 +117,29 @@ def _publication_saved(sender, instance: Publication, raw: bool, update_fields=N
     public_counts_refresh(programme_ids=[instance.programme_id])
 
 
-def _publication_deleted(sender, instance: Publication, **kwargs) -> None:
-    public_counts_refresh(programme_ids=[instance.programme_id])
+_deletes = PerDelete()
+
+
+def _publication_deleting(sender, instance: Publication, origin=None, **kwargs) -> None:
+    _deletes.expect(origin, instance.programme_id)
+
+
+def _publication_deleted(sender, instance: Publication, origin=None, **kwargs) -> None:
+    """A cascade (a lesson, product, community or programme deleted) deletes its publications
+    in one statement and then sends this for each: the programme is counted again once, after
+    the last of them. Still inside the delete's transaction and not at its commit
+    (`transaction.on_commit`): the deleting service, or whatever runs after it in the same
+    transaction, may read the counts, and a count after the commit could be lost between the
+    two; the programme's row stays locked until the commit either way."""
+    if _deletes.last(origin, instance.programme_id):
+        public_counts_refresh(programme_ids=[instance.programme_id])
 
 
 def connect() -> None:
     post_save.connect(_publication_saved, sender=Publication, dispatch_uid="public_counts_saved")
+    pre_delete.connect(
+        _publication_deleting, sender=Publication, dispatch_uid="public_counts_deleting"
+    )
     post_delete.connect(
         _publication_deleted, sender=Publication, dispatch_uid="public_counts_deleted"
     )

@@ -10,7 +10,8 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,6 +147,30 @@ def test_deletions_keep_the_counts(world):
     assert PublicCount.objects.filter(programme=world.programme).exists()
     PublicCount.objects.filter(programme=world.programme).delete()
     public_counts_rebuild(programme_ids=[world.programme.pk])
+    assert_counts_kept()
+
+
+def test_a_cascade_counts_each_programme_once_in_its_transaction(world):
+    for _ in range(3):
+        factories.PublicationFactory(community=world.sibling)
+    factories.PublicationFactory(community=world.community)
+    factories.PublicationFactory(community=world.foreign)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            Community.objects.get(pk=world.sibling.pk).delete()
+            Publication.objects.filter(
+                programme__in=[world.programme, world.other_programme]
+            ).delete()
+        # Right before the commit, for whatever reads them later in the transaction.
+        assert_counts_kept()
+        assert not PublicCount.objects.exists()
+    rebuilt = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('DELETE FROM "publishing_publiccount"')
+    ]
+    # Three publications of one programme, then two of two programmes: three counts, not five.
+    assert len(rebuilt) == 3
     assert_counts_kept()
 
 
