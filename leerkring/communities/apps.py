@@ -15,7 +15,7 @@ class CommunitiesConfig(AppConfig):
 
         from leerkring.core.personal_data import register_personal_data
 
-        from . import member_counts, programme_counts
+        from . import community_changes, member_counts, programme_counts
         from .models import Membership, Organisation
         from .selectors import personal_data
         from .services import personal_data_erase
@@ -27,7 +27,9 @@ class CommunitiesConfig(AppConfig):
             member_counts.organisation_deleted, sender=Organisation, dispatch_uid="kept_counts"
         )
 
-        # The kept numbers of communities per programme follow every community saved or deleted.
+        # The kept numbers of communities per programme follow every community saved or deleted;
+        # the old programme, region and status are read once per save for every such figure.
+        community_changes.connect()
         programme_counts.connect()
         # Counted again by `manage.py recount` after changes made past the models.
         from leerkring.core.kept_figures import register_kept_figure

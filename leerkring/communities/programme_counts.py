@@ -5,11 +5,13 @@ reading every community of the programme on each request (issue 17: 2,250 commun
 times national scale, read twice per page for the pager's count and the region filter).
 
 Every change goes through `Community.save()` or `delete()` (the services, the admin, the
-factories in tests), and the receivers below count the programme again — both programmes when
-a community moves — in the same transaction, with the programme's row locked so that two
-changes cannot both count from a snapshot without the other. Writes that bypass `save()` (the
-synthetic network's bulk insert) call `programme_counts_rebuild` when they are done. Where
-nothing is kept, the readers count as before."""
+factories in tests), and the receivers below count the programme again when a save changed its
+programme, region or status (`community_changes` reads the old values once per save) — both
+programmes when a community moves — in the same transaction, with the programme's row locked so
+that two changes cannot both count from a snapshot without the other; a programme deleted with
+its communities is counted once. Writes that bypass `save()` (the synthetic network's bulk
+insert) call `programme_counts_rebuild` when they are done. Where nothing is kept, the readers
+count as before."""
 
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
+from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
 
+from .community_changes import community_row, may_change, row_before
 from .models import Community, Programme
 
 
@@ -79,29 +83,40 @@ def kept_regions(programme: Programme) -> list[str] | None:
     )
 
 
-def _community_moving(sender, instance: Community, raw: bool, **kwargs) -> None:
-    # The programme it was in before this save, so a move counts both programmes again.
-    instance._programme_before = (
-        Community.objects.filter(pk=instance.pk).values_list("programme_id", flat=True).first()
-        if instance.pk and not raw
-        else None
+def _community_saved(sender, instance: Community, update_fields=None, **kwargs) -> None:
+    """Count again only when the save changed the programme, region or status (both
+    programmes when the community moved); any other save (a name, a phase, the kept member
+    counts) leaves the programme's counts as they are. A new community, or one whose old row
+    was not read (a raw save), counts its programme."""
+    if not may_change(update_fields):
+        return
+    before = row_before(instance)
+    if before == community_row(instance):
+        return
+    programme_counts_refresh(
+        programme_ids=[instance.programme_id, before.programme_id if before else None]
     )
 
 
-def _community_saved(sender, instance: Community, raw: bool, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and not {"programme", "region", "status"} & set(update_fields):
-        return
-    before = getattr(instance, "_programme_before", None)
-    programme_counts_refresh(programme_ids=[instance.programme_id, before])
+# A programme deleted takes its communities along in one statement: counted once, after the
+# last of them (`core.delete_runs`).
+_deletes = PerDelete()
 
 
-def _community_deleted(sender, instance: Community, **kwargs) -> None:
-    programme_counts_refresh(programme_ids=[instance.programme_id])
+def _community_deleting(sender, instance: Community, origin=None, **kwargs) -> None:
+    _deletes.expect(origin, instance.programme_id)
+
+
+def _community_deleted(sender, instance: Community, origin=None, **kwargs) -> None:
+    if _deletes.last(origin, instance.programme_id):
+        programme_counts_refresh(programme_ids=[instance.programme_id])
 
 
 def connect() -> None:
-    pre_save.connect(_community_moving, sender=Community, dispatch_uid="programme_counts_moving")
     post_save.connect(_community_saved, sender=Community, dispatch_uid="programme_counts_saved")
+    pre_delete.connect(
+        _community_deleting, sender=Community, dispatch_uid="programme_counts_deleting"
+    )
     post_delete.connect(
         _community_deleted, sender=Community, dispatch_uid="programme_counts_deleted"
     )

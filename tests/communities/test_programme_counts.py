@@ -9,8 +9,10 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,6 +116,47 @@ def test_the_kept_counts_follow_every_change(db):
     Community.objects.filter(programme=programme).update(status=Community.Status.ENDED)
     programme_counts_rebuild()
     assert _kept() == _counted()
+
+
+def _programme_writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "communities_programme"')
+    ]
+
+
+def test_only_a_change_of_region_status_or_programme_counts_again(db):
+    programme, other = factories.ProgrammeFactory(), factories.ProgrammeFactory()
+    community = factories.CommunityFactory(programme=programme, region="Twente")
+    stale = Community.objects.get(pk=community.pk)
+    with CaptureQueriesContext(connection) as queries:
+        community.name = "CoP Twente-Noord"
+        community.phase = Community.Phase.DEVELOP
+        community.save()
+        services.community_update(community=community, by=None, theme="Werk")
+        factories.MembershipFactory(community=community)  # the kept member counts
+    assert _programme_writes(queries) == []
+    assert _kept() == _counted()
+    # A change counts again, also from an instance read before another change: the old
+    # values are the row's, not the instance's.
+    with CaptureQueriesContext(connection) as queries:
+        community.region = "Salland"
+        community.save()
+    assert len(_programme_writes(queries)) == 1
+    assert _kept() == _counted()
+    stale.region = "Twente"
+    stale.save()
+    assert _kept() == _counted()
+    stale.status = Community.Status.ENDED
+    stale.save(update_fields=["status"])
+    assert _kept() == _counted()
+    with CaptureQueriesContext(connection) as queries:
+        stale.programme = other
+        stale.save()
+    assert len(_programme_writes(queries)) == 2  # both programmes
+    assert _kept() == _counted()
+    assert programme.pk not in _counted()
 
 
 def test_the_synthetic_network_keeps_the_counts(db):
