@@ -9,23 +9,36 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         # The home page points members to their network without `core` importing this app.
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import (
+            m2m_changed,
+            post_delete,
+            post_save,
+            pre_delete,
+            pre_save,
+        )
 
         from leerkring.communities.models import Community, Membership
         from leerkring.core.panels import register_home_panel
         from leerkring.core.personal_data import register_personal_data
+        from leerkring.meetings.models import Thread
 
         from . import member_counts, panels, thread_counts
         from .models import Network, NetworkMember, NetworkThread
         from .personal_data import personal_data, personal_data_erase
 
-        # The network's kept number of threads follows every link saved or deleted.
+        # The network's kept number of threads follows every link saved or deleted, and a
+        # linked thread that gains or loses a community (the list shows only those without).
+        pre_save.connect(thread_counts.link_saving, sender=NetworkThread, dispatch_uid="kept")
         post_save.connect(thread_counts.link_saved, sender=NetworkThread, dispatch_uid="kept")
         post_delete.connect(thread_counts.link_deleted, sender=NetworkThread, dispatch_uid="kept")
+        post_save.connect(thread_counts.thread_saved, sender=Thread, dispatch_uid="kept")
         # Its kept number of members follows the guides' seats, the invitations, its programmes
         # and the communities (which may move to another programme).
+        pre_save.connect(member_counts.membership_saving, sender=Membership, dispatch_uid="kn")
+        post_save.connect(member_counts.membership_saved, sender=Membership, dispatch_uid="kn")
+        pre_delete.connect(member_counts.membership_deleting, sender=Membership, dispatch_uid="kn")
+        post_delete.connect(member_counts.membership_deleted, sender=Membership, dispatch_uid="kn")
         for signal in (post_save, post_delete):
-            signal.connect(member_counts.membership_changed, sender=Membership, dispatch_uid="kn")
             signal.connect(
                 member_counts.invitation_changed, sender=NetworkMember, dispatch_uid="kn"
             )

@@ -5,65 +5,123 @@ national scale), as `communities.member_counts` keeps a community's members.
 
 Who is a lead or facilitator today depends on the date, so the kept number holds until the
 first date after the count on which one of those seats starts or ends (`kept_members_until`);
-past that date, or where nothing is kept, the page counts. The number is refreshed in the same
-transaction, with the network's row locked first, whenever a membership of a community of its
-programmes, an invitation or its programmes change, and when a community is saved (it may have
-moved to another programme); the synthetic network counts once its networks are in."""
+past that date, or where nothing is kept, the page counts, by the same rule. The number is
+refreshed in the same transaction, with the networks' rows locked first, when something it
+counts changed: a guide's seat (one whose role is or was a guide role and whose role, person,
+community or dates changed, or that was made or deleted), an invitation, the network's
+programmes, or a community's programme. A participant's seat, or a community saved without
+moving, counts nothing again. The refresh counts all the networks it is given in one statement;
+the synthetic network counts once its networks are in."""
 
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from leerkring.communities.models import Community, Membership
+from leerkring.communities.community_changes import row_before
+from leerkring.communities.models import Community, Membership, active_membership_q
+from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
 
 from .models import Network, NetworkMember
 from .permissions import GUIDE_ROLES
 
 
-def _guide_seats(network_id: int):
-    return Membership.objects.filter(
-        role__in=GUIDE_ROLES, community__programme__networks=network_id
+def _guide_seats() -> QuerySet[Membership]:
+    return Membership.objects.filter(role__in=GUIDE_ROLES)
+
+
+def _per_network(seats: QuerySet[Membership], value, output_field) -> Subquery:
+    """`value` aggregated over these seats in the communities of the outer network's
+    programmes (a subquery on Network, one row per network)."""
+    return Subquery(
+        seats.filter(community__programme__networks=OuterRef("pk"))
+        .order_by()
+        .values("community__programme__networks")
+        .annotate(value=value)
+        .values("value"),
+        output_field=output_field,
     )
+
+
+def members_counted(today: datetime.date) -> Coalesce:
+    """The network's members on `today`: the distinct people with a guide's seat that counts
+    that day (`active_membership_q`), and the invited who hold none."""
+    active = _guide_seats().filter(active_membership_q(on=today))
+    guides = _per_network(active, Count("person", distinct=True), IntegerField())
+    invited_only = (
+        NetworkMember.objects.filter(network=OuterRef("pk"))
+        .exclude(
+            Exists(
+                active.filter(
+                    person=OuterRef("person"), community__programme__networks=OuterRef("network")
+                )
+            )
+        )
+        .order_by()
+        .values("network")
+        .annotate(n=Count("person", distinct=True))
+        .values("n")
+    )
+    return Coalesce(guides, 0) + Coalesce(Subquery(invited_only, output_field=IntegerField()), 0)
+
+
+def members_until(today: datetime.date) -> Subquery:
+    """The first date after `today` on which one of the network's guide seats starts or ends:
+    the count made today holds until then."""
+    change = Case(
+        When(joined_on__gt=today, left_on__gt=today, left_on__lt=F("joined_on"), then=F("left_on")),
+        When(joined_on__gt=today, then=F("joined_on")),
+        When(left_on__gt=today, then=F("left_on")),
+        output_field=DateField(),
+    )
+    return _per_network(_guide_seats(), Min(change), DateField())
 
 
 def counted_members(network_id: int, *, today: datetime.date | None = None) -> int:
     """The union of today's guides and the invited, without duplicates."""
     today = today or timezone.localdate()
-    guides = (
-        _guide_seats(network_id)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today), joined_on__lte=today)
-        .order_by()
-        .values("person_id")
+    return (
+        Network.objects.filter(pk=network_id)
+        .annotate(n=members_counted(today))
+        .values_list("n", flat=True)
+        .first()
+        or 0
     )
-    invited = NetworkMember.objects.filter(network_id=network_id).order_by().values("person_id")
-    return guides.union(invited).count()
 
 
 def refresh_network_member_counts(
     network_ids: list[int] | None = None, *, today: datetime.date | None = None
 ) -> None:
     """Count the members of these networks (all when None) again and keep the numbers, with
-    the date until which they hold."""
+    the date until which they hold: one statement for all of them, after the lock."""
     today = today or timezone.localdate()
     networks = Network.objects.all()
     if network_ids is not None:
         networks = networks.filter(pk__in=network_ids)
     with transaction.atomic():
         ids = lock_in_order(networks)
-        for pk in ids:
-            changes = _guide_seats(pk).aggregate(
-                join=Min("joined_on", filter=Q(joined_on__gt=today)),
-                leave=Min("left_on", filter=Q(left_on__gt=today)),
-            )
-            dates = [d for d in changes.values() if d]
-            Network.objects.filter(pk=pk).update(
-                kept_member_count=counted_members(pk, today=today),
-                kept_members_until=min(dates) if dates else None,
+        if ids:
+            Network.objects.filter(pk__in=ids).update(
+                kept_member_count=members_counted(today),
+                kept_members_until=members_until(today),
             )
 
 
@@ -76,18 +134,109 @@ def member_count(network: Network, *, today: datetime.date | None = None) -> int
     return network.kept_member_count if valid else counted_members(network.pk, today=today)
 
 
-def _networks_of_community(community_id: int) -> list[int]:
+def _networks_of_programmes(programme_ids) -> list[int]:
     return list(
-        Network.objects.filter(programmes__communities=community_id)
+        Network.objects.filter(programmes__in=[pk for pk in programme_ids if pk])
         .values_list("pk", flat=True)
         .distinct()
     )
 
 
-def membership_changed(sender, instance: Membership, **kwargs) -> None:
-    ids = _networks_of_community(instance.community_id)
+def _networks_of_communities(community_ids: list[int]) -> list[int]:
+    return list(
+        Network.objects.filter(programmes__communities__in=community_ids)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# --- A guide's seat -------------------------------------------------------------------------
+
+# The fields of a seat the network's number and its date read.
+SEAT_FIELDS = frozenset(
+    {"role", "community", "community_id", "person", "person_id", "joined_on", "left_on"}
+)
+
+
+class Seat(NamedTuple):
+    role: str
+    community_id: int
+    person_id: int
+    joined_on: datetime.date
+    left_on: datetime.date | None
+
+
+def _seat(membership: Membership) -> Seat:
+    return Seat(
+        membership.role,
+        membership.community_id,
+        membership.person_id,
+        membership.joined_on,
+        membership.left_on,
+    )
+
+
+def membership_saving(
+    sender, instance: Membership, raw: bool = False, update_fields=None, **kwargs
+) -> None:
+    """The seat as the row held it before this save, read only when the save can change what
+    the network counts (not for a new seat, nor a save naming other fields). Read from the row,
+    not from the instance as loaded, which may be older than the last change."""
+    instance._seat_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not SEAT_FIELDS & set(update_fields):
+        return
+    values = (
+        Membership.objects.filter(pk=instance.pk)
+        .values_list("role", "community_id", "person_id", "joined_on", "left_on")
+        .first()
+    )
+    instance._seat_before = Seat(*values) if values else None
+
+
+def membership_saved(
+    sender, instance: Membership, created: bool = False, update_fields=None, **kwargs
+) -> None:
+    if update_fields is not None and not SEAT_FIELDS & set(update_fields):
+        return
+    now = _seat(instance)
+    before = None if created else getattr(instance, "_seat_before", None)
+    if created:
+        if now.role not in GUIDE_ROLES:
+            return
+        communities = [now.community_id]
+    elif before is None:
+        # The old seat was not read (a raw save): count what this seat may have changed.
+        communities = [now.community_id]
+    else:
+        if before == now or (before.role not in GUIDE_ROLES and now.role not in GUIDE_ROLES):
+            return
+        communities = sorted({before.community_id, now.community_id})
+    ids = _networks_of_communities(communities)
     if ids:
         refresh_network_member_counts(ids)
+
+
+# A community deleted takes its seats along in one statement: its networks are counted once,
+# after its last guide's seat (`core.delete_runs`).
+_deletes = PerDelete()
+
+
+def membership_deleting(sender, instance: Membership, origin=None, **kwargs) -> None:
+    if instance.role in GUIDE_ROLES:
+        _deletes.expect(origin, instance.community_id)
+
+
+def membership_deleted(sender, instance: Membership, origin=None, **kwargs) -> None:
+    if instance.role in GUIDE_ROLES and _deletes.last(origin, instance.community_id):
+        ids = _networks_of_communities([instance.community_id])
+        if ids:
+            refresh_network_member_counts(ids)
+
+
+# --- Invitations, programmes, communities ---------------------------------------------------
 
 
 def invitation_changed(sender, instance: NetworkMember, origin=None, **kwargs) -> None:
@@ -106,8 +255,24 @@ def programmes_changed(sender, instance, action: str, reverse: bool, pk_set=None
         refresh_network_member_counts()
 
 
-def community_saved(sender, instance: Community, **kwargs) -> None:
-    # A community that moved to another programme takes its guides along: every network of
-    # either programme changes; the networks are few, so all are counted again.
-    if Network.objects.exists():
-        refresh_network_member_counts()
+def community_saved(
+    sender, instance: Community, created: bool = False, update_fields=None, **kwargs
+) -> None:
+    """A community that moved to another programme takes its guides along: the networks of
+    both programmes are counted again. A new community has no seats yet; any other save
+    changes nothing a network counts."""
+    if created or (
+        update_fields is not None and not {"programme", "programme_id"} & set(update_fields)
+    ):
+        return
+    before = row_before(instance)
+    if before is None:
+        # The old programme was not read (a raw save): every network may have changed.
+        if Network.objects.exists():
+            refresh_network_member_counts()
+        return
+    if before.programme_id == instance.programme_id:
+        return
+    ids = _networks_of_programmes([before.programme_id, instance.programme_id])
+    if ids:
+        refresh_network_member_counts(ids)

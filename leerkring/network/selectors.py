@@ -14,7 +14,7 @@ from leerkring.communities.permissions import access_for
 from leerkring.events.models import Event
 from leerkring.meetings.models import Message, Thread
 
-from . import member_counts
+from . import member_counts, thread_counts
 from .models import Network, NetworkDocument, NetworkMember, NetworkNotification, NetworkThread
 from .permissions import GUIDE_ROLES
 
@@ -111,9 +111,9 @@ def network_threads(*, network: Network) -> QuerySet[Thread]:
         .values("n")
     )
     return (
-        # A network's threads have no community; saying so lets the list walk the index of
-        # such threads (`thread_without_community`) instead of every community's threads.
-        Thread.objects.filter(network_link__network=network, community__isnull=True)
+        # The same rule as the kept count (`thread_counts`): the list walks the index of the
+        # threads without a community instead of every community's threads.
+        Thread.objects.filter(thread_counts.listed_threads_q(network))
         .select_related("started_by")
         .annotate(message_count=Coalesce(Subquery(messages), 0))
         .order_by("-last_message_at", "-pk")

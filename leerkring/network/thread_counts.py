@@ -2,31 +2,43 @@
 without counting the network's links on each request (issue 17: 1,500 threads at five times
 national scale).
 
-The count is refreshed whenever a thread is linked to a network or its link deleted (also
-through a cascade of the thread), in the same transaction and with the network's row locked
-first; the bulk inserts of the synthetic network call `refresh_thread_counts` afterwards."""
+The number is that of the threads the network lists: one rule (`listed_threads_q`) serves the
+list (`selectors.network_threads`) and the count, so the pager never promises a page the list
+does not fill. It is refreshed whenever a thread is linked to a network, its link moved or
+deleted (also through a cascade of the thread), and when a linked thread's community changes,
+in the same transaction and with the networks' rows locked first; the bulk inserts of the
+synthetic network call `refresh_thread_counts` afterwards."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 
 from leerkring.core.locking import lock_in_order
+from leerkring.meetings.models import Thread
 
 from .models import Network, NetworkThread
 
 
+def listed_threads_q(network: Network | int | Expression) -> Q:
+    """The threads a network lists (on `Thread`): linked to it and without a community — a
+    thread of a community belongs to that community's pages, and the list walks the index of
+    the threads without one (`thread_without_community`)."""
+    return Q(network_link__network=network, community__isnull=True)
+
+
 def counted_threads() -> Coalesce:
-    """The kept count as counted from the links (for the refresh and the tests)."""
-    links = (
-        NetworkThread.objects.filter(network=OuterRef("pk"))
+    """The kept count as counted by the list's rule (for the refresh and the tests)."""
+    threads = (
+        Thread.objects.filter(listed_threads_q(OuterRef("pk")))
         .order_by()
-        .values("network")
+        .values("network_link__network")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Coalesce(Subquery(links, output_field=IntegerField()), 0)
+    return Coalesce(Subquery(threads, output_field=IntegerField()), 0)
 
 
 def refresh_thread_counts(network_ids: list[int] | None = None) -> None:
@@ -40,11 +52,36 @@ def refresh_thread_counts(network_ids: list[int] | None = None) -> None:
             Network.objects.filter(pk__in=ids).update(kept_thread_count=counted_threads())
 
 
+def link_saving(sender, instance: NetworkThread, raw: bool = False, **kwargs) -> None:
+    # The network the link pointed to before, so a link moved counts both networks.
+    instance._network_before = (
+        NetworkThread.objects.filter(pk=instance.pk).values_list("network_id", flat=True).first()
+        if instance.pk and not instance._state.adding and not raw
+        else None
+    )
+
+
 def link_saved(sender, instance: NetworkThread, created: bool = False, **kwargs) -> None:
-    refresh_thread_counts([instance.network_id])
+    before = None if created else getattr(instance, "_network_before", None)
+    if before == instance.network_id:
+        return
+    refresh_thread_counts(sorted({instance.network_id, before} - {None}))
 
 
 def link_deleted(sender, instance: NetworkThread, origin=None, **kwargs) -> None:
     # A link deleted because its network is deleted needs no refresh.
     if not isinstance(origin, Network):
         refresh_thread_counts([instance.network_id])
+
+
+def thread_saved(sender, instance: Thread, created: bool = False, update_fields=None, **kwargs):
+    """A linked thread that gains or loses a community enters or leaves its network's list.
+    A new thread has no link yet, and a save naming other fields (a message's time) changes
+    nothing counted."""
+    if created or (
+        update_fields is not None and not {"community", "community_id"} & set(update_fields)
+    ):
+        return
+    ids = list(NetworkThread.objects.filter(thread=instance).values_list("network_id", flat=True))
+    if ids:
+        refresh_thread_counts(ids)

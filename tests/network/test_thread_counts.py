@@ -1,7 +1,8 @@
-"""The number of threads kept on each network (`network.thread_counts`) against the one
-counted from the links, after every kind of change: a thread started, a thread deleted (its
-link goes by cascade), a link deleted, a network deleted, a refresh, the synthetic network and
-the demo data; and the network page's pager."""
+"""The number of threads kept on each network (`network.thread_counts`) against the number of
+threads its list shows (`selectors.network_threads`), after every kind of change: a thread
+started, a thread deleted (its link goes by cascade), a link deleted or moved, a linked thread
+given a community or freed of it, a network deleted, a refresh, the synthetic network and the
+demo data; the network page's pager; and that other saves count nothing again."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leerkring.communities.synthetic import synth_build
-from leerkring.network import services
+from leerkring.meetings.models import Thread
+from leerkring.network import selectors, services
 from leerkring.network.models import Network, NetworkThread
 from leerkring.network.thread_counts import refresh_thread_counts
 
@@ -21,8 +24,14 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_kept() -> None:
-    kept = dict(Network.objects.values_list("pk", "kept_thread_count"))
-    assert kept == {pk: NetworkThread.objects.filter(network_id=pk).count() for pk in kept}
+    """Each kept count is the number of threads the network's list shows; where every linked
+    thread is without a community, also the number of links (the old count)."""
+    kept = {network: network.kept_thread_count for network in Network.objects.all()}
+    assert kept == {network: selectors.network_threads(network=network).count() for network in kept}
+    if not NetworkThread.objects.filter(thread__community__isnull=False).exists():
+        assert kept == {
+            network: NetworkThread.objects.filter(network=network).count() for network in kept
+        }
 
 
 @pytest.fixture
@@ -80,4 +89,44 @@ def test_the_synthetic_network_keeps_the_count(db):
 def test_the_demo_data_keeps_the_count(db):
     call_command("demo", stdout=io.StringIO())
     assert Network.objects.filter(kept_thread_count__gt=0).exists()
+    assert_kept()
+
+
+def test_the_count_is_the_number_the_list_shows(world, network):
+    other = services.network_create(
+        programmes=[world.programme], name="Tweede netwerk", by=world.coordinator
+    )
+    first, second = _start(network, world, "Vraag 1"), _start(network, world, "Vraag 2")
+    # A linked thread given to a community leaves the network's list, and comes back.
+    first.community = world.community
+    first.save()
+    assert Network.objects.get(pk=network.pk).kept_thread_count == 1
+    assert_kept()
+    first.community = None
+    first.save(update_fields=["community"])
+    assert_kept()
+    # A link moved to another network counts in both.
+    link = NetworkThread.objects.get(thread=second)
+    link.network = other
+    link.save()
+    assert Network.objects.get(pk=other.pk).kept_thread_count == 1
+    assert_kept()
+
+
+def test_other_saves_count_nothing_again(world, network):
+    thread = _start(network, world)
+    community_thread = Thread.objects.create(community=world.community, title="Agenda")
+    link = NetworkThread.objects.get(thread=thread)
+    with CaptureQueriesContext(connection) as queries:
+        services.network_message_post(network=network, thread=thread, body="b", by=world.lead)
+        thread.title = "Intervisie in maart"
+        thread.save(update_fields=["title"])
+        community_thread.title = "Agenda en verslag"
+        community_thread.save()
+        link.save()
+    assert [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "network_network"')
+    ] == []
     assert_kept()
