@@ -43,15 +43,10 @@ class EventsConfig(AppConfig):
             section="sharing",
         )
         register_feed_source("events", panels.feed_events)
-        # The event's kept seat counts follow every registration deleted on its own.
-        from django.db.models.signals import post_delete
-
+        # The event's kept seat counts follow every registration made, moved or deleted.
         from . import seat_counts
-        from .models import Registration
 
-        post_delete.connect(
-            seat_counts.registration_deleted, sender=Registration, dispatch_uid="kept_seats"
-        )
+        seat_counts.connect()
         # Counted again by `manage.py recount` after changes made past the models.
         from leerkring.core.kept_figures import register_kept_figure
 

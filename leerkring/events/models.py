@@ -17,7 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from leerkring.communities.models import Community, Person, Programme
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
-
-KEPT_SEAT_FIELDS = ("kept_confirmed", "kept_waitlisted", "kept_pending")
 
 
 def new_public_id() -> str:
@@ -124,7 +122,8 @@ class Event(models.Model):
     )
     wrapped_up_at = models.DateTimeField(null=True, blank=True)
     # How many registrations have a seat, wait on the list, wait for the address check:
-    # written by `seat_counts` alone, whenever a registration is saved or deleted.
+    # kept by `seat_counts` whenever a registration's status changes (and put right after a
+    # save of the whole event, which writes them as they were read).
     kept_confirmed = models.PositiveIntegerField(default=0, editable=False)
     kept_waitlisted = models.PositiveIntegerField(default=0, editable=False)
     kept_pending = models.PositiveIntegerField(default=0, editable=False)
@@ -154,18 +153,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        # The kept seat counts are written by `seat_counts` alone: an event read before one
-        # of its registrations changed must not put its old counts back.
-        stored = self.pk is not None and not self._state.adding
-        if stored and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in KEPT_SEAT_FIELDS
-            ]
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}
@@ -259,14 +246,6 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} – {self.display_name}"
-
-    def save(self, *args, **kwargs) -> None:
-        # The event's kept seat counts follow in the same transaction.
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            from .seat_counts import refresh_seat_counts
-
-            refresh_seat_counts([self.event_id])
 
     @property
     def display_name(self) -> str:

@@ -3,19 +3,32 @@ address check, kept on the event so its pages and the lists of events show them 
 counting the registrations on each request (issue 17: at five times national scale the busiest
 session has 500 registrations, and the programme's list counted those of every event shown).
 
-The counts are refreshed whenever a registration is saved or deleted, in the same transaction
-and with the event's row locked first (a count made before the lock could miss a registration
-another transaction is committing). The registration services lock the event before they
-change a registration anyway. Writes that bypass `save()` (bulk inserts of the synthetic
-network and the demo data) call `refresh_seat_counts` afterwards; no code changes a
-registration's status by a queryset update (a test holds it). A registration is only deleted
-by a cascade when its event is (its one cascading key), so the event's counts go with it."""
+As every kept figure, the counts follow the rows they count through signals, in the same
+transaction and with the event's row locked first (`core.locking.lock_in_order`; a count made
+before the lock could miss a registration another transaction is committing):
+- a registration made, or saved with another status or event (a save naming other fields in
+  `update_fields` — attendance, reminders — counts nothing);
+- a registration deleted on its own or in a queryset, once per event per delete
+  (`core.delete_runs`); one deleted because its event is deleted (its one cascading key) needs
+  nothing;
+- a save of the whole event, which writes the kept counts as the instance held them when it
+  was read, perhaps before a registration changed: they are counted again at once.
+The registration services lock the event before they change a registration anyway. Writes that
+bypass `save()` (bulk inserts of the synthetic network and the demo data) call
+`refresh_seat_counts` afterwards; no code changes a registration's status by a queryset update
+(a test holds it)."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from leerkring.core.delete_runs import PerDelete
+from leerkring.core.locking import lock_in_order
 
 from .models import Event, Registration
 
@@ -24,6 +37,8 @@ KEPT = {
     "kept_waitlisted": Registration.Status.WAITLISTED,
     "kept_pending": Registration.Status.PENDING,
 }
+# The fields of a registration the counts read.
+COUNTED_FIELDS = frozenset({"status", "event", "event_id"})
 
 
 def _counted(status: str) -> Coalesce:
@@ -49,16 +64,76 @@ def refresh_seat_counts(event_ids: list[int] | None = None) -> int:
     if event_ids is not None:
         events = events.filter(pk__in=event_ids)
     with transaction.atomic():
-        ids = list(events.select_for_update().order_by("pk").values_list("pk", flat=True))
+        ids = lock_in_order(events)
         if not ids:
             return 0
         return Event.objects.filter(pk__in=ids).update(**counted_seats())
 
 
-def registration_deleted(sender, instance: Registration, origin=None, **kwargs) -> None:
-    """A registration deleted on its own (or in a queryset of registrations) leaves its event's
-    counts; one deleted because its event is deleted needs no refresh."""
-    if isinstance(origin, Registration) or (
+class Place(NamedTuple):
+    event_id: int
+    status: str
+
+
+def registration_saving(
+    sender, instance: Registration, raw: bool = False, update_fields=None, **kwargs
+) -> None:
+    """Where the registration stood before this save, read when the save may move it to
+    another event (a save of the whole row, or one naming the event); a save naming its status
+    only changes it on the same event, and a new registration stood nowhere."""
+    instance._place_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not {"event", "event_id"} & set(update_fields):
+        return
+    values = Registration.objects.filter(pk=instance.pk).values_list("event_id", "status").first()
+    instance._place_before = Place(*values) if values else None
+
+
+def registration_saved(
+    sender, instance: Registration, created: bool = False, update_fields=None, **kwargs
+) -> None:
+    if update_fields is not None and not COUNTED_FIELDS & set(update_fields):
+        return
+    before = None if created else getattr(instance, "_place_before", None)
+    if before == Place(instance.event_id, instance.status):
+        return
+    refresh_seat_counts(sorted({instance.event_id, before.event_id if before else None} - {None}))
+
+
+def _on_its_own(origin) -> bool:
+    # Deleted on its own or in a queryset of registrations, not because its event went.
+    return isinstance(origin, Registration) or (
         isinstance(origin, QuerySet) and origin.model is Registration
-    ):
+    )
+
+
+_deletes = PerDelete()
+
+
+def registration_deleting(sender, instance: Registration, origin=None, **kwargs) -> None:
+    if _on_its_own(origin):
+        _deletes.expect(origin, instance.event_id)
+
+
+def registration_deleted(sender, instance: Registration, origin=None, **kwargs) -> None:
+    """A registration deleted on its own leaves its event's counts: counted again once per
+    event per delete, after its last registration in it."""
+    if _on_its_own(origin) and _deletes.last(origin, instance.event_id):
         refresh_seat_counts([instance.event_id])
+
+
+def event_saved(sender, instance: Event, created: bool = False, update_fields=None, **kwargs):
+    """A save of the whole event wrote the kept counts as they were when it was read; a new
+    event has no registrations, and a save naming other fields wrote none of them."""
+    if created or (update_fields is not None and not set(KEPT) & set(update_fields)):
+        return
+    refresh_seat_counts([instance.pk])
+
+
+def connect() -> None:
+    pre_save.connect(registration_saving, sender=Registration, dispatch_uid="kept_seats")
+    post_save.connect(registration_saved, sender=Registration, dispatch_uid="kept_seats")
+    pre_delete.connect(registration_deleting, sender=Registration, dispatch_uid="kept_seats")
+    post_delete.connect(registration_deleted, sender=Registration, dispatch_uid="kept_seats")
+    post_save.connect(event_saved, sender=Event, dispatch_uid="kept_seats")

@@ -1,9 +1,9 @@
 """The seat counts kept on each event (`events.seat_counts`) against the ones counted from its
 registrations, after every kind of change: registering (member and outsider), confirming,
 the waiting list moving up on a cancellation and on more seats, erasing a person, a
-registration made or deleted without the services, deleting an event and its programme
+registration made, moved or deleted without the services, deleting an event and its programme
 (cascade), an event read before a registration changed and saved after, the synthetic network
-and the demo data; and the pages showing them."""
+and the demo data; the pages showing them; and that other saves count nothing again."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leerkring.communities.synthetic import synth_build
@@ -108,6 +109,49 @@ def test_rows_made_changed_and_deleted_without_the_services_keep_the_counts(worl
     assert_kept()
     Registration.objects.filter(event=other).delete()
     assert Event.objects.get(pk=other.pk).kept_confirmed == 0
+    assert_kept()
+
+
+def _event_writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "events_event" SET "kept_confirmed"')
+    ]
+
+
+def test_a_registration_moved_and_many_deleted_at_once_keep_the_counts(world, event):
+    other = factories.EventFactory(programme=world.programme)
+    made = [
+        Registration.objects.create(
+            event=event, name=f"R {n}", email=f"r{n}@example.nl", status="confirmed"
+        )
+        for n in range(3)
+    ]
+    made[0].event = other
+    made[0].save()
+    assert Event.objects.get(pk=other.pk).kept_confirmed == 1
+    assert_kept()
+    with CaptureQueriesContext(connection) as queries:
+        Registration.objects.filter(pk__in=[r.pk for r in made]).delete()
+    assert len(_event_writes(queries)) == 2  # once per event, not per registration
+    assert_kept()
+
+
+def test_only_a_change_of_status_or_event_counts_again(world, event):
+    registration = services.registration_member(event=event, person=_member(world), by=None)
+    with CaptureQueriesContext(connection) as queries:
+        registration.attended = True
+        registration.save(update_fields=["attended"])
+        registration.save()  # read, unchanged
+        Registration.objects.get(pk=registration.pk).save()
+        event.title = "Kennissessie: werk en taal"
+        event.save(update_fields=["title"])
+    assert _event_writes(queries) == []
+    assert_kept()
+    with CaptureQueriesContext(connection) as queries:
+        services.registration_cancel(registration=registration, by=None)
+    assert len(_event_writes(queries)) == 1
     assert_kept()
 
 
