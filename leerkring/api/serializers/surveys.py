@@ -16,11 +16,39 @@ class WaveSerializer(serializers.Serializer):
     answered = serializers.IntegerField()
 
 
+class PlainRowsSerializer(serializers.ListSerializer):
+    """Many rows of a serializer whose fields each read one attribute and give a plain value:
+    every community of a wave has a group and a row of the "which community" question (2,250 of
+    each at five times national scale), and DRF's general way, a lookup per field per row, made
+    them most of the answer's time. The same dictionaries, made by each field's own
+    `to_representation` (None stays None, as DRF does)."""
+
+    def to_representation(self, data):
+        fields = [
+            (field.field_name, field.source_attrs[0], field.to_representation)
+            for field in self.child._readable_fields
+        ]
+        return [
+            {
+                name: _plain(getattr(row, attribute), represent)
+                for name, attribute, represent in fields
+            }
+            for row in data
+        ]
+
+
+def _plain(value, represent):
+    return None if value is None else represent(value)
+
+
 class GroupCountSerializer(serializers.Serializer):
     community = serializers.IntegerField(source="pk", allow_null=True)
     name = serializers.CharField()
     count = serializers.IntegerField(allow_null=True, help_text="null when the group is hidden.")
     hidden = serializers.BooleanField()
+
+    class Meta:
+        list_serializer_class = PlainRowsSerializer
 
 
 class ResultRowSerializer(serializers.Serializer):
@@ -29,6 +57,9 @@ class ResultRowSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     percent = serializers.IntegerField()
     is_other = serializers.BooleanField()
+
+    class Meta:
+        list_serializer_class = PlainRowsSerializer
 
 
 class StatementResultSerializer(serializers.Serializer):
