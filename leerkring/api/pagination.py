@@ -12,6 +12,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from leerkring.search.selectors import RANK_CANDIDATES
 
 
 class KnownCountPaginator(Paginator):
@@ -46,3 +49,40 @@ class PagePagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:
             raise NotFound(_("Deze pagina bestaat niet.")) from error
+
+
+class SearchPagination(PagePagination):
+    """Pages of a list that a search may cap (the venster): beside the count, `capped` says
+    whether the search found more than its `RANK_CANDIDATES` newest matches, of which only
+    those were ranked and are listed, as the search page says "more than 200"."""
+
+    capped = False
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "capped": self.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        properties = described["properties"]
+        described["properties"] = {
+            "count": properties["count"],
+            "capped": {
+                "type": "boolean",
+                "description": (
+                    f"True when a search (`q`) matched more than {RANK_CANDIDATES} signals: only "
+                    f"the newest {RANK_CANDIDATES} are ranked and listed (and counted); a sharper "
+                    "query finds older ones."
+                ),
+            },
+            **{key: value for key, value in properties.items() if key != "count"},
+        }
+        described["required"] = ["count", "capped", "results"]
+        return described

@@ -87,24 +87,35 @@ def signals_search(queryset: QuerySet, q: str) -> QuerySet:
     leaves the queryset as it is. Snippets are made separately for the rows shown
     (`attach_snippets`), so a search with many hits does not build a headline for each.
     """
+    if not query_words(q):
+        return queryset
+    return search_rank_annotate(signals_matching(queryset, q), q)
+
+
+def signals_matching(queryset: QuerySet, q: str) -> QuerySet:
+    """The signals matching `q`, unranked (all of them for an empty query)."""
     words = query_words(q)
     if not words:
         return queryset
     if is_full_text():
-        from django.contrib.postgres.search import SearchRank
-
-        query = _query(words)
-        # The GIN index on the stored column finds the matches, and the rank reads the same
-        # stored document: nothing is rebuilt from the text per match.
-        return (
-            queryset.annotate(search_document=stored_document())
-            .filter(search_document=query)
-            .annotate(search_rank=SearchRank(stored_document(), query))
+        # The GIN index on the stored column finds the matches.
+        return queryset.annotate(search_document=stored_document()).filter(
+            search_document=_query(words)
         )
     condition = Q()
     for word in words:
         condition &= Q(title__icontains=word) | Q(description__icontains=word)
-    return queryset.filter(condition).annotate(search_rank=Value(0.0))
+    return queryset.filter(condition)
+
+
+def search_rank_annotate(queryset: QuerySet, q: str) -> QuerySet:
+    """`search_rank` on each signal (0 on SQLite), read from the same stored document as the
+    match: nothing is rebuilt from the text per signal."""
+    if not is_full_text():
+        return queryset.annotate(search_rank=Value(0.0))
+    from django.contrib.postgres.search import SearchRank
+
+    return queryset.annotate(search_rank=SearchRank(stored_document(), _query(query_words(q))))
 
 
 def _query(words: list[str]):

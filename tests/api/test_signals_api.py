@@ -152,3 +152,45 @@ def test_an_anonymous_call_is_asked_to_authenticate(world):
 def test_an_unknown_token_is_refused(world):
     response = ApiClient("lk_nonsense").get(reverse("api:venster", args=[world.programme.slug]))
     assert response.status_code == 401
+
+
+def test_a_search_of_the_venster_lists_its_newest_matches_and_says_when_it_capped(world):
+    from django.utils import timezone
+
+    from leerkring.search.selectors import RANK_CANDIDATES
+
+    api = ApiClient(token_for(world.coordinator, access="read"))
+    url = reverse("api:venster", args=[world.programme.slug])
+    signal_in_state(world, Signal.State.NEW, title="Wachtlijst taalschool")
+    signal_in_state(world, Signal.State.IN_PROGRESS, title="Huisvesting")
+    few = api.get(url, {"q": "wachtlijst"}).json()
+    assert few["count"] == 1 and few["capped"] is False
+    assert [row["title"] for row in few["results"]] == ["Wachtlijst taalschool"]
+    assert api.get(url).json()["capped"] is False
+
+    # Written past `save()`, as the synthetic network does: many more matches than are ranked.
+    Signal.objects.bulk_create(
+        Signal(
+            community=world.community,
+            programme=world.programme,
+            title=f"Wachtlijst vol {n}",
+            description="Geen plek.",
+            subtopic="Wachttijden",
+            solution_level="national",
+            state=Signal.State.NEW,
+            passed_on_at=timezone.now(),
+        )
+        for n in range(RANK_CANDIDATES + 2)
+    )
+    newest = set(
+        Signal.objects.filter(title__startswith="Wachtlijst vol")
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:RANK_CANDIDATES]
+    )
+    first = api.get(url, {"q": "wachtlijst", "page_size": 100}).json()
+    assert first["count"] == RANK_CANDIDATES and first["capped"] is True
+    second = api.get(url, {"q": "wachtlijst", "page_size": 100, "page": 2}).json()
+    listed = [row["id"] for row in first["results"] + second["results"]]
+    assert set(listed) == newest
+    assert second["next"] is None
+    assert api.get(url, {"q": "wachtlijst", "page_size": 100, "page": 3}).status_code == 404

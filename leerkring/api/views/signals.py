@@ -19,9 +19,11 @@ from rest_framework.response import Response
 
 from leerkring.communities import permissions as community_permissions
 from leerkring.meetings.topics import SolutionLevel, TopicCategory
+from leerkring.search.selectors import RANK_CANDIDATES
 from leerkring.signalling import forms as signal_forms
 from leerkring.signalling import lifecycle, selectors
 from leerkring.signalling import permissions as signal_permissions
+from leerkring.signalling import search as signal_search
 from leerkring.signalling.forms_venster import (
     SORT_CHOICES,
     SystemAnswerForm,
@@ -32,6 +34,7 @@ from leerkring.signalling.models import Signal, SignalResponse, SignalTheme
 
 from .. import problems
 from .. import selectors as api_selectors
+from ..pagination import SearchPagination
 from ..serializers.signals import (
     AnswerCreateSerializer,
     AnswerSerializer,
@@ -49,7 +52,14 @@ from .base import IDEMPOTENCY_HEADER, bind, community_or_404, idempotent, progra
 State = Signal.State
 
 VENSTER_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Searches title and description."),
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description=(
+            f"Searches title and description. Only the newest {RANK_CANDIDATES} matches are "
+            "ranked and listed; `capped` in the answer says when there were more."
+        ),
+    ),
     OpenApiParameter("state", OpenApiTypes.STR, enum=[s.value for s in selectors.VENSTER_STATES]),
     OpenApiParameter(
         "theme", OpenApiTypes.STR, description="A theme id, or `none` for signals without one."
@@ -68,7 +78,10 @@ VENSTER_PARAMETERS = [
         "sort",
         OpenApiTypes.STR,
         enum=[value for value, _label in SORT_CHOICES if value],
-        description="Without one: waiting for feedback first, then the newest.",
+        description=(
+            "Without one: waiting for feedback first, then (searching) the best match, then "
+            "the newest."
+        ),
     ),
 ]
 
@@ -78,9 +91,11 @@ VENSTER_PARAMETERS = [
 
 class VensterView(GenericAPIView):
     """The venster of a programme, with the same filters, sort and order as its page: for
-    its coordinators, and read-only for the leads and facilitators of its communities."""
+    its coordinators, and read-only for the leads and facilitators of its communities. A
+    search ranks and lists only its newest 200 matches, as the search page does."""
 
     serializer_class = SignalListSerializer
+    pagination_class = SearchPagination
 
     @extend_schema(
         parameters=VENSTER_PARAMETERS,
@@ -99,6 +114,15 @@ class VensterView(GenericAPIView):
         filters = form.filters()
         filters.pop("view", None)
         sort = filters.pop("sort", "")
+        q = filters.pop("q", "")
+        if signal_search.query_words(q):
+            # The newest matches only, ranked: `capped` says when there were more.
+            found = selectors.venster_search(
+                programme=programme, q=q, sort=sort, defer=("description",), **filters
+            )
+            self.paginator.capped = found.capped
+            page = self.paginator.paginate_known(found, request, self, count=found.count())
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
         counts = selectors.venster_counts(programme=programme, **filters)
         rows = selectors.venster_rows(
             programme=programme, counts=counts, sort=sort, defer=("description",), **filters

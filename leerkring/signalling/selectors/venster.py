@@ -34,6 +34,7 @@ from django.utils import timezone
 from leerkring.communities.models import Community, Programme
 from leerkring.communities.selectors import CommunityChoices, community_choices
 from leerkring.meetings.topics import SolutionLevel
+from leerkring.search.selectors import RANK_CANDIDATES, newest_matches
 from leerkring.signalling import search as signal_search
 from leerkring.signalling.models import Signal, VensterTally
 from leerkring.signalling.venster_tallies import waiting_by_state
@@ -137,14 +138,80 @@ def venster_signals(
         venster_base(programme=programme), programme=programme, now=now, **filters
     )
     queryset = queryset.select_related("community", "theme").annotate(
-        waiting=Case(
-            When(venster_waiting_q(programme, now=now), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
+        waiting=_waiting_flag(programme, now=now)
     )
     head, tail = _venster_order(sort=sort, group_by_theme=group_by_theme, q=filters.get("q", ""))
     return queryset.order_by(*head, *tail)
+
+
+def _waiting_flag(programme: Programme, *, now: datetime.datetime | None) -> Case:
+    """True on a row waiting for feedback past the programme's deadline."""
+    return Case(
+        When(venster_waiting_q(programme, now=now), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+class VensterSearchResults:
+    """A searched venster for the paginator: the newest `RANK_CANDIDATES` matches (of `ids`,
+    newest first) in the venster's order (`in_order`), and whether there were more (`capped`).
+    Each slice is one query: the page's ids picked among the candidates in that order, and
+    only they read whole with their community and theme — joined before the pick, the 200
+    candidates made PostgreSQL hash every community of the network."""
+
+    #: Told to the paginator, which would otherwise look for a queryset's `ordered`.
+    ordered = True
+
+    def __init__(self, in_order: QuerySet[Signal], ids: list[int]) -> None:
+        self.ids = ids
+        self.capped = len(ids) > RANK_CANDIDATES
+        self.in_order = in_order
+
+    def count(self) -> int:
+        return min(len(self.ids), RANK_CANDIDATES)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Signal]:
+        if not self.ids:
+            return []
+        candidates = self.in_order.filter(pk__in=self.ids[:RANK_CANDIDATES])
+        shown = candidates.values("pk")[index]
+        return list(self.in_order.filter(pk__in=shown).select_related("community", "theme"))
+
+
+def venster_search(
+    *,
+    programme: Programme,
+    q: str,
+    sort: str = "",
+    now: datetime.datetime | None = None,
+    defer: tuple[str, ...] = (),
+    **filters,
+) -> VensterSearchResults:
+    """The venster searched for `q`, as the search box and the public knowledge base search:
+    only the newest `RANK_CANDIDATES` matches under the filters are ranked and sorted, in the
+    venster's order (`venster_signals`: waiting first, then the best match, then the newest;
+    or the chosen sort). With that many matches or fewer the rows are exactly the venster's;
+    beyond, a sharper query finds the older ones.
+
+    Ordering every match waiting-first-then-rank read all of them for each page (a common word
+    matches thousands of a programme's signals, five times as many at five times the network);
+    the newest matches cost about the same at any size (`search.selectors.newest_matches`)."""
+    now = now or timezone.now()
+    rows = venster_filter(
+        venster_base(programme=programme), programme=programme, now=now, **filters
+    )
+    ids = newest_matches(matches=signal_search.signals_matching(rows, q), programme=programme.pk)
+    # The rows are read by their ids only: asked again with the text, PostgreSQL might take
+    # every match from the GIN index to find these few.
+    head, tail = _venster_order(sort=sort, group_by_theme=False, q=q)
+    in_order = signal_search.search_rank_annotate(Signal.objects.all(), q).annotate(
+        waiting=_waiting_flag(programme, now=now)
+    )
+    return VensterSearchResults(in_order.order_by(*head, *tail).defer(*defer), ids)
 
 
 def _venster_order(*, sort: str, group_by_theme: bool, q: str) -> tuple[list, list]:
