@@ -31,11 +31,11 @@ class SignallingConfig(AppConfig):
         register_kind("signalling.escalated_system", _("Signaal opgeschaald"))
         register_kind("signalling.digest", _("Wekelijks overzicht van signalen"))
 
-        # Each theme's figures, refreshed when one of its signals changes.
-        from . import system_marks, tallies, venster_tallies
+        # Each programme's venster counts and each theme's figures, moved with every change to
+        # one of its signals (a save; a deletion leaves the venster counts).
+        from . import signal_saves, system_marks, tallies, venster_tallies
 
-        tallies.connect()
-        # Each programme's venster counts, moved with every change to one of its signals.
+        signal_saves.connect()
         venster_tallies.connect()
         # What the system partners' inbox sorts on, refreshed with each escalation and answer.
         system_marks.connect()

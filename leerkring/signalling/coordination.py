@@ -28,6 +28,7 @@ from .models import (
     SignalTheme,
 )
 from .selectors import venster_changed
+from .venster_tallies import programmes_lock
 
 TITLE_MAX = SignalTheme._meta.get_field("title").max_length
 
@@ -104,6 +105,9 @@ def theme_merge(*, theme: SignalTheme, into: SignalTheme, by) -> SignalTheme:
     """Fold `theme` into `into`: each of its signals moves through the lifecycle (one THEME
     event per signal, so every history shows it), and the old theme points to the new one so
     links and answers given on it stay readable."""
+    # The programme before the themes: the order of every change to its signals
+    # (`signalling.signal_saves`); the signals moved below lock the themes' figures again.
+    programmes_lock([theme.programme_id])
     source, target = (
         SignalTheme.objects.select_for_update().get(pk=theme.pk),
         SignalTheme.objects.select_for_update().get(pk=into.pk),

@@ -7,10 +7,11 @@ themes API 87 → 1,041 ms from national scale to five times it). A `SignalTheme
 the figures of one theme; the pages read thirty rows, whatever the number of signals.
 
 A signal's figures change when its state, theme, community or date changes. Every such change
-goes through `Signal.save()` (the lifecycle, the import, the factories in tests), and the
-receivers below refresh the themes it left and joined, in the same transaction, with the theme
-rows locked so that two changes to one theme cannot both count from a snapshot without the
-other. Writes that bypass `save()` (the synthetic network, the demo data) call
+goes through `Signal.save()` (the lifecycle, the import, the factories in tests), and its
+receivers (`signal_saves`) refresh the themes it left and joined, in the same transaction, with
+the theme rows locked (after the programme's venster tally, the first lock of every change to
+a programme's signals) so that two changes to one theme cannot both count from a snapshot
+without the other. Writes that bypass `save()` (the synthetic network, the demo data) call
 `theme_tallies_rebuild` when they are done; `manage.py theme_tallies` does the same
 by hand.
 """
@@ -22,7 +23,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from leerkring.core.locking import lock_in_order
@@ -143,31 +143,3 @@ def window_sum(tally: SignalThemeTally, since: datetime.date) -> int | None:
         return None
     first = since.isoformat()
     return sum(n for day, n in tally.open_by_day.items() if day >= first)
-
-
-# --- Keeping the tallies up to date --------------------------------------------------------
-
-
-def _signal_pre_save(sender, instance: Signal, raw: bool, update_fields=None, **kwargs) -> None:
-    """Remember the theme the signal had, so the refresh also counts the theme it left."""
-    instance._tally_changed = not raw and (
-        update_fields is None or bool(TALLIED_FIELDS & set(update_fields))
-    )
-    instance._tally_theme_before = None
-    if instance._tally_changed and instance.pk is not None and not instance._state.adding:
-        instance._tally_theme_before = (
-            Signal.objects.filter(pk=instance.pk).values_list("theme_id", flat=True).first()
-        )
-
-
-def _signal_post_save(sender, instance: Signal, created: bool, raw: bool, **kwargs) -> None:
-    if raw or not getattr(instance, "_tally_changed", False):
-        return
-    if created and instance.state == DRAFT:
-        return  # a draft counts nowhere
-    theme_tallies_refresh(theme_ids=[instance.theme_id, instance._tally_theme_before])
-
-
-def connect() -> None:
-    pre_save.connect(_signal_pre_save, sender=Signal, dispatch_uid="signal_tally_pre_save")
-    post_save.connect(_signal_post_save, sender=Signal, dispatch_uid="signal_tally_post_save")

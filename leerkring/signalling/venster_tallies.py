@@ -7,16 +7,17 @@ any change in the network made the cached figures stale). A `VensterTally` row h
 
 - per state, the passed-on signals (drafts never leave the community);
 - per open state, the never-answered signals by the (UTC) day they were passed on. "Waiting"
-  (`selectors.waiting_for_feedback_q`: passed on before the deadline, open, no answer) moves
+  (`waiting.waiting_q`: passed on before the deadline, open, no answer) moves
   with time, so it is summed when read: the days before the deadline's day from the tally,
   the deadline's own day from the signals (an index on programme and passed-on moment reads
   that one day). Exact, and a few thousand numbers whatever the programme's size.
 
 A signal's part changes with its state, its passed-on moment and its first answer. Every such
 change goes through `Signal.save()` (the lifecycle, the import, the factories in tests) or
-`delete()`, and the receivers below move the signal's part in the same transaction: the signal
+`delete()`, and the receivers (`signal_saves`, and below) move the signal's part in the same
+transaction: the programme's tally row is locked first (`programmes_lock`), then the signal
 row is read locked before the save (so two changes to one signal cannot both start from the
-same old part) and the programme's tally row is locked while it changes. The one bulk answer
+same old part). The one bulk answer
 (`lifecycle.answers.theme_respond`) moves the parts of the signals it answered itself. Writes
 that bypass `save()` (the synthetic network, the demo data) call `venster_tallies_rebuild`
 when done; `manage.py venster_tallies` does the same by hand.
@@ -28,17 +29,17 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete
 
 from leerkring.core.locking import lock_in_order
 
 from .models import Signal, VensterTally
+from .waiting import is_waiting, waiting_q
 
 DRAFT = "draft"
-CLOSED = ("resolved", "no_follow_up")
 KEPT_FIELDS = {"state", "passed_on_at", "last_feedback_at"}
 UTC = datetime.UTC
 
@@ -51,7 +52,8 @@ def signal_part(programme_id, state, passed_on_at, last_feedback_at) -> Part | N
     if state == DRAFT or programme_id is None:
         return None
     day = None
-    if state not in CLOSED and last_feedback_at is None and passed_on_at is not None:
+    if is_waiting(state=state, passed_on_at=passed_on_at, last_feedback_at=last_feedback_at):
+        # Waiting once the deadline has passed: counted by the day it was passed on.
         day = passed_on_at.astimezone(UTC).date().isoformat()
     return (programme_id, state, day)
 
@@ -62,21 +64,37 @@ def part_of(signal: Signal) -> Part | None:
     )
 
 
+def programmes_lock(programme_ids: Iterable[int | None], *, create: bool = True) -> list[int]:
+    """Lock the programmes' tally rows in key order (in an open transaction), each made first
+    when missing (unless not `create`); returns the programmes locked, without one deleted
+    meanwhile.
+
+    The first lock of every change to a programme's signals (`signal_saves` gives the order):
+    taken before the signals' rows and their themes', two transactions that change signals of
+    one programme wait for each other instead of deadlocking on those."""
+    ids = sorted({pk for pk in programme_ids if pk is not None})
+    if not ids:
+        return []
+    locked = lock_in_order(VensterTally.objects.filter(programme_id__in=ids))
+    if create and len(locked) < len(ids):
+        VensterTally.objects.bulk_create(
+            [VensterTally(programme_id=pk) for pk in ids if pk not in locked],
+            ignore_conflicts=True,
+        )
+        locked = lock_in_order(VensterTally.objects.filter(programme_id__in=ids))
+    return locked
+
+
 def tallies_add(delta: Counter, *, create: bool = True) -> None:
-    """Add `delta` ({part: +n/-n}) to the programmes' tallies, their rows locked in one order
-    (so two changes wait instead of deadlocking). A programme without a tally row gets one
-    (unless not `create`); a programme deleted meanwhile is left out."""
+    """Add `delta` ({part: +n/-n}) to the programmes' tallies, their rows locked in key order
+    (`programmes_lock`; already held when the change took that lock first). A programme
+    without a tally row gets one (unless not `create`); one deleted meanwhile is left out."""
     delta = Counter({part: n for part, n in delta.items() if n})
     if not delta:
         return
-    programme_ids = sorted({part[0] for part in delta})
     with transaction.atomic():
-        if create:
-            VensterTally.objects.bulk_create(
-                [VensterTally(programme_id=pk) for pk in programme_ids], ignore_conflicts=True
-            )
-        tallies = VensterTally.objects.select_for_update().filter(programme_id__in=programme_ids)
-        for tally in tallies.order_by("programme_id"):
+        locked = programmes_lock([part[0] for part in delta], create=create)
+        for tally in VensterTally.objects.filter(programme_id__in=locked).order_by("pk"):
             for (programme_id, state, day), n in delta.items():
                 if programme_id != tally.programme_id:
                     continue
@@ -116,8 +134,7 @@ def tally_figures(signal_model, programme_ids: list[int]) -> dict[int, dict]:
     ):
         figures[programme_id]["states"][state] = n
     unanswered = (
-        passed_on.filter(last_feedback_at__isnull=True, passed_on_at__isnull=False)
-        .exclude(state__in=CLOSED)
+        passed_on.filter(waiting_q(None))
         .annotate(day=TruncDate("passed_on_at", tzinfo=UTC))
         .values_list("programme_id", "state", "day")
         .annotate(n=Count("pk"))
@@ -160,13 +177,8 @@ def waiting_by_state(tally: VensterTally, *, programme_id: int, cutoff: datetime
     day_start = datetime.datetime.combine(cutoff_day, datetime.time.min, tzinfo=UTC)
     if any(first in days for days in tally.unanswered.values()):
         on_the_day = (
-            Signal.objects.filter(
-                programme_id=programme_id,
-                last_feedback_at__isnull=True,
-                passed_on_at__gte=day_start,
-                passed_on_at__lt=cutoff,
-            )
-            .filter(~Q(state__in=(DRAFT, *CLOSED)))
+            Signal.objects.filter(programme_id=programme_id, passed_on_at__gte=day_start)
+            .filter(waiting_q(cutoff))
             .values_list("state")
             .annotate(n=Count("pk"))
             .order_by()
@@ -179,28 +191,6 @@ def waiting_by_state(tally: VensterTally, *, programme_id: int, cutoff: datetime
 # --- Keeping the tallies up to date --------------------------------------------------------
 
 
-def _signal_pre_save(sender, instance: Signal, raw: bool, update_fields=None, **kwargs) -> None:
-    """Remember the signal's part as stored, read with the row locked when in a transaction
-    (the lifecycle locks it already), so the part moved after the save is the one it had."""
-    instance._venster_changed = not raw and (
-        update_fields is None or bool(KEPT_FIELDS & set(update_fields))
-    )
-    instance._venster_before = None
-    if instance._venster_changed and instance.pk is not None and not instance._state.adding:
-        stored = Signal.objects.filter(pk=instance.pk)
-        if connection.in_atomic_block:
-            stored = stored.select_for_update()
-        row = stored.values_list("programme_id", "state", "passed_on_at", "last_feedback_at")
-        old = row.first()
-        instance._venster_before = signal_part(*old) if old else None
-
-
-def _signal_post_save(sender, instance: Signal, created: bool, raw: bool, **kwargs) -> None:
-    if raw or not getattr(instance, "_venster_changed", False):
-        return
-    tallies_add(parts_moved([instance._venster_before], [part_of(instance)]))
-
-
 def _signal_deleted(sender, instance: Signal, **kwargs) -> None:
     """A deleted signal leaves its programme's tally (drafts count nowhere; a community's or a
     programme's deletion takes its signals along — a tally already gone is left so)."""
@@ -211,6 +201,5 @@ def _signal_deleted(sender, instance: Signal, **kwargs) -> None:
 
 
 def connect() -> None:
-    pre_save.connect(_signal_pre_save, sender=Signal, dispatch_uid="venster_tally_pre_save")
-    post_save.connect(_signal_post_save, sender=Signal, dispatch_uid="venster_tally_post_save")
+    # A save moves the signal's part through `signal_saves`, with the theme figures.
     post_delete.connect(_signal_deleted, sender=Signal, dispatch_uid="venster_tally_deleted")

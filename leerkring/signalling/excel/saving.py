@@ -16,6 +16,7 @@ from leerkring.communities.models import Programme
 from leerkring.core.audit import audit
 from leerkring.signalling import coordination, lifecycle
 from leerkring.signalling.models import Signal, SignalResponse, SignalTheme
+from leerkring.signalling.venster_tallies import programmes_lock
 
 from .checking import ChangedRow, ImportCheck, RowProblem, import_check, signal_versions
 from .columns import fold
@@ -41,6 +42,8 @@ def import_commit(
     if not check.ok:
         return 0, check
     with transaction.atomic():
+        # The programme first, then its signals (`signalling.signal_saves`).
+        programmes_lock([programme.pk])
         if versions is not None:
             # The check ran before the rows were locked; look again now that they are.
             named = list(

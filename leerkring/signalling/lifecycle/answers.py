@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from leerkring.core import guard
 from leerkring.signalling.models import Escalation, Signal, SignalEvent, SignalResponse, SignalTheme
 from leerkring.signalling.selectors import theme_answer_signals, venster_changed
-from leerkring.signalling.venster_tallies import part_of, parts_moved, tallies_add
+from leerkring.signalling.venster_tallies import (
+    part_of,
+    parts_moved,
+    programmes_lock,
+    tallies_add,
+)
 
 from .notifications import guidance_emails, notify_answer
 from .transitions import (
@@ -114,6 +119,7 @@ def theme_answer_reach(*, theme: SignalTheme) -> tuple[int, int]:
     return len(community_ids), sum(len(to) for to in addresses.values())
 
 
+@transaction.atomic
 def theme_respond(
     *, theme: SignalTheme, by, text: str, source: str, guard_confirmed: bool = False
 ) -> SignalResponse:
@@ -124,6 +130,8 @@ def theme_respond(
     body = required_text(text, field="text", message=_("Schrijf het antwoord."))
     answer_check(body, field="text", confirmed=guard_confirmed)
     theme = theme_final(theme)
+    # The programme first, then its signals (`signalling.signal_saves`).
+    programmes_lock([theme.programme_id])
     response = SignalResponse.objects.create(
         theme=theme, source=source, text=body, author=actor_or_none(by)
     )

@@ -15,6 +15,7 @@ from leerkring.meetings.topics import SUBTOPICS, InfluenceLevel, SolutionLevel, 
 from leerkring.signalling import guard, learning
 from leerkring.signalling.models import Escalation, Signal, SignalEvent, SignalTheme
 from leerkring.signalling.selectors import venster_changed
+from leerkring.signalling.venster_tallies import programmes_lock
 
 State = Signal.State
 Kind = SignalEvent.Kind
@@ -106,7 +107,11 @@ class PersonalDataFound(ValidationError):
 
 
 def signal_lock(signal: Signal) -> Signal:
-    """The fresh, locked row. Two coordinators acting at once are serialised here."""
+    """The fresh, locked row. Two coordinators acting at once are serialised here. The
+    programme's venster tally is locked before it: the first lock of every change to a
+    programme's signals (`signalling.signal_saves`), so two actions on its signals never hold
+    each other's kept rows."""
+    programmes_lock([signal.programme_id])
     return Signal.objects.select_for_update().get(pk=signal.pk)
 
 

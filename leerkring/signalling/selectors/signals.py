@@ -13,7 +13,8 @@ from leerkring.accounts.models import ProgrammeRole, User
 from leerkring.communities.models import Community, Programme
 from leerkring.signalling.models import Signal, SignalEvent, SignalResponse
 
-from .venster import VENSTER_CLOSED_STATES, feedback_deadline_days, waiting_for_feedback_q
+from ..waiting import is_waiting
+from .venster import feedback_deadline_days, waiting_for_feedback_q
 
 
 def signal_for_page() -> QuerySet[Signal]:
@@ -66,12 +67,16 @@ def signals_waiting_for_feedback(
 
 
 def signal_is_waiting_for_feedback(*, signal: Signal, now: datetime.datetime | None = None) -> bool:
-    if signal.state == Signal.State.DRAFT or signal.state in VENSTER_CLOSED_STATES:
-        return False
-    if signal.last_feedback_at is not None or signal.passed_on_at is None:
-        return False
+    values = {
+        "state": signal.state,
+        "passed_on_at": signal.passed_on_at,
+        "last_feedback_at": signal.last_feedback_at,
+    }
+    if not is_waiting(**values):
+        return False  # whatever the deadline: not passed on, closed or answered
     days = feedback_deadline_days(signal.community.programme)
-    return signal.passed_on_at < (now or timezone.now()) - datetime.timedelta(days=days)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    return is_waiting(**values, passed_on_before=cutoff)
 
 
 COMMUNITY_PANEL_LIMIT = 5

@@ -38,8 +38,9 @@ from leerkring.search.selectors import RANK_CANDIDATES, newest_matches
 from leerkring.signalling import search as signal_search
 from leerkring.signalling.models import Signal, VensterTally
 from leerkring.signalling.venster_tallies import waiting_by_state
+from leerkring.signalling.waiting import CLOSED_STATES, waiting_q
 
-VENSTER_CLOSED_STATES = (Signal.State.RESOLVED, Signal.State.NO_FOLLOW_UP)
+VENSTER_CLOSED_STATES = CLOSED_STATES
 VENSTER_STATES = [s for s in Signal.State if s != Signal.State.DRAFT]
 NO_THEME = "none"
 
@@ -477,12 +478,7 @@ def venster_communities(*, programme: Programme, chosen: object = None) -> Commu
 
 
 def waiting_for_feedback_q(*, days: int, now: datetime.datetime | None = None) -> Q:
-    """Passed on longer than `days` ago, not closed, and no answer reached the community yet.
-
-    Every step that ends or hands back a signal (resolved, back to community, no follow-up)
-    writes an answer, so those never wait; a progress update ends the wait too."""
+    """Passed on longer than `days` ago, not closed, and no answer reached the community yet
+    (`signalling.waiting`, the one rule)."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=days)
-    return Q(passed_on_at__lt=cutoff, last_feedback_at__isnull=True) & ~Q(
-        state__in=(Signal.State.DRAFT, *VENSTER_CLOSED_STATES)
-    )
+    return waiting_q(now - datetime.timedelta(days=days))
