@@ -20,6 +20,9 @@ class CommunitiesConfig(AppConfig):
         from .selectors import personal_data
         from .services import personal_data_erase
 
+        pre_delete.connect(
+            member_counts.membership_deleting, sender=Membership, dispatch_uid="kept_counts"
+        )
         post_delete.connect(
             member_counts.membership_deleted, sender=Membership, dispatch_uid="kept_counts"
         )

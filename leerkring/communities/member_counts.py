@@ -6,8 +6,9 @@ counted 78,000 memberships to show fifty communities).
 Who is active depends on the date (`active_membership_q`), so each kept count holds until the
 first date after the count on which one of the community's memberships starts or ends
 (`kept_counts_until`); past that date, or where nothing is kept, the overview counts. The counts
-are refreshed whenever a membership is saved or deleted, in the same transaction and with the
-community's row locked; writes that bypass `save()` (bulk inserts of the synthetic network)
+are refreshed whenever a membership is saved or deleted (once per community per delete, and
+not when the community goes with it), in the same transaction and with the community's row
+locked; writes that bypass `save()` (bulk inserts of the synthetic network)
 call `refresh_member_counts` afterwards, or `manage.py member_counts` does so by hand."""
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
 
 from .models import Community, Membership, Programme, active_membership_q
@@ -103,8 +106,26 @@ def forget_member_counts(community_ids: list[int]) -> None:
     )
 
 
-def membership_deleted(sender, instance: Membership, **kwargs) -> None:
-    refresh_member_counts([instance.community_id])
+# Memberships deleted together (a queryset, a person erased with seats in several communities)
+# count each community once, after its last one; those deleted because their community is
+# deleted count nothing, the community and its counts go (`core.delete_runs`).
+_deletes = PerDelete()
+
+
+def _with_its_community(instance: Membership, origin) -> bool:
+    if isinstance(origin, Community):
+        return origin.pk == instance.community_id
+    return isinstance(origin, QuerySet) and origin.model is Community
+
+
+def membership_deleting(sender, instance: Membership, origin=None, **kwargs) -> None:
+    if not _with_its_community(instance, origin):
+        _deletes.expect(origin, instance.community_id)
+
+
+def membership_deleted(sender, instance: Membership, origin=None, **kwargs) -> None:
+    if not _with_its_community(instance, origin) and _deletes.last(origin, instance.community_id):
+        refresh_member_counts([instance.community_id])
 
 
 def organisation_deleted(sender, instance, **kwargs) -> None:

@@ -6,8 +6,10 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leerkring.communities import services
@@ -99,6 +101,36 @@ def test_deletes_keep_the_counts(community):
     assert_kept(community)
     organisation.delete()  # memberships keep going, without an organisation
     assert shown(community) == counted(community)
+
+
+def _community_writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "communities_community"')
+    ]
+
+
+def test_a_delete_counts_each_community_once_and_one_that_goes_not_at_all(community):
+    other = factories.CommunityFactory()
+    person = factories.PersonFactory(organisation=factories.OrganisationFactory())
+    for target in (community, other):
+        factories.MembershipFactory(community=target, person=person)
+        add(target)
+        add(target)
+    with CaptureQueriesContext(connection) as queries:
+        Membership.objects.filter(community=community).exclude(person=person).delete()
+    assert len(_community_writes(queries)) == 1
+    assert_kept(community)
+    assert shown(community) == (1, 1)
+    with CaptureQueriesContext(connection) as queries:
+        person.delete()  # a seat in each community
+    assert len(_community_writes(queries)) == 2
+    assert_kept(community)
+    assert_kept(other)
+    with CaptureQueriesContext(connection) as queries:
+        Community.objects.get(pk=other.pk).delete()
+    assert _community_writes(queries) == []
 
 
 def test_a_date_in_the_future_is_counted_when_it_comes(community):
