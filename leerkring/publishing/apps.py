@@ -39,10 +39,12 @@ class PublishingConfig(AppConfig):
         )
         # Whether each publication's source is still shared, set when the source is saved.
         # And the public counts per programme, counted again when a publication changes.
-        from . import counts, sources
+        # And whom each publication names as its authors, set when a credit changes.
+        from . import counts, credited, sources
 
         sources.connect()
         counts.connect()
+        credited.connect()
 
         # Counted again by `manage.py recount` after changes made past the models: whether
         # each source is still shared first, as the public counts depend on it.
@@ -59,4 +61,10 @@ class PublishingConfig(AppConfig):
             order=310,
             title="public items per programme, kind, topic, region and year",
             recount=counts.public_counts_rebuild,
+        )
+        register_kept_figure(
+            key="publication_credited",
+            order=320,
+            title="the people each publication names as its authors",
+            recount=credited.credited_refresh,
         )

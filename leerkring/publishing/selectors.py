@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from leerkring.accounts.models import ProgrammeRole
-from leerkring.communities.models import Community, Programme
+from leerkring.communities.models import Community, Person, Programme
 from leerkring.communities.permissions import access_for
 from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
@@ -94,11 +94,10 @@ def _matching(
 
 
 def _listed(items: QuerySet[Publication]) -> QuerySet[Publication]:
-    """What the list shows of each item, newest first. Authors appear only through their own
-    `PublicationCredit`."""
+    """What the list and the feed show of each item, newest first; the authors apart
+    (`_credits`, `public_feed_items`)."""
     return (
         items.select_related("community")
-        .prefetch_related(_credits())
         .only(
             "pk",
             "public_id",
@@ -111,6 +110,7 @@ def _listed(items: QuerySet[Publication]) -> QuerySet[Publication]:
             "dated_on",
             "published_at",
             "programme_id",
+            "credited_people",
             "community__name",
         )
         .order_by("-published_at", "-pk")
@@ -119,8 +119,8 @@ def _listed(items: QuerySet[Publication]) -> QuerySet[Publication]:
 
 def public_publications(*, programme: Programme, **filters: Any) -> QuerySet[Publication]:
     """The programme's public lessons and products, newest first, filtered (and searched) as
-    the visitor asked."""
-    return _listed(_public_rows(programme=programme, **filters))
+    the visitor asked. Authors appear only through their own `PublicationCredit`."""
+    return _listed(_public_rows(programme=programme, **filters)).prefetch_related(_credits())
 
 
 def public_search(*, programme: Programme, q: str, **filters: Any) -> PublicSearchResults:
@@ -255,9 +255,18 @@ def public_file(*, programme: Programme, public_id: str, file_id: str) -> Public
 
 
 def public_feed_items(*, programme: Programme) -> list[Publication]:
-    items = list(public_publications(programme=programme)[:FEED_ITEMS])
+    """The programme's newest public items, each with `author_names`: of the people who chose
+    to be named, in the order they did. Their ids are kept on the item (`publishing.credited`)
+    and their names read by primary key: asked for the credits of thirty items, PostgreSQL read
+    the whole credits table."""
+    items = list(_listed(_public_rows(programme=programme))[:FEED_ITEMS])
+    people = {pk for item in items for pk in item.credited_people}
+    names = (
+        dict(Person.objects.filter(pk__in=people).values_list("pk", "full_name")) if people else {}
+    )
     for item in items:
         item.programme = programme  # known already: links need its slug, not a query each
+        item.author_names = [names[pk] for pk in item.credited_people if pk in names]
     return items
 
 

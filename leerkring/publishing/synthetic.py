@@ -18,6 +18,7 @@ from leerkring.dissemination.models import Product
 from leerkring.meetings.models import Lesson
 
 from .counts import public_counts_rebuild
+from .credited import credited_update
 from .models import Publication, PublicationCredit, title_from_text
 
 BATCH_SIZE = 5000
@@ -68,13 +69,16 @@ def synth_publications(ctx: SynthContext) -> None:
     Publication.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     # Rows without `save()`: the public counts are counted once they are all there.
     public_counts_rebuild(programme_ids={row.programme_id for row in rows})
-    PublicationCredit.objects.bulk_create(
-        [
-            PublicationCredit(publication=publication, person_id=author)
-            for publication, author in zip(rows, authors, strict=True)
-            if author and rng.random() < CREDIT_SHARE
-        ],
-        batch_size=BATCH_SIZE,
+    credits = [
+        PublicationCredit(publication=publication, person_id=author)
+        for publication, author in zip(rows, authors, strict=True)
+        if author and rng.random() < CREDIT_SHARE
+    ]
+    PublicationCredit.objects.bulk_create(credits, batch_size=BATCH_SIZE)
+    # Without the receivers: who each names, set once they are all there.
+    credited_update(
+        Publication.objects.filter(pk__in={credit.publication_id for credit in credits}),
+        PublicationCredit.objects.all(),
     )
     ctx.counts["publications"] = len(rows)
 

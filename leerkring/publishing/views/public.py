@@ -150,8 +150,7 @@ class PublicFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item: Publication) -> str | None:
-        names = [credit.person.full_name for credit in item.credits.all()]
-        return ", ".join(names) or None
+        return ", ".join(item.author_names) or None
 
     def item_categories(self, item: Publication) -> list[str]:
         categories = [item.kind_label]
