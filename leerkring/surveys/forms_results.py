@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leerkring.communities.selectors import community_choices
 from leerkring.core.forms import Form
 
-from .results import GroupCount
+from .models import Wave
+from .results import GroupCount, WaveResultsPage, filter_groups
 
 
 class ResultsFilterForm(Form):
@@ -53,6 +57,17 @@ class ResultsFilterForm(Form):
                 "Deze gemeenschap heeft geen antwoorden in deze meetronde of hoort niet bij dit "
                 "programma. Kies een andere gemeenschap of bekijk alle gemeenschappen samen."
             )
+
+
+def results_filter_form(
+    wave: Wave, overall: WaveResultsPage, data: Mapping[str, Any] | None
+) -> ResultsFilterForm:
+    """The community filter for `data` (unbound when None), built from the groups it needs of
+    the stored results (`results.filter_groups`: the first choices and the one asked for)
+    instead of every community's, with the same outcome."""
+    asked = data.get("community") if data is not None else None
+    offered, hidden = filter_groups(wave, overall, asked)
+    return ResultsFilterForm(data, offered=offered, hidden=hidden, threshold=overall.threshold)
 
 
 class CompareForm(Form):

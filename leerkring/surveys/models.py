@@ -311,7 +311,14 @@ class StoredResults(models.Model):
     )
     version = models.PositiveIntegerField()
     threshold = models.PositiveSmallIntegerField()
+    # Every figure, every community (`results.wave_results`): for the API, the paged lists of
+    # communities, the comparison, the reports and the monitor.
     results = models.JSONField()
+    # What the results page shows (`results.page_cut`): the programme-wide figures and the
+    # first communities of each per-community list with how many there are, so the page reads
+    # the same few kilobytes at any number of communities. Null in rows stored before it
+    # existed; the first reader cuts it from `results`.
+    page = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -329,3 +336,32 @@ class StoredResults(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wave_id}/{self.community_id or 'all'} v{self.version}"
+
+
+class StoredCommunity(models.Model):
+    """A community's group in the responses per community of a wave's stored results (its
+    count, and whether suppression hides it), written with the all-community `StoredResults`
+    of the same version and threshold and dropped with them.
+
+    One indexed row per community, so checking the community filter of a national wave
+    (`results.filter_groups`) reads one row instead of the list of every community. `community_pk` is a plain number, not a foreign
+    key: these rows go when their stored results go (a renamed or deleted community drops its
+    programme's stored results), and deleting a community need not look for them."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    threshold = models.PositiveSmallIntegerField()
+    community_pk = models.IntegerField()
+    name = models.CharField(max_length=200)
+    count = models.PositiveIntegerField()
+    hidden = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "community_pk"], name="stored_community_one_per_wave"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}/{self.community_pk} v{self.version}"

@@ -43,8 +43,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme, RuleProfile
+from leerkring.communities.selectors import choices
 
-from .models import AgreementScale, Answer, Question, Response, StoredResults, Wave
+from .models import (
+    AgreementScale,
+    Answer,
+    Question,
+    Response,
+    StoredCommunity,
+    StoredResults,
+    Wave,
+)
 
 MIN_GROUP_FLOOR = 3
 DEFAULT_MIN_GROUP = 5
@@ -184,6 +193,9 @@ class QuestionResult:
     other_texts: list[str] = field(default_factory=list)
     other_total: int = 0
     hidden_groups_row: bool = False
+    # Communities of the "which community" question cut from `rows` by `page_cut` (the
+    # results page's reading); 0 in the full results.
+    rows_left_out: int = 0
 
     @property
     def is_choice(self) -> bool:
@@ -216,7 +228,8 @@ class QuestionResult:
         """How many communities of the "which community" question the results page leaves out."""
         if self.kind != Question.Kind.COMMUNITY:
             return 0
-        return max(0, sum(1 for row in self.rows if row.code) - SHOWN_COMMUNITY_ROWS)
+        named = sum(1 for row in self.rows if row.code) + self.rows_left_out
+        return max(0, named - SHOWN_COMMUNITY_ROWS)
 
 
 @dataclass
@@ -251,16 +264,87 @@ class WaveResults:
         return [g for g in self.groups if g.hidden]
 
     @property
+    def has_hidden_groups(self) -> bool:
+        return any(g.hidden for g in self.groups)
+
+    @property
     def groups_shown(self) -> list[GroupCount]:
         """The first communities of the responses per community, for the results page."""
         return self.groups[:SHOWN_COMMUNITY_ROWS]
 
     @property
+    def groups_count(self) -> int:
+        return len(self.groups)
+
+    @property
     def groups_more(self) -> int:
-        return max(0, len(self.groups) - SHOWN_COMMUNITY_ROWS)
+        return max(0, self.groups_count - SHOWN_COMMUNITY_ROWS)
 
     def question(self, code: str) -> QuestionResult | None:
         return next((q for q in self.questions if q.code == code), None)
+
+
+@dataclass
+class WaveResultsPage(WaveResults):
+    """`WaveResults` as the results page shows them (`page_cut`): the responses per community
+    and the "which community" question hold their first `SHOWN_COMMUNITY_ROWS` communities
+    only, and what the page says of the full lists (how many, whether any is hidden, the
+    filter's first choices) is kept beside them. So reading the page costs the same at any
+    number of communities; the full lists are in `wave_results_stored`."""
+
+    groups_total: int = 0
+    hidden_total: int = 0
+    offered_total: int = 0
+    # The first communities that may be shown on their own, one more than the filter lists
+    # (`communities.selectors.community_choices`): all of them while the filter is a list.
+    offered_first: list[GroupCount] = field(default_factory=list)
+    # Whether the responses without a community are hidden (their group has no key to look up).
+    unknown_hidden: bool = False
+
+    @property
+    def offered(self) -> list[GroupCount]:
+        if self.offered_total > len(self.offered_first):
+            raise LookupError("Only the filter's first choices are kept; see filter_groups.")
+        return self.offered_first
+
+    @property
+    def hidden_groups(self) -> list[GroupCount]:
+        raise LookupError("The page keeps the first communities only; see has_hidden_groups.")
+
+    @property
+    def has_hidden_groups(self) -> bool:
+        return self.hidden_total > 0
+
+    @property
+    def groups_count(self) -> int:
+        return self.groups_total
+
+
+def page_cut(outcome: WaveResults) -> WaveResultsPage:
+    """The part of `outcome` the results page shows (the page's template reads nothing else):
+    the same figures, with the per-community lists cut to their first communities."""
+    offered = outcome.offered
+    return WaveResultsPage(
+        wave_pk=outcome.wave_pk,
+        threshold=outcome.threshold,
+        total=outcome.total,
+        community_pk=outcome.community_pk,
+        community_name=outcome.community_name,
+        groups=outcome.groups[:SHOWN_COMMUNITY_ROWS],
+        questions=[
+            dataclasses.replace(
+                question, rows=question.rows_shown, rows_left_out=question.rows_more
+            )
+            if question.rows_more
+            else question
+            for question in outcome.questions
+        ],
+        groups_total=len(outcome.groups),
+        hidden_total=len(outcome.hidden_groups),
+        offered_total=len(offered),
+        offered_first=offered[: choices.COMMUNITY_CHOICES_MAX + 1],
+        unknown_hidden=any(g.pk is None and g.hidden for g in outcome.groups),
+    )
 
 
 def wave_group_counts(wave: Wave) -> dict[int | None, int]:
@@ -501,9 +585,90 @@ def wave_results_stored(wave: Wave, *, community_id: int | None = None) -> WaveR
     return wave_results_store(wave, community_id=community_id)
 
 
+def wave_results_page(wave: Wave, *, community_id: int | None = None) -> WaveResultsPage:
+    """The results of `wave` as the results page shows them (`page_cut`), read from the stored
+    results' `page`: one indexed row of a few kilobytes, whatever the number of communities
+    (the full lists of a national wave are hundreds of kilobytes, read and walked on every
+    request before). Computed and stored first when missing, as `wave_results_stored` does.
+    Raises `GroupHidden` like `wave_results`."""
+    threshold = group_threshold(wave.programme)
+    stored = (
+        StoredResults.objects.filter(
+            wave_id=wave.pk,
+            community_id=community_id,
+            version=wave.results_version,
+            threshold=threshold,
+        )
+        .values_list("page", flat=True)
+        .first()
+    )
+    page = _page_from_stored(stored) if stored is not None else None
+    if page is not None:
+        return page
+    return _stored_or_computed(wave, community_id=community_id)[1]
+
+
+def community_group(wave: Wave, overall: WaveResultsPage, community_id: int) -> GroupCount | None:
+    """The community `community_id` among the groups of `wave`'s responses per community
+    (shown or hidden), or None when it has no responses in the wave: one indexed row of
+    `StoredCommunity`, stored with `overall`, instead of the list of every community."""
+    found = (
+        StoredCommunity.objects.filter(
+            wave_id=wave.pk,
+            version=wave.results_version,
+            threshold=overall.threshold,
+            community_pk=community_id,
+        )
+        .values_list("name", "count", "hidden")
+        .first()
+    )
+    if found is None:
+        return None
+    name, count, hidden = found
+    return GroupCount(pk=community_id, name=name, count=count, hidden=hidden)
+
+
+def filter_groups(
+    wave: Wave, overall: WaveResultsPage, raw: object
+) -> tuple[list[GroupCount], list[GroupCount]]:
+    """The groups the community filter (`ResultsFilterForm`: `offered`, `hidden`) is built
+    with for the value `raw` it was given, such that it takes and refuses exactly what the
+    full lists make it take and refuse, with the same message: the first communities that may
+    be shown (the list, or enough to know it is a search), and the one asked for, looked up."""
+    offered = list(overall.offered_first)
+    if raw == "None" and overall.unknown_hidden:  # the group without a key, hidden
+        return offered, [GroupCount(pk=None, name=_no_community_label(), count=0, hidden=True)]
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
+        return offered, []
+    key = int(raw)
+    if key > choices.MAX_KEY or any(group.pk == key for group in offered):
+        return offered, []
+    found = community_group(wave, overall, key)
+    if found is None:
+        return offered, []
+    return (offered, [found]) if found.hidden else ([*offered, found], [])
+
+
+def offered_community(wave: Wave, overall: WaveResultsPage, raw: str) -> GroupCount | None:
+    """The community `raw` names (as its key, written plainly) if its results may be shown on
+    their own in `wave` (one of `WaveResults.offered`), else None."""
+    offered, _hidden = filter_groups(wave, overall, raw)
+    return next((group for group in offered if str(group.pk) == raw), None)
+
+
 def wave_results_store(wave: Wave, *, community_id: int | None = None) -> WaveResults:
     """Compute the results of `wave` and store them under its current version (the task after
-    a release, `wave_results_stored` when they are missing).
+    a release, `wave_results_stored` when they are missing)."""
+    return _stored_or_computed(wave, community_id=community_id)[0]
+
+
+def _stored_or_computed(
+    wave: Wave, *, community_id: int | None
+) -> tuple[WaveResults, WaveResultsPage]:
+    """The results of `wave` and their page, stored under its current version: read when
+    stored (the page cut again when it was stored before the page was kept or with other
+    limits), else computed and stored with the page and, for all communities, the communities
+    that may be shown on their own (`StoredCommunity`).
 
     The wave row is locked while computing: a release waits (`_write_batch` locks it too), so
     the results stored are exactly those of the version stored with them, and a second reader
@@ -518,24 +683,57 @@ def wave_results_store(wave: Wave, *, community_id: int | None = None) -> WaveRe
             .get()
         )
         wave.results_version = version
-        stored = (
-            StoredResults.objects.filter(
-                wave_id=wave.pk, community_id=community_id, version=version, threshold=threshold
-            )
-            .values_list("results", flat=True)
-            .first()
-        )
+        key = {
+            "wave_id": wave.pk,
+            "community_id": community_id,
+            "version": version,
+            "threshold": threshold,
+        }
+        stored = StoredResults.objects.filter(**key).values_list("results", "page").first()
         if stored is not None:
-            return _from_stored(stored)
+            outcome = _from_stored(stored[0])
+            page = _page_from_stored(stored[1]) if stored[1] is not None else None
+            if page is None:
+                page = page_cut(outcome)
+                StoredResults.objects.filter(**key).update(page=_page_as_stored(page))
+                if community_id is None:
+                    _communities_store(wave, version, threshold, outcome)
+            return outcome, page
         outcome = wave_results(wave, community_id=community_id)
+        page = page_cut(outcome)
         if community_id is None:
             StoredResults.objects.filter(wave_id=wave.pk).exclude(version=version).delete()
         StoredResults.objects.update_or_create(
             wave_id=wave.pk,
             community_id=community_id,
-            defaults={"version": version, "threshold": threshold, "results": _as_stored(outcome)},
+            defaults={
+                "version": version,
+                "threshold": threshold,
+                "results": _as_stored(outcome),
+                "page": _page_as_stored(page),
+            },
         )
-    return outcome
+        if community_id is None:
+            _communities_store(wave, version, threshold, outcome)
+    return outcome, page
+
+
+def _communities_store(wave: Wave, version: int, threshold: int, outcome: WaveResults) -> None:
+    """Replace the wave's `StoredCommunity` rows by the groups of `outcome`."""
+    StoredCommunity.objects.filter(wave_id=wave.pk).delete()
+    StoredCommunity.objects.bulk_create(
+        StoredCommunity(
+            wave_id=wave.pk,
+            version=version,
+            threshold=threshold,
+            community_pk=group.pk,
+            name=group.name,
+            count=group.count,
+            hidden=group.hidden,
+        )
+        for group in outcome.groups
+        if group.pk is not None
+    )
 
 
 def community_rows_search(rows: list, query: str, *, name: Callable[[Any], str]) -> list:
@@ -568,6 +766,7 @@ def wave_results_forget(wave: Wave) -> None:
     """Drop the stored results of `wave` (the benchmark measures their computation this way);
     the next reader computes them again."""
     StoredResults.objects.filter(wave_id=wave.pk).delete()
+    StoredCommunity.objects.filter(wave_id=wave.pk).delete()
 
 
 def _community_pre_save(sender, instance: Community, raw: bool, **kwargs) -> None:
@@ -581,14 +780,19 @@ def _community_post_save(sender, instance: Community, raw: bool, **kwargs) -> No
     """Stored results name the communities; a renamed one shows its new name at the next
     read, which computes the results of its programme's waves again."""
     if getattr(instance, "_results_renamed", False):
-        StoredResults.objects.filter(wave__programme_id=instance.programme_id).delete()
+        _programme_stored_delete(instance.programme_id)
 
 
 def _community_post_delete(sender, instance: Community, **kwargs) -> None:
     """A deleted community's responses stay in their waves without a community (the
     "no community known" group), which changes the counts and what suppression hides: the
     next read computes the results of its programme's waves again."""
-    StoredResults.objects.filter(wave__programme_id=instance.programme_id).delete()
+    _programme_stored_delete(instance.programme_id)
+
+
+def _programme_stored_delete(programme_id: int) -> None:
+    StoredResults.objects.filter(wave__programme_id=programme_id).delete()
+    StoredCommunity.objects.filter(wave__programme_id=programme_id).delete()
 
 
 def connect() -> None:
@@ -603,10 +807,29 @@ def _as_stored(outcome: WaveResults) -> dict:
     return dataclasses.asdict(outcome)
 
 
-def _from_stored(data: dict) -> WaveResults:
-    """The stored results as `WaveResults`. The few labels that are the application's own
-    words, not the questionnaire's, are put in the reader's language here: the stored results
-    were computed in whichever language the worker or the first reader had."""
+def _page_as_stored(page: WaveResultsPage) -> dict:
+    return {"limits": _page_limits(), **dataclasses.asdict(page)}
+
+
+def _page_limits() -> list[int]:
+    return [SHOWN_COMMUNITY_ROWS, choices.COMMUNITY_CHOICES_MAX]
+
+
+def _page_from_stored(data: dict) -> WaveResultsPage | None:
+    """The stored page, or None when it was cut with other limits than the page's now."""
+    data = dict(data)
+    if data.pop("limits", None) != _page_limits():
+        return None
+    page = _from_stored(data, kind=WaveResultsPage)
+    page.offered_first = [GroupCount(**group) for group in data["offered_first"]]
+    return page
+
+
+def _from_stored(data: dict, *, kind: type[WaveResults] = WaveResults) -> WaveResults:
+    """The stored results as `WaveResults` (or the page's `kind`). The few labels that are the
+    application's own words, not the questionnaire's, are put in the reader's language here:
+    the stored results were computed in whichever language the worker or the first reader
+    had."""
     groups = [GroupCount(**group) for group in data["groups"]]
     for group in groups:
         if group.pk is None:
@@ -633,4 +856,4 @@ def _from_stored(data: dict) -> WaveResults:
             for cell in statement.cells:
                 cell.label = str(AgreementScale(int(cell.code)).label)
         questions.append(question)
-    return WaveResults(**{**data, "groups": groups, "questions": questions})
+    return kind(**{**data, "groups": groups, "questions": questions})

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from leerkring.surveys import permissions as survey_permissions
 from leerkring.surveys import results
 from leerkring.surveys import selectors as survey_selectors
-from leerkring.surveys.forms_results import ResultsFilterForm
+from leerkring.surveys.forms_results import results_filter_form
 
 from .. import problems
 from ..serializers.surveys import WaveResultsSerializer, WaveSerializer
@@ -52,19 +52,15 @@ class WaveResultsView(GenericAPIView):
         with every group smaller than the programme's threshold left out."""
         wave = get_object_or_404(survey_selectors.wave_for_results(), pk=pk)
         require(survey_permissions.can_view_results(request.user, wave))
-        overall = results.wave_results_stored(wave)
         if "community" not in request.query_params:
-            return Response(self.get_serializer(overall).data)
-        form = ResultsFilterForm(
-            request.query_params,
-            offered=overall.offered,
-            hidden=overall.hidden_groups,
-            threshold=overall.threshold,
-        )
+            return Response(self.get_serializer(results.wave_results_stored(wave)).data)
+        # The filter is checked on the page's part of the stored results (the one community
+        # asked for, not the list of every community); the answer holds every figure.
+        form = results_filter_form(wave, results.wave_results_page(wave), request.query_params)
         if not form.is_valid():
             raise problems.form_problem(form)
         if form.cleaned_data["community"] is None:
-            return Response(self.get_serializer(overall).data)
+            return Response(self.get_serializer(results.wave_results_stored(wave)).data)
         try:
             shown = results.wave_results_stored(wave, community_id=form.cleaned_data["community"])
         except results.GroupHidden as error:

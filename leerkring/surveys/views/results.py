@@ -26,7 +26,7 @@ from leerkring.core import access_log
 
 from .. import ballots, exports, permissions, results, selectors, services
 from ..comparison import comparison_question_codes, wave_comparison
-from ..forms_results import CompareForm, ResultsFilterForm
+from ..forms_results import CompareForm, results_filter_form
 from ..models import Wave
 
 
@@ -55,22 +55,17 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
         if kept is not None:
             body = mark_safe(kept)  # noqa: S308 - rendered by our own template, escaped there
             return render(request, "surveys/results.html", {**frame, "body": body})
-    overall = results.wave_results_stored(wave)
-    form = ResultsFilterForm(
-        request.GET if "community" in request.GET else None,
-        offered=overall.offered,
-        hidden=overall.hidden_groups,
-        threshold=overall.threshold,
-    )
+    # The page's part of the stored results: the same few kilobytes at any number of
+    # communities (`results.page_cut`), where the full results list every one of them.
+    overall = results.wave_results_page(wave)
+    form = results_filter_form(wave, overall, request.GET if "community" in request.GET else None)
     shown: results.WaveResults | None = overall
     if form.is_bound:
         if not form.is_valid():
             shown = None
         elif form.cleaned_data["community"] is not None:
             try:
-                shown = results.wave_results_stored(
-                    wave, community_id=form.cleaned_data["community"]
-                )
+                shown = results.wave_results_page(wave, community_id=form.cleaned_data["community"])
             except results.GroupHidden:
                 shown = None
     context = {**frame, "overall": overall, "shown": shown, "form": form}
@@ -130,15 +125,13 @@ def wave_results_communities(request: HttpRequest, pk: int) -> HttpResponse:
 def results_page_prerender(wave: Wave) -> None:
     """Render the unfiltered page's content for its first visitor after a release (the task
     that stores the results runs this next), in the active language."""
-    overall = results.wave_results_stored(wave)
+    overall = results.wave_results_page(wave)
     context = {
         "wave": wave,
         "programme": wave.programme,
         "overall": overall,
         "shown": overall,
-        "form": ResultsFilterForm(
-            None, offered=overall.offered, hidden=overall.hidden_groups, threshold=overall.threshold
-        ),
+        "form": results_filter_form(wave, overall, None),
     }
     cache.set(
         results.page_cache_key(wave, community_id=None),
@@ -169,15 +162,14 @@ def _export_community(request: HttpRequest, wave: Wave) -> int | None:
     raw = request.GET.get("community")
     if not raw:
         return None
-    overall = results.wave_results_stored(wave)
-    match = next((g for g in overall.offered if str(g.pk) == raw), None)
+    match = results.offered_community(wave, results.wave_results_page(wave), raw)
     if match is None:
         raise Http404
     return match.pk
 
 
 def _export_refused(request: HttpRequest, wave: Wave) -> HttpResponse | None:
-    overall = results.wave_results_stored(wave)
+    overall = results.wave_results_page(wave)
     if overall.total_hidden:
         messages.error(
             request,
