@@ -57,7 +57,14 @@ def narrow_ranges(monkeypatch):
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"sort": "-date"}, {"sort": "level"}, {"state": State.NEW}, {"waiting": True}],
+    [
+        {},
+        {"sort": "-date"},
+        {"sort": "level"},
+        {"sort": "-community"},
+        {"state": State.NEW},
+        {"waiting": True},
+    ],
 )
 def test_up_to_the_cap_a_search_lists_what_the_venster_listed(world, narrow_ranges, filters):
     _signals(world, 14)

@@ -23,8 +23,10 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -212,7 +214,20 @@ def venster_search(
     in_order = signal_search.search_rank_annotate(Signal.objects.all(), q).annotate(
         waiting=_waiting_flag(programme, now=now)
     )
-    return VensterSearchResults(in_order.order_by(*head, *tail).defer(*defer), ids)
+    order = [*head, *tail]
+    if sort.lstrip("-") == "community":
+        # The community's name looked up per candidate (by its primary key): joined for the
+        # order, PostgreSQL hashed every community of the network for 200 signals.
+        in_order = in_order.annotate(
+            community_name=Subquery(
+                Community.objects.filter(pk=OuterRef("community_id")).values("name")[:1]
+            )
+        )
+        order = [
+            key.replace("community__name", "community_name") if isinstance(key, str) else key
+            for key in order
+        ]
+    return VensterSearchResults(in_order.order_by(*order).defer(*defer), ids)
 
 
 def _venster_order(*, sort: str, group_by_theme: bool, q: str) -> tuple[list, list]:
