@@ -585,6 +585,35 @@ def wave_results_stored(wave: Wave, *, community_id: int | None = None) -> WaveR
     return wave_results_store(wave, community_id=community_id)
 
 
+def stored_results_key(wave: Wave, *, community_id: int | None = None) -> str:
+    """Names the stored results of `wave` as they are now, for what is rendered from them and
+    kept (the API's answer): the stored row's id, version and threshold, read from one indexed
+    row without its figures; stored first when missing. The row is written anew whenever the
+    figures change without a new version or threshold (a renamed or deleted community drops
+    its programme's stored results) and rewritten in place only with another version or
+    threshold, so nothing rendered from other figures is found under the key. Raises
+    `GroupHidden` like `wave_results`."""
+    threshold = group_threshold(wave.programme)
+
+    def found() -> int | None:
+        return (
+            StoredResults.objects.filter(
+                wave_id=wave.pk,
+                community_id=community_id,
+                version=wave.results_version,
+                threshold=threshold,
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    pk = found()
+    if pk is None:
+        _stored_or_computed(wave, community_id=community_id)
+        pk = found()
+    return f"{pk}:{wave.results_version}:{threshold}"
+
+
 def wave_results_page(wave: Wave, *, community_id: int | None = None) -> WaveResultsPage:
     """The results of `wave` as the results page shows them (`page_cut`), read from the stored
     results' `page`: one indexed row of a few kilobytes, whatever the number of communities

@@ -278,3 +278,32 @@ def test_the_api_answers_as_the_full_results_do(client, network, world, limits):
             )
             message = refused.errors["community"][0]
             assert message in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_the_api_keeps_its_answer_per_stored_results(client, network, world):
+    """Rendered once per stored results, language and media type: a second call reads no
+    figures, and a renamed community, another language or an indented answer is never
+    served an answer rendered for something else."""
+    wave, communities = network
+    client.force_login(world.evaluator)
+    url = reverse("api:wave_results", args=[wave.pk])
+    first = client.get(url)
+    assert first["Content-Type"] == "application/json"
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url)
+    assert again.content == first.content
+    assert not any('"surveys_storedresults"."results"' in q["sql"] for q in captured)
+
+    communities[0].name = "CoP Hernoemd"
+    communities[0].save()
+    renamed = client.get(url).json()
+    assert "CoP Hernoemd" in [g["name"] for g in renamed["groups"]]
+    assert renamed == _generic(results.wave_results_stored(Wave.objects.get(pk=wave.pk)))
+
+    dutch = client.get(url).json()["groups"][-1]["name"]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["groups"][-1]["name"]
+    assert dutch == "Geen gemeenschap bekend" != english
+
+    indented = client.get(url, HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content.startswith(b'{\n  "wave"')
+    assert json.loads(indented.content) == json.loads(client.get(url).content)

@@ -3,11 +3,15 @@ programme's evaluators and coordinators, aggregated, with small groups hidden.""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.response import Response
 
 from leerkring.surveys import permissions as survey_permissions
 from leerkring.surveys import results
@@ -33,6 +37,11 @@ class WaveListView(GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+# Raise when the answer's serializer changes what it writes (a deploy's new answer shows at
+# once rather than within the hour the rendered answers are kept).
+ANSWER_CACHE_VERSION = 1
+
+
 class WaveResultsView(GenericAPIView):
     serializer_class = WaveResultsSerializer
 
@@ -53,17 +62,41 @@ class WaveResultsView(GenericAPIView):
         wave = get_object_or_404(survey_selectors.wave_for_results(), pk=pk)
         require(survey_permissions.can_view_results(request.user, wave))
         if "community" not in request.query_params:
-            return Response(self.get_serializer(results.wave_results_stored(wave)).data)
+            return self._answer(request, wave, None)
         # The filter is checked on the page's part of the stored results (the one community
         # asked for, not the list of every community); the answer holds every figure.
         form = results_filter_form(wave, results.wave_results_page(wave), request.query_params)
         if not form.is_valid():
             raise problems.form_problem(form)
-        if form.cleaned_data["community"] is None:
-            return Response(self.get_serializer(results.wave_results_stored(wave)).data)
         try:
-            shown = results.wave_results_stored(wave, community_id=form.cleaned_data["community"])
+            return self._answer(request, wave, form.cleaned_data["community"])
         except results.GroupHidden as error:
             form.add_error("community", form.fields["community"].error_messages["invalid_choice"])
             raise problems.form_problem(form) from error
-        return Response(self.get_serializer(shown).data)
+
+    def _answer(self, request, wave, community_id: int | None) -> HttpResponse:
+        """The answer as rendered once per stored results, language and media type: it lists
+        every community twice (450 KB at five times national scale), and decoding the stored
+        results, building and encoding that on every call grew with the network. The key
+        names the stored row itself (`results.stored_results_key`), so an answer rendered
+        from other results is never found under it."""
+        renderer = request.accepted_renderer
+        media_type = request.accepted_media_type or ""
+        key = (
+            f"api:wave-results:{ANSWER_CACHE_VERSION}:"
+            f"{results.stored_results_key(wave, community_id=community_id)}:"
+            f"{translation.get_language()}:{hashlib.sha256(media_type.encode()).hexdigest()[:16]}"
+        )
+        body = cache.get(key)
+        if body is None:
+            outcome = results.wave_results_stored(wave, community_id=community_id)
+            body = renderer.render(
+                self.get_serializer(outcome).data, media_type, self.get_renderer_context()
+            )
+            cache.set(key, body, results.PAGE_CACHE_SECONDS)
+        content_type = (
+            f"{renderer.media_type}; charset={renderer.charset}"
+            if renderer.charset
+            else renderer.media_type
+        )
+        return HttpResponse(body, content_type=content_type)
