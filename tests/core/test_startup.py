@@ -37,3 +37,32 @@ def test_a_server_process_loads_no_export_library_at_start():
     )
 
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_spreadsheet_imports_openpyxl_once_not_per_cell(monkeypatch):
+    # The export library is imported late, but not again for every cell: an import statement
+    # costs more than the rest of a cell, and an export writes hundreds of thousands of them.
+    import builtins
+    import datetime
+
+    from openpyxl import Workbook
+
+    from leerkring.core.spreadsheets import xlsx_row
+
+    sheet = Workbook(write_only=True).create_sheet()
+    xlsx_row(sheet, ["eerste"])
+    imports = []
+    real_import = builtins.__import__
+
+    def counting_import(name, *args, **kwargs):
+        imports.append(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", counting_import)
+    cells = xlsx_row(sheet, ["tekst", "=1+1", datetime.date(2026, 12, 5), 3] * 50, bold=True)
+    monkeypatch.undo()
+
+    assert [name for name in imports if name.startswith("openpyxl")] == []
+    assert cells[1].quotePrefix and cells[1].data_type == "s"
+    assert cells[2].number_format == "DD-MM-YYYY"
+    assert cells[0].font.bold
