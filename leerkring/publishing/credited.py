@@ -1,11 +1,12 @@
 """Who a publication names as its authors, kept on the publication (`Publication.
 credited_people`: the ids of the people with a `PublicationCredit`, in the order they chose it).
 
-The feed shows each item's authors. Asked for the credits of its thirty items at once,
-PostgreSQL read the whole credits table (a few pages, cheaper to it than thirty index probes):
-rows that grow with the network, 78 at national scale and 471 at five times it (issue 17). With
-the ids on the items, the feed reads the few names by primary key from the people, a table
-large enough that PostgreSQL always probes its index. Names are not kept: a person who changes
+The public list and the feed show each item's authors. Asked for the credits of their twenty
+or thirty items at once, PostgreSQL read the whole credits table (a few pages, cheaper to it
+than thirty index probes): rows that grow with the network, 78 at national scale and 471 at
+five times it (issue 17). With the ids on the items, they read the few names by primary key
+from the people (`selectors.with_author_names`), a table large enough that PostgreSQL always
+probes its index. Names are not kept: a person who changes
 their name, or whose data is erased, shows as they are now.
 
 Who keeps it:

@@ -99,8 +99,8 @@ class Publication(models.Model):
     # filter on the publication alone instead of joining every lesson and product.
     source_shared = models.BooleanField(default=False, editable=False)
     # The people who chose to be named as its authors (`PublicationCredit`), their ids in the
-    # order they did: kept by `publishing.credited` on every change of its credits, so the feed
-    # reads their names by primary key instead of reading the credits table.
+    # order they did: kept by `publishing.credited` on every change of its credits, so the public
+    # list and the feed read their names by primary key instead of reading the credits table.
     credited_people = models.JSONField(default=list, editable=False)
 
     class Meta:

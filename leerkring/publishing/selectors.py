@@ -119,8 +119,23 @@ def _listed(items: QuerySet[Publication]) -> QuerySet[Publication]:
 
 def public_publications(*, programme: Programme, **filters: Any) -> QuerySet[Publication]:
     """The programme's public lessons and products, newest first, filtered (and searched) as
-    the visitor asked. Authors appear only through their own `PublicationCredit`."""
-    return _listed(_public_rows(programme=programme, **filters)).prefetch_related(_credits())
+    the visitor asked; the page's items get their authors from `with_author_names`."""
+    return _listed(_public_rows(programme=programme, **filters))
+
+
+def with_author_names(items: list[Publication]) -> list[Publication]:
+    """Each item with `author_names`: of the people who chose to be named (their own
+    `PublicationCredit`), in the order they did. Their ids are kept on the item
+    (`publishing.credited`) and the names read by primary key, one query for all the items and
+    none when nobody is named: asked for the credits of a page's items, PostgreSQL read the
+    whole credits table."""
+    people = {pk for item in items for pk in item.credited_people}
+    names = (
+        dict(Person.objects.filter(pk__in=people).values_list("pk", "full_name")) if people else {}
+    )
+    for item in items:
+        item.author_names = [names[pk] for pk in item.credited_people if pk in names]
+    return items
 
 
 def public_search(*, programme: Programme, q: str, **filters: Any) -> PublicSearchResults:
@@ -255,19 +270,11 @@ def public_file(*, programme: Programme, public_id: str, file_id: str) -> Public
 
 
 def public_feed_items(*, programme: Programme) -> list[Publication]:
-    """The programme's newest public items, each with `author_names`: of the people who chose
-    to be named, in the order they did. Their ids are kept on the item (`publishing.credited`)
-    and their names read by primary key: asked for the credits of thirty items, PostgreSQL read
-    the whole credits table."""
-    items = list(_listed(_public_rows(programme=programme))[:FEED_ITEMS])
-    people = {pk for item in items for pk in item.credited_people}
-    names = (
-        dict(Person.objects.filter(pk__in=people).values_list("pk", "full_name")) if people else {}
-    )
+    """The programme's newest public items, with their authors (`with_author_names`)."""
+    items = list(public_publications(programme=programme)[:FEED_ITEMS])
     for item in items:
         item.programme = programme  # known already: links need its slug, not a query each
-        item.author_names = [names[pk] for pk in item.credited_people if pk in names]
-    return items
+    return with_author_names(items)
 
 
 def public_items_for_sources(

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
 from leerkring.communities.synthetic import synth_build
 from leerkring.core.personal_data import erase_personal_data
@@ -29,7 +30,8 @@ def assert_credited_kept() -> None:
 
 
 def _old_author_names(programme) -> list[list[str]]:
-    """The feed's authors as it read them before: every item's credits, in their order."""
+    """The authors as the feed and the list read them before: every item's credits, in
+    their order."""
     items = selectors.public_publications(programme=programme)[: selectors.FEED_ITEMS]
     return [[credit.person.full_name for credit in item.credits.all()] for item in items]
 
@@ -90,14 +92,17 @@ def test_the_feed_names_the_authors_it_named_before(client, world):
     old = _old_author_names(programme)
     assert [item.author_names for item in feed] == old
     assert any(len(names) > 1 for names in old) and [] in old
-    page = client.get(_feed_url(programme))
-    text = page.content.decode()
-    for names in old:
-        if names:
-            assert ", ".join(names) in text
+    for url in (
+        _feed_url(programme),
+        reverse("publishing:public_programme", args=[programme.slug]),
+    ):
+        text = client.get(url).content.decode()
+        for names in old:
+            if names:
+                assert ", ".join(names) in text
+    listed = client.get(reverse("publishing:public_programme", args=[programme.slug]))
+    assert [item.author_names for item in listed.context["page"].object_list] == old[:20]
 
 
 def _feed_url(programme) -> str:
-    from django.urls import reverse
-
     return reverse("publishing:public_feed_atom", args=[programme.slug])

@@ -190,10 +190,15 @@ def test_the_public_page_shows_public_newsletters_only(client, world):
 
 
 def test_the_public_page_query_count_does_not_grow_with_items(client, world):
-    factories.PublicationFactory(community=world.community)
+    first = factories.PublicationFactory(community=world.community)
     client.get(public_url(world))
+    with CaptureQueriesContext(connection) as nobody_named:
+        client.get(public_url(world))
+    # The authors' names are one query for the whole page, none when nobody is named.
+    PublicationCredit.objects.create(publication=first, person=world.lead_m.person)
     with CaptureQueriesContext(connection) as few:
         client.get(public_url(world))
+    assert len(few) == len(nobody_named) + 1
     for _ in range(12):
         item = factories.PublicationFactory(community=world.sibling)
         PublicationCredit.objects.create(publication=item, person=world.sibling_member_m.person)

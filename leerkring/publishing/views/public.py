@@ -58,6 +58,7 @@ def public_programme(request: HttpRequest, slug: str) -> HttpResponse:
         # From the kept counts (`publishing.counts`), not a pass over the public rows.
         paginator.count = selectors.public_count(options=options, programme=programme, **filters)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_author_names(list(page.object_list))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
