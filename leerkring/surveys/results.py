@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -820,8 +820,12 @@ def _community_post_delete(sender, instance: Community, **kwargs) -> None:
 
 
 def _programme_stored_delete(programme_id: int) -> None:
+    """Drop the programme's stored results and raise its waves' `results_version`: the
+    rendered pages and API answers are kept under that version (`page_cache_key`), so the
+    next visitor sees the new name or counts at once instead of when the cache expires."""
     StoredResults.objects.filter(wave__programme_id=programme_id).delete()
     StoredCommunity.objects.filter(wave__programme_id=programme_id).delete()
+    Wave.objects.filter(programme_id=programme_id).update(results_version=F("results_version") + 1)
 
 
 def connect() -> None:

@@ -285,6 +285,28 @@ def test_the_rendered_page_follows_releases_and_edits_of_the_wave(client, setup,
     assert "Resultaten: Meting najaar" in renamed.content.decode()
 
 
+def test_the_rendered_page_follows_a_renamed_or_deleted_community(client, setup, world):
+    """The page is kept as rendered per release; a community's new name, or its deletion
+    (its answers move to "no community known"), shows at the next visit, not an hour later."""
+    wave = setup[0]
+    threshold = results.group_threshold(world.programme)
+    for i, invitation in enumerate(_invite(wave, world.community, 2 * threshold, 0)):
+        _send(setup, invitation, i)
+    _release(wave)
+    client.force_login(world.evaluator)
+    url = reverse("surveys:results", args=[wave.pk])
+    old_name = world.community.name
+    assert old_name in client.get(url).content.decode()
+    world.community.name = "CoP Nieuwe Naam"
+    world.community.save()
+    html = client.get(url).content.decode()
+    assert "CoP Nieuwe Naam" in html and old_name not in html
+    world.community.delete()
+    html = client.get(url).content.decode()
+    assert "CoP Nieuwe Naam" not in html
+    assert "Geen gemeenschap bekend" in html
+
+
 def test_the_content_rendered_by_the_task_is_the_page_a_visitor_renders(client, setup, world):
     wave = setup[0]
     threshold = results.group_threshold(world.programme)
