@@ -77,7 +77,9 @@ def test_it_never_offers_another_programmes_community(world, offer, size):
     assert stranger.pk not in {pk for pk, _name in found.listed + found.offered}
 
 
-@pytest.mark.parametrize("asked", ["abc", "-1", "1.5", " 1", str(2**63), "9" * 30, "0", 10**9])
+@pytest.mark.parametrize(
+    "asked", ["abc", "-1", "1.5", " 1", str(2**63), "9" * 30, "0", 10**9, "²", "١"]
+)
 def test_an_id_that_is_no_community_is_refused_not_an_error(world, offer, asked):
     _grow(world, MAX + 1)
     found = community_choices(offer(), chosen=asked)

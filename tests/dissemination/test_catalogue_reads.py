@@ -177,3 +177,13 @@ def test_the_api_refuses_another_programmes_community_with_the_reason(world):
     error = refused.json()["errors"][0]
     assert error["pointer"] == "#/community"
     assert error["detail"] == "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer."
+
+
+def test_a_link_with_a_digit_that_is_not_ascii_is_refused_not_an_error(client, world, monkeypatch):
+    # "²" passes `str.isdigit`, and `int` refuses it.
+    monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 1)
+    response = _catalogue(client, world, community="²")
+    assert field_error(response.content.decode(), "id_community") == (
+        "Deze gemeenschap hoort niet bij dit programma of bestaat niet meer. Je ziet nu de "
+        "producten van alle gemeenschappen."
+    )

@@ -83,11 +83,16 @@ def community_choices(
 
 
 def _as_key(value: object) -> int | None:
-    """The community's key in `value`, or None when it holds none: not a whole number, or one
-    larger than a key can be (the database would refuse it rather than find nothing)."""
-    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).isdigit():
+    """The community's key in `value`, or None when it holds none: not a whole number written
+    in ASCII digits, or one larger than a key can be (the database would refuse it rather than
+    find nothing). `str.isdigit` alone takes "²", which `int` refuses (an error page), and "١",
+    which `int` reads as 1 while the form compares the text and refuses it."""
+    text = str(value)
+    if not isinstance(value, str | int) or isinstance(value, bool):
         return None
-    key = int(value)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    key = int(text)
     return key if key <= MAX_KEY else None
 
 
