@@ -569,17 +569,7 @@ def wave_results_stored(wave: Wave, *, community_id: int | None = None) -> WaveR
     `wave.results_version` is the version the caller's wave row says; a wave released later in
     the same request has it raised by `ballots.wave_release`. The threshold is part of the
     key, so raising it takes effect at once. Raises `GroupHidden` like `wave_results`."""
-    threshold = group_threshold(wave.programme)
-    stored = (
-        StoredResults.objects.filter(
-            wave_id=wave.pk,
-            community_id=community_id,
-            version=wave.results_version,
-            threshold=threshold,
-        )
-        .values_list("results", flat=True)
-        .first()
-    )
+    stored = _stored_value(wave, community_id=community_id, field="results")
     if stored is not None:
         return _from_stored(stored)
     return wave_results_store(wave, community_id=community_id)
@@ -594,23 +584,10 @@ def stored_results_key(wave: Wave, *, community_id: int | None = None) -> str:
     threshold, so nothing rendered from other figures is found under the key. Raises
     `GroupHidden` like `wave_results`."""
     threshold = group_threshold(wave.programme)
-
-    def found() -> int | None:
-        return (
-            StoredResults.objects.filter(
-                wave_id=wave.pk,
-                community_id=community_id,
-                version=wave.results_version,
-                threshold=threshold,
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
-
-    pk = found()
+    pk = _stored_value(wave, community_id=community_id, field="pk", threshold=threshold)
     if pk is None:
         _stored_or_computed(wave, community_id=community_id)
-        pk = found()
+        pk = _stored_value(wave, community_id=community_id, field="pk", threshold=threshold)
     return f"{pk}:{wave.results_version}:{threshold}"
 
 
@@ -620,21 +597,31 @@ def wave_results_page(wave: Wave, *, community_id: int | None = None) -> WaveRes
     (the full lists of a national wave are hundreds of kilobytes, read and walked on every
     request before). Computed and stored first when missing, as `wave_results_stored` does.
     Raises `GroupHidden` like `wave_results`."""
-    threshold = group_threshold(wave.programme)
-    stored = (
+    stored = _stored_value(wave, community_id=community_id, field="page")
+    page = _page_from_stored(stored) if stored is not None else None
+    if page is not None:
+        return page
+    return _stored_or_computed(wave, community_id=community_id)[1]
+
+
+def _stored_value(
+    wave: Wave, *, community_id: int | None, field: str, threshold: int | None = None
+) -> Any:
+    """One column of the stored results of `wave` under the version its row says and the
+    programme's threshold (`threshold` when the caller has it already), read from one indexed
+    row; None when they are not stored (or the column is empty)."""
+    if threshold is None:
+        threshold = group_threshold(wave.programme)
+    return (
         StoredResults.objects.filter(
             wave_id=wave.pk,
             community_id=community_id,
             version=wave.results_version,
             threshold=threshold,
         )
-        .values_list("page", flat=True)
+        .values_list(field, flat=True)
         .first()
     )
-    page = _page_from_stored(stored) if stored is not None else None
-    if page is not None:
-        return page
-    return _stored_or_computed(wave, community_id=community_id)[1]
 
 
 def community_group(wave: Wave, overall: WaveResultsPage, community_id: int) -> GroupCount | None:
