@@ -15,11 +15,14 @@ class CommunitiesConfig(AppConfig):
 
         from leerkring.core.personal_data import register_personal_data
 
-        from . import community_changes, member_counts, programme_counts
+        from . import community_changes, member_counts, membership_changes, programme_counts
         from .models import Membership, Organisation
         from .selectors import personal_data
         from .services import personal_data_erase
 
+        # The seat a membership's save changes is read once, for the community's counts and
+        # the networks' (`membership_changes`).
+        membership_changes.connect()
         pre_delete.connect(
             member_counts.membership_deleting, sender=Membership, dispatch_uid="kept_counts"
         )

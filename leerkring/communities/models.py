@@ -651,11 +651,14 @@ class Membership(models.Model):
         return f"{self.person} – {self.community}"
 
     def save(self, *args, **kwargs) -> None:
-        # The community's kept member counts follow in the same transaction.
+        # The kept member counts of its community, and of the one it left (`membership_changes`).
         super().save(*args, **kwargs)
         from .member_counts import refresh_member_counts
+        from .membership_changes import seat_before
 
-        refresh_member_counts([self.community_id])
+        before = seat_before(self)
+        left = before.community_id if before else None
+        refresh_member_counts(sorted({self.community_id, left} - {None}))
 
     def clean(self) -> None:
         if self.left_on and self.left_on < self.joined_on:

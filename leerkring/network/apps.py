@@ -34,7 +34,6 @@ class NetworkConfig(AppConfig):
         post_save.connect(thread_counts.thread_saved, sender=Thread, dispatch_uid="kept")
         # Its kept number of members follows the guides' seats, the invitations, its programmes
         # and the communities (which may move to another programme).
-        pre_save.connect(member_counts.membership_saving, sender=Membership, dispatch_uid="kn")
         post_save.connect(member_counts.membership_saved, sender=Membership, dispatch_uid="kn")
         pre_delete.connect(member_counts.membership_deleting, sender=Membership, dispatch_uid="kn")
         post_delete.connect(member_counts.membership_deleted, sender=Membership, dispatch_uid="kn")

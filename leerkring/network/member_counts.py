@@ -16,7 +16,6 @@ the synthetic network counts once its networks are in."""
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import (
@@ -36,6 +35,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leerkring.communities.community_changes import row_before
+from leerkring.communities.membership_changes import may_change, seat, seat_before
 from leerkring.communities.models import Community, Membership, active_membership_q
 from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
@@ -153,56 +153,14 @@ def _networks_of_communities(community_ids: list[int]) -> list[int]:
 
 # --- A guide's seat -------------------------------------------------------------------------
 
-# The fields of a seat the network's number and its date read.
-SEAT_FIELDS = frozenset(
-    {"role", "community", "community_id", "person", "person_id", "joined_on", "left_on"}
-)
-
-
-class Seat(NamedTuple):
-    role: str
-    community_id: int
-    person_id: int
-    joined_on: datetime.date
-    left_on: datetime.date | None
-
-
-def _seat(membership: Membership) -> Seat:
-    return Seat(
-        membership.role,
-        membership.community_id,
-        membership.person_id,
-        membership.joined_on,
-        membership.left_on,
-    )
-
-
-def membership_saving(
-    sender, instance: Membership, raw: bool = False, update_fields=None, **kwargs
-) -> None:
-    """The seat as the row held it before this save, read only when the save can change what
-    the network counts (not for a new seat, nor a save naming other fields). Read from the row,
-    not from the instance as loaded, which may be older than the last change."""
-    instance._seat_before = None
-    if raw or instance._state.adding or instance.pk is None:
-        return
-    if update_fields is not None and not SEAT_FIELDS & set(update_fields):
-        return
-    values = (
-        Membership.objects.filter(pk=instance.pk)
-        .values_list("role", "community_id", "person_id", "joined_on", "left_on")
-        .first()
-    )
-    instance._seat_before = Seat(*values) if values else None
-
 
 def membership_saved(
     sender, instance: Membership, created: bool = False, update_fields=None, **kwargs
 ) -> None:
-    if update_fields is not None and not SEAT_FIELDS & set(update_fields):
+    if not may_change(update_fields):
         return
-    now = _seat(instance)
-    before = None if created else getattr(instance, "_seat_before", None)
+    now = seat(instance)
+    before = None if created else seat_before(instance)
     if created:
         if now.role not in GUIDE_ROLES:
             return

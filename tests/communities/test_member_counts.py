@@ -188,3 +188,19 @@ def test_the_overview_sorts_as_when_counted(db, sort):
         for c in programme_communities(programme=programme, sort=sort)
     ]
     assert kept == expected
+
+
+def test_a_membership_moved_to_another_community_keeps_both_counts(community):
+    # Both communities are counted again, also when the instance saved was read before another
+    # change moved the membership (the old community is read from the row, not the instance).
+    other = factories.CommunityFactory(programme=community.programme)
+    moving = add(community)
+    add(community)
+    stale = Membership.objects.get(pk=moving.pk)
+    moving.community = other
+    moving.save()
+    assert_kept(community)
+    assert_kept(other)
+    stale.save()  # back to the first community, from an instance read before the move
+    assert_kept(community)
+    assert_kept(other)
