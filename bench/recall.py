@@ -144,6 +144,7 @@ def recall_at_k(
             exclude_pk=pk,
             limit=k,
             programme_id=programme.pk if learn else None,
+            within=programme.pk,
         ).signals
         times.append((time.perf_counter() - started) * 1000)
         group = labels[pk]
@@ -233,7 +234,12 @@ def theme_accuracy(
     texts = Signal.objects.filter(pk__in=queries).values_list("pk", "title", "description")
     for pk, title, description in texts:
         themes = similarity.find(
-            title=title, text=description, scope=scope, exclude_pk=pk, programme_id=programme.pk
+            title=title,
+            text=description,
+            scope=scope,
+            exclude_pk=pk,
+            programme_id=programme.pk,
+            within=programme.pk,
         ).themes
         ranked = [theme.pk for theme, _score in themes]
         truth = theme_of_group[labels[pk]]

@@ -38,9 +38,11 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     DateField,
     ExpressionWrapper,
     F,
+    Func,
     Q,
     QuerySet,
     TextField,
@@ -61,8 +63,9 @@ MAX_QUERY_LENGTH = 5000
 #: On PostgreSQL: how many of the query's commoner words (those the planner's statistics list)
 #: are asked for, in pairs, to find candidates.
 PAIRED_WORDS = 4
-#: On PostgreSQL: pairs of common words are looked for among this many newest signals only.
-COMMON_WINDOW = 5000
+#: On PostgreSQL: pairs of common words are looked for only among the signals whose id lies
+#: within this many of the newest id of the programme asked about (see `_candidates`).
+COMMON_WINDOW = 1000
 #: On PostgreSQL: rare words are asked for in groups of this many (see `_candidates`).
 RARE_WORDS_PER_QUERY = 6
 MIN_SCORE = 0.05
@@ -168,9 +171,14 @@ def find(
     exclude_pk: int | None = None,
     limit: int = LIMIT,
     programme_id: int | None = None,
+    within: int | None = None,
 ) -> Found:
     """Look-alikes within `scope`, and — when `programme_id` is given, for a viewer who may
-    see all its passed-on signals — the likely themes, whose profiles also widen the query."""
+    see all its passed-on signals — the likely themes, whose profiles also widen the query.
+
+    `within` is the programme every signal of `scope` belongs to: on PostgreSQL the common
+    words are looked for among its newest signals (`_candidates`). Without it, among the
+    network's newest."""
     title = (title or "")[:MAX_QUERY_LENGTH]
     text = (text or "")[:MAX_QUERY_LENGTH]
     if not (title + text).strip():
@@ -179,7 +187,7 @@ def find(
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     if connection.vendor == "postgresql":
-        query, documents, statistics = _postgresql(queryset, title, text)
+        query, documents, statistics = _postgresql(queryset, title, text, within)
     else:
         query, documents, statistics = _python(queryset, title, text)
     if not query:
@@ -388,7 +396,7 @@ def _tsqueries(
     candidate through the GIN index — it matches few rows, whatever the size of the venster.
     A common word alone would match a large part of the table, so the rarest listed ones are
     asked in pairs (a look-alike shares at least two of them); that query is only run over the
-    newest signals (`COMMON_WINDOW`). Common words still count in the score."""
+    programme's newest signals (`COMMON_WINDOW`). Common words still count in the score."""
     quoted = {t: t.replace("'", "''") for t in lexemes}
     concept_words = [
         stem
@@ -412,14 +420,26 @@ def _tsqueries(
     return list(dict.fromkeys(rare)), " | ".join(common)
 
 
-def _candidates(queryset: QuerySet[Signal], rare: list[str], common: str, exact: bool) -> RawSQL:
+def _candidates(
+    queryset: QuerySet[Signal], rare: list[str], common: str, exact: bool, within: int | None
+) -> RawSQL:
     """The ids of the newest matches of each query, at most `CANDIDATES` each (`CANDIDATES_FEW`
     when the signals are few), as one UNION ALL subquery.
 
     The rare query is ordered by date through an expression no index serves: the planner then
-    takes its (few) matches from the GIN index and sorts them. The common query walks the
-    newest `COMMON_WINDOW` signals backwards by primary key and stops at `CANDIDATES` matches:
-    the index bounds the rows it reads, however many signals share two common words."""
+    takes its (few) matches from the GIN index and sorts them.
+
+    The common query reads a window of ids, never the GIN index: the signals whose id lies
+    within `COMMON_WINDOW` of the newest id of the programme `within` (of the network without
+    it), newest first, stopping at `CANDIDATES` matches. The words are tested on each row with
+    `ts_match_vq`, a function the planner cannot answer from the GIN index: answered there (a
+    bitmap of every signal holding two common words, intersected with the window), the look
+    read the posting lists of the common words, which grow with every signal of the network,
+    to keep a hundred of them. The window holds at most `COMMON_WINDOW` signals whichever index
+    the planner walks it by, so the rows read stay the same as the network grows. Anchored at
+    the programme's own newest signal, not the network's: where a programme's signals are not
+    the newest ids (one programme's signals entered after another's), the network's window held
+    none of its signals."""
     from django.contrib.postgres.search import SearchQuery
 
     pieces = []
@@ -439,13 +459,15 @@ def _candidates(queryset: QuerySet[Signal], rare: list[str], common: str, exact:
             .values(piece_id=F("pk"))[: CANDIDATES_FEW if exact else CANDIDATES]
         )
     if common:
-        newest = Signal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        newest = _newest_id(within)
+        matches = Func(
+            stored_document(),
+            SearchQuery(common, config="simple", search_type="raw"),
+            function="ts_match_vq",
+            output_field=BooleanField(),
+        )
         pieces.append(
-            queryset.annotate(document=stored_document())
-            .filter(
-                pk__gt=newest - COMMON_WINDOW,
-                document=SearchQuery(common, config="simple", search_type="raw"),
-            )
+            queryset.filter(matches, pk__gt=newest - COMMON_WINDOW, pk__lte=newest)
             .order_by("-pk")
             .values(piece_id=F("pk"))[:CANDIDATES]
         )
@@ -457,6 +479,23 @@ def _candidates(queryset: QuerySet[Signal], rare: list[str], common: str, exact:
     return RawSQL(" UNION ALL ".join(selects), params)  # noqa: S611 - compiled by Django
 
 
+def _newest_id(programme_id: int | None) -> int:
+    """The newest id of the programme's signals (of the network's without one). The programme
+    is asked as a range of one and the order given as `programme, -id`, so the planner reads
+    it from the index on `programme, -id`: with `programme = p` it may walk the primary key
+    back instead, through the other programmes' newer signals."""
+    signals = Signal.objects.all()
+    if programme_id is None:
+        return signals.order_by("-pk").values_list("pk", flat=True).first() or 0
+    newest = (
+        signals.filter(programme_id__gte=programme_id, programme_id__lte=programme_id)
+        .order_by("programme_id", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return newest or 0
+
+
 def _document(pk: int, title_vector: str, vector: str, theme_id: int | None) -> Document:
     lexemes = parse_tsvector(vector)  # title and description together
     for lexeme, count in parse_tsvector(title_vector).items():
@@ -465,7 +504,7 @@ def _document(pk: int, title_vector: str, vector: str, theme_id: int | None) -> 
 
 
 def _postgresql(
-    queryset: QuerySet[Signal], title: str, text: str
+    queryset: QuerySet[Signal], title: str, text: str, within: int | None = None
 ) -> tuple[dict[str, float], list[Document], Statistics]:
     from django.contrib.postgres.search import SearchVector
 
@@ -483,7 +522,7 @@ def _postgresql(
     rare, common = _tsqueries(lexemes, shares, query, exact)
     if not (rare or common):
         return {}, [], Statistics({}, 0.0)
-    newest = _candidates(queryset, rare, common, exact)
+    newest = _candidates(queryset, rare, common, exact, within)
     rows = (
         Signal.objects.filter(pk__in=newest)
         .annotate(

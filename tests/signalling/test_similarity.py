@@ -4,6 +4,7 @@ recall@5 on the labelled set as a quality test (not a timing test)."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from bench.recall import build_signals, load_labelled, recall_at_k
@@ -287,3 +288,32 @@ def test_recall_on_the_independent_development_set_does_not_fall_back(world):
     result = recall_at_k(labels=labels, programme=world.other_programme)
     floor = 0.34 if connection.vendor == "postgresql" else 0.36
     assert result["recall"] >= floor, result
+
+
+def test_common_words_are_looked_for_among_the_programmes_own_newest_signals(world, monkeypatch):
+    """On PostgreSQL with planner statistics, pairs of common words are looked for in a window
+    of ids below the newest signal of the programme asked about, read row by row: newer
+    signals of another programme do not push the programme's own out of it, and signals
+    below the window are no candidates of that query, however many share the words."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the candidate queries are PostgreSQL's")
+    monkeypatch.setattr(similarity, "COMMON_WINDOW", 4)
+    older = [
+        _passed(world.community, f"Kinderopvang ontbreekt {n}", CHILDCARE[1]) for n in range(3)
+    ]
+    own = [_passed(world.sibling, f"Kinderopvang ontbreekt {n}", CHILDCARE[1]) for n in range(3)]
+    for n in range(6):
+        _passed(world.foreign, f"Kinderopvang ontbreekt {n}", CHILDCARE[1])
+    scope = Q(programme_id=world.programme.pk) & ~Q(state=Signal.State.DRAFT)
+    first, second = sorted(similarity._query_lexemes("Kinderopvang ontbreekt", "")[0])
+    common = f"('{first}' & '{second}')"
+
+    def candidates(within):
+        ids = similarity._candidates(Signal.objects.filter(scope), [], common, False, within)
+        return set(Signal.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+    assert candidates(world.programme.pk) == {s.pk for s in own + older[-1:]}
+    # Anchored at the network's newest signal, the window holds only the other programme's.
+    assert candidates(None) == set()

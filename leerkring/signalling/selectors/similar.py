@@ -55,6 +55,7 @@ def similar_signals_for(
         scope=scope,
         exclude_pk=exclude_pk,
         programme_id=programme.pk if learn else None,
+        within=programme.pk,
     ).signals
 
 
@@ -80,6 +81,7 @@ def theme_suggestions_for(*, user, signal: Signal) -> list[tuple[SignalTheme, fl
         scope=scope,
         exclude_pk=signal.pk,
         programme_id=programme.pk,
+        within=programme.pk,
     )
     return [(theme, score) for theme, score in found.themes if score >= THEME_SUGGESTION_MIN_SCORE][
         :THEME_SUGGESTIONS
