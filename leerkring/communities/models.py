@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -651,14 +651,14 @@ class Membership(models.Model):
         return f"{self.person} – {self.community}"
 
     def save(self, *args, **kwargs) -> None:
-        # The kept member counts of its community, and of the one it left (`membership_changes`).
-        super().save(*args, **kwargs)
         from .member_counts import refresh_member_counts
         from .membership_changes import seat_before
 
-        before = seat_before(self)
-        left = before.community_id if before else None
-        refresh_member_counts(sorted({self.community_id, left} - {None}))
+        # Its community's kept counts and the one's it left, in the save's transaction.
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            left = getattr(seat_before(self), "community_id", None)
+            refresh_member_counts(sorted({self.community_id, left} - {None}))
 
     def clean(self) -> None:
         if self.left_on and self.left_on < self.joined_on:

@@ -17,7 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -246,6 +246,12 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} – {self.display_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The event's kept seat counts follow the save (`seat_counts`, post_save) in its own
+        # transaction, also when called outside one; no savepoint when inside one.
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

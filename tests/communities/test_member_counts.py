@@ -204,3 +204,19 @@ def test_a_membership_moved_to_another_community_keeps_both_counts(community):
     stale.save()  # back to the first community, from an instance read before the move
     assert_kept(community)
     assert_kept(other)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_membership_saved_outside_a_transaction_is_saved_with_its_counts():
+    # Counted in the save's own transaction: a count that fails takes the save back with it.
+    community = factories.CommunityFactory()
+    person = factories.PersonFactory()
+    with (
+        mock.patch(
+            "leerkring.communities.member_counts.refresh_member_counts",
+            side_effect=RuntimeError("the count failed"),
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        Membership(community=community, person=person, joined_on=TODAY).save()
+    assert not Membership.objects.filter(person=person).exists()

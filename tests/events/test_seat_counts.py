@@ -240,3 +240,19 @@ def test_the_pages_show_the_counted_seats(client, world, event):
     client.force_login(world.coordinator)
     response = client.get(reverse("events:event", args=[event.pk]))
     assert "2 van 2 plaatsen bezet, 1 op de wachtlijst" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_saved_outside_a_transaction_is_saved_with_its_counts(monkeypatch):
+    # Counted in the save's own transaction: a count that fails takes the save back with it.
+    from leerkring.events import seat_counts
+
+    event = factories.EventFactory(capacity=2)
+
+    def failing(event_ids):
+        raise RuntimeError("the count failed")
+
+    monkeypatch.setattr(seat_counts, "refresh_seat_counts", failing)
+    with pytest.raises(RuntimeError):
+        Registration(event=event, name="Fatima Yilmaz", email="f@example.nl").save()
+    assert not Registration.objects.exists()
