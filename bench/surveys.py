@@ -3,7 +3,7 @@
 On the national wave of the synthetic network (20,000 responses, `leerkring.surveys.synthetic`):
 
 1. the results page, signed in as an evaluator: warm (the stored results of the last
-   release, `results.wave_results_stored`, and the page as rendered for the first visitor),
+   release, `stored_results.wave_results_stored`, and the page as rendered for the first visitor),
    cold (that first visitor: the rendered page dropped, a new database connection each
    time) — target p95 ≤ 500 ms — and computed (the stored results dropped before each
    request: the first reader after a release that the worker has not handled yet, which
@@ -54,10 +54,10 @@ def _forget_page(wave) -> None:
     from django.conf import settings
     from django.utils import translation
 
-    from leerkring.surveys import results
+    from leerkring.surveys import stored_results
 
     with translation.override(settings.LANGUAGE_CODE):
-        results.page_forget(wave)
+        stored_results.page_forget(wave)
 
 
 def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int = 5) -> dict:
@@ -67,7 +67,7 @@ def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int
 
     from bench.cost import measure_cost
     from bench.session import signed_in_client
-    from leerkring.surveys import results
+    from leerkring.surveys import stored_results
 
     client = signed_in_client(_evaluator(wave))
     url = reverse("surveys:results", args=[wave.pk])
@@ -76,14 +76,14 @@ def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int
     # stored results dropped before each request) — the worker's own job per release.
     computed = []
     for _ in range(cold_requests):
-        results.wave_results_forget(wave)
+        stored_results.wave_results_forget(wave)
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured_computed:
             response = client.get(url)
         computed.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     computed_queries = len(captured_computed.captured_queries)
-    results.wave_results_forget(wave)
+    stored_results.wave_results_forget(wave)
     computed_cost = measure_cost(client, url)
 
     # Cold: the first visitor after the worker stored the results: read over a new database

@@ -54,7 +54,7 @@ class SurveysConfig(AppConfig):
 
         register_rule_profile_check("survey_satisfaction", rule_profile_problems)
 
-        # Stored results name communities: a rename drops them (results.py).
-        from . import results
+        # Stored results name communities: a rename drops them (stored_results.py).
+        from . import stored_results
 
-        results.connect()
+        stored_results.connect()

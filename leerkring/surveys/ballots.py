@@ -23,7 +23,7 @@ results page reloaded after each answer would show that one answer by itself. So
    between the two finishes the flagged rows first.
 
 Each batch raises the wave's `results_version` in its second transaction, and the task
-worker then computes and stores the results once (surveys/results.py, "Stored results").
+worker then computes and stores the results once (surveys/stored_results.py).
 
 Releases run after every send (the same request, so no worker is needed), from the
 `release_survey_responses` command or task (daily, for waves that closed), and before the

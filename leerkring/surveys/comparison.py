@@ -2,7 +2,7 @@
 
 Questions are matched by code across questionnaire versions and options by their code, so a
 wave of a newer questionnaire still compares with an older one. Each wave's figures are its
-stored results (`results.wave_results_stored`), with the same suppression and rounding.
+stored results (`stored_results.wave_results_stored`), with the same suppression and rounding.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from .results import (
     QuestionResult,
     ResultRow,
     percent_half_up,
-    wave_results_stored,
 )
+from .stored_results import wave_results_stored
 
 
 @dataclass

@@ -12,7 +12,8 @@ from leerkring.communities.selectors import community_choices
 from leerkring.core.forms import Form
 
 from .models import Wave
-from .results import GroupCount, WaveResultsPage, filter_groups
+from .results import GroupCount, WaveResultsPage
+from .stored_results import filter_groups
 
 
 class ResultsFilterForm(Form):
@@ -63,7 +64,7 @@ def results_filter_form(
     wave: Wave, overall: WaveResultsPage, data: Mapping[str, Any] | None
 ) -> ResultsFilterForm:
     """The community filter for `data` (unbound when None), built from the groups it needs of
-    the stored results (`results.filter_groups`: the first choices and the one asked for)
+    the stored results (`stored_results.filter_groups`: the first choices and the one asked for)
     instead of every community's, with the same outcome."""
     asked = data.get("community") if data is not None else None
     offered, hidden = filter_groups(wave, overall, asked)

@@ -297,7 +297,7 @@ class Answer(models.Model):
 
 
 class StoredResults(models.Model):
-    """The computed results of a wave (surveys/results.py), for all its responses or for one
+    """The computed results of a wave (surveys/results.py, kept by surveys/stored_results.py), for all its responses or for one
     community, as of one `Wave.results_version` and one threshold.
 
     Computed once after each release (the task worker, or the first page that finds them
@@ -344,7 +344,7 @@ class StoredCommunity(models.Model):
     of the same version and threshold and dropped with them.
 
     One indexed row per community, so checking the community filter of a national wave
-    (`results.filter_groups`) reads one row instead of the list of every community. `community_pk` is a plain number, not a foreign
+    (`stored_results.filter_groups`) reads one row instead of the list of every community. `community_pk` is a plain number, not a foreign
     key: these rows go when their stored results go (a renamed or deleted community drops its
     programme's stored results), and deleting a community need not look for them."""
 

@@ -184,7 +184,7 @@ def _wave_plan(ctx: SynthContext) -> list[tuple[str, str, str, int, str]]:
 def synth_surveys(ctx: SynthContext) -> None:
     import datetime
 
-    from . import results, services
+    from . import services, stored_results
 
     template = Questionnaire.objects.filter(
         programme__isnull=True, is_template=True, template_key=TEMPLATE_KEY
@@ -258,7 +258,7 @@ def synth_surveys(ctx: SynthContext) -> None:
         waves.append(wave)
     # What a release does after its batch: the results computed once and stored.
     for wave in waves:
-        results.wave_results_store(wave)
+        stored_results.wave_results_store(wave)
     ctx.counts["survey_waves"] = len(plan)
     ctx.counts["survey_responses"] = total_responses
     ctx.counts["survey_answers"] = written

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from django_tasks import task
 
-from . import ballots, results, services
+from . import ballots, services, stored_results
 from .models import Wave
 from .views.results import results_page_prerender
 
@@ -39,7 +39,7 @@ def wave_results_store(wave_id: int) -> int:
     )
     if wave is None:
         return 0
-    results.wave_results_stored(wave)
+    stored_results.wave_results_stored(wave)
     with translation.override(settings.LANGUAGE_CODE):
         results_page_prerender(wave)
     return wave.results_version

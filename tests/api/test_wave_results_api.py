@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from leerkring.api.serializers.surveys import GroupCountSerializer, ResultRowSerializer
-from leerkring.surveys import results
+from leerkring.surveys import stored_results
 from tests.api.helpers import token_for
 from tests.surveys.test_results import build_known_wave
 
@@ -22,7 +22,7 @@ def _as_drf_makes_them(serializer_class, rows) -> list[dict]:
 
 def test_groups_and_rows_are_what_drf_makes_of_them(world):
     known = build_known_wave(world)
-    outcome = results.wave_results_stored(known.wave)
+    outcome = stored_results.wave_results_stored(known.wave)
     client = Client(headers={"Authorization": f"Bearer {token_for(world.evaluator)}"})
 
     data = client.get(reverse("api:wave_results", args=[known.wave.pk])).json()

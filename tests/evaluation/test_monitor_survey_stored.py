@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from leerkring.communities.models import Community, Programme
 from leerkring.communities.synthetic import synth_build
 from leerkring.evaluation import monitor, selectors
-from leerkring.surveys import ballots, results
+from leerkring.surveys import ballots, results, stored_results
 from leerkring.surveys.models import StoredResults
 from tests.evaluation.test_monitor import set_rules
 from tests.surveys.test_stored_results import _invite, _release, _send, setup  # noqa: F401
@@ -135,7 +135,7 @@ def test_a_renamed_or_deleted_community_is_counted_again(named, world):
     world.sibling.name = "CoP Nieuwe Naam"
     world.sibling.save()
     _assert_as_counted(world.programme)
-    results.wave_results_stored(wave)
+    stored_results.wave_results_stored(wave)
     world.sibling.delete()
     satisfaction = _assert_as_counted(world.programme)
     assert satisfaction[world.community.pk].status != monitor.UNKNOWN

@@ -1,4 +1,4 @@
-"""The results page reads its own part of the stored results (`results.wave_results_page`, cut
+"""The results page reads its own part of the stored results (`stored_results.wave_results_page`, cut
 by `results.page_cut`) and checks the community filter on one stored community
 (`StoredCommunity`), so its cost does not grow with the network. What it shows is what the
 full results show: the same rendered content, the same filter decisions, in both the small
@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from leerkring.api.serializers.surveys import WaveResultsSerializer
 from leerkring.communities.selectors import choices
-from leerkring.surveys import results
+from leerkring.surveys import results, stored_results
 from leerkring.surveys.forms_results import ResultsFilterForm, results_filter_form
 from leerkring.surveys.models import (
     Answer,
@@ -119,18 +119,18 @@ def _raw_values(wave, communities) -> list[str]:
 
 def test_the_stored_page_is_the_cut_of_the_results_computed_afresh(network, limits):
     wave, communities = network
-    page = results.wave_results_page(wave)
+    page = stored_results.wave_results_page(wave)
     assert _comparable(page) == _comparable(results.page_cut(results.wave_results(wave)))
     for community in results.wave_results(wave).offered:
-        page = results.wave_results_page(wave, community_id=community.pk)
+        page = stored_results.wave_results_page(wave, community_id=community.pk)
         afresh = results.page_cut(results.wave_results(wave, community_id=community.pk))
         assert _comparable(page) == _comparable(afresh)
 
 
 def test_the_page_renders_what_the_full_results_render(network, limits):
     wave, communities = network
-    full = results.wave_results_stored(wave)
-    page = results.wave_results_page(wave)
+    full = stored_results.wave_results_stored(wave)
+    page = stored_results.wave_results_page(wave)
     full_form = ResultsFilterForm(
         None, offered=full.offered, hidden=full.hidden_groups, threshold=full.threshold
     )
@@ -141,8 +141,8 @@ def test_the_page_renders_what_the_full_results_render(network, limits):
     assert "ingevulde vragenlijsten" in html
     for community in full.offered:
         raw = str(community.pk)
-        shown_full = results.wave_results_stored(wave, community_id=community.pk)
-        shown_page = results.wave_results_page(wave, community_id=community.pk)
+        shown_full = stored_results.wave_results_stored(wave, community_id=community.pk)
+        shown_page = stored_results.wave_results_page(wave, community_id=community.pk)
         full_form = ResultsFilterForm(
             {"community": raw},
             offered=full.offered,
@@ -158,8 +158,8 @@ def test_the_page_renders_what_the_full_results_render(network, limits):
 
 def test_the_filter_takes_and_refuses_what_the_full_list_does(network, limits):
     wave, communities = network
-    full = results.wave_results_stored(wave)
-    page = results.wave_results_page(wave)
+    full = stored_results.wave_results_stored(wave)
+    page = stored_results.wave_results_page(wave)
     decided = []
     for raw in _raw_values(wave, communities):
         full_form = ResultsFilterForm(
@@ -180,7 +180,7 @@ def test_the_filter_takes_and_refuses_what_the_full_list_does(network, limits):
     assert True in decided and False in decided
     offered = {g.pk: g for g in full.offered}
     for community in communities:
-        found = results.offered_community(wave, page, str(community.pk))
+        found = stored_results.offered_community(wave, page, str(community.pk))
         assert found == offered.get(community.pk)
 
 
@@ -188,10 +188,10 @@ def test_the_page_reads_one_small_row_and_checks_one_community(network, monkeypa
     monkeypatch.setattr(results, "SHOWN_COMMUNITY_ROWS", 3)
     monkeypatch.setattr(choices, "COMMUNITY_CHOICES_MAX", 3)
     wave, communities = network
-    results.wave_results_store(wave)
+    stored_results.wave_results_store(wave)
     with CaptureQueriesContext(connection) as captured:
-        page = results.wave_results_page(wave)
-        found = results.offered_community(wave, page, str(communities[10].pk))
+        page = stored_results.wave_results_page(wave)
+        found = stored_results.offered_community(wave, page, str(communities[10].pk))
     assert found is not None and found.name == communities[10].name
     assert len(captured) == 2
     assert '"results"' not in captured[0]["sql"], "the full results are not read"
@@ -204,7 +204,7 @@ def test_the_page_reads_one_small_row_and_checks_one_community(network, monkeypa
 
 def test_the_stored_communities_follow_the_stored_results(network, world):
     wave, communities = network
-    results.wave_results_stored(wave)
+    stored_results.wave_results_stored(wave)
 
     def stored() -> dict[int, tuple[str, int, bool, int]]:
         return {
@@ -222,30 +222,30 @@ def test_the_stored_communities_follow_the_stored_results(network, world):
     communities[0].name = "CoP Hernoemd"
     communities[0].save()
     assert stored() == {}, "dropped with the stored results"
-    results.wave_results_page(Wave.objects.get(pk=wave.pk))
+    stored_results.wave_results_page(Wave.objects.get(pk=wave.pk))
     assert stored() == expected() and stored()[communities[0].pk][0] == "CoP Hernoemd"
 
     profile = world.programme.rule_profile
     profile.survey_min_group_size = 7
     profile.save()
     wave = Wave.objects.select_related("programme__rule_profile").get(pk=wave.pk)
-    results.wave_results_page(wave)
+    stored_results.wave_results_page(wave)
     assert stored() == expected() and {t for *_n, t in stored().values()} == {7}
 
     communities[1].delete()
     assert stored() == {}
-    results.wave_results_page(wave)
+    stored_results.wave_results_page(wave)
     assert stored() == expected()
-    results.wave_results_forget(wave)
+    stored_results.wave_results_forget(wave)
     assert stored() == {}
 
 
 def test_results_stored_before_the_page_was_kept_are_cut_by_the_first_reader(network):
     wave, _communities = network
-    full = results.wave_results_stored(wave)
+    full = stored_results.wave_results_stored(wave)
     StoredResults.objects.update(page=None)
     StoredCommunity.objects.all().delete()
-    page = results.wave_results_page(wave)
+    page = stored_results.wave_results_page(wave)
     assert _comparable(page) == _comparable(results.page_cut(full))
     assert StoredResults.objects.get(wave=wave, community=None).page is not None
     assert StoredCommunity.objects.filter(wave=wave).count() == len(full.groups) - 1
@@ -260,13 +260,13 @@ def test_the_api_answers_as_the_full_results_do(client, network, world, limits):
     wave, communities = network
     client.force_login(world.evaluator)
     url = reverse("api:wave_results", args=[wave.pk])
-    full = results.wave_results_stored(wave)
+    full = stored_results.wave_results_stored(wave)
     assert client.get(url).json() == _generic(full)
     assert list(client.get(url).json()) == list(_generic(full)), "in the declared order"
     for community in communities:
         response = client.get(f"{url}?community={community.pk}")
         if community.pk in {g.pk for g in full.offered}:
-            shown = results.wave_results_stored(wave, community_id=community.pk)
+            shown = stored_results.wave_results_stored(wave, community_id=community.pk)
             assert response.json() == _generic(shown)
         else:
             assert response.status_code == 400
@@ -298,7 +298,7 @@ def test_the_api_keeps_its_answer_per_stored_results(client, network, world):
     communities[0].save()
     renamed = client.get(url).json()
     assert "CoP Hernoemd" in [g["name"] for g in renamed["groups"]]
-    assert renamed == _generic(results.wave_results_stored(Wave.objects.get(pk=wave.pk)))
+    assert renamed == _generic(stored_results.wave_results_stored(Wave.objects.get(pk=wave.pk)))
 
     dutch = client.get(url).json()["groups"][-1]["name"]
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["groups"][-1]["name"]

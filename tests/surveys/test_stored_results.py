@@ -1,4 +1,4 @@
-"""Stored results (surveys/results.py, "Stored results"): computed once per released batch and
+"""Stored results (surveys/stored_results.py): computed once per released batch and
 read by the results page without counting the responses. After every release the stored
 results are the results computed afresh from the same data; between releases they do not
 change, whatever waits."""
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from leerkring.surveys import ballots, results, tasks
+from leerkring.surveys import ballots, results, stored_results, tasks
 from leerkring.surveys.models import Invitation, Question, StoredResults, Wave
 from tests import factories
 
@@ -119,18 +119,18 @@ def test_after_every_release_the_stored_results_are_those_computed_afresh(setup,
                 versions.append(reader.results_version)
                 stored = StoredResults.objects.get(wave=wave, community=None)
                 assert stored.version == reader.results_version, "stored by the release's task"
-                read = results.wave_results_stored(reader)
+                read = stored_results.wave_results_stored(reader)
                 assert _comparable(read) == _comparable(results.wave_results(reader))
     _release(wave, closed=True)
     reader = _reader_wave(wave)
     versions.append(reader.results_version)
     assert versions == list(range(1, len(versions) + 1)), "one version per batch"
     assert len(versions) >= 3
-    read = results.wave_results_stored(reader)
+    read = stored_results.wave_results_stored(reader)
     assert read.total == sent
     assert _comparable(read) == _comparable(results.wave_results(reader))
     for community in (world.community, world.sibling):
-        by_community = results.wave_results_stored(reader, community_id=community.pk)
+        by_community = stored_results.wave_results_stored(reader, community_id=community.pk)
         assert _comparable(by_community) == _comparable(
             results.wave_results(reader, community_id=community.pk)
         )
@@ -143,13 +143,13 @@ def test_the_stored_results_change_only_with_a_released_batch(setup, world):
     for i, invitation in enumerate(invitations[: 2 * threshold]):
         _send(setup, invitation, i)
     assert _release(wave) == threshold
-    before = _comparable(results.wave_results_stored(_reader_wave(wave)))
+    before = _comparable(stored_results.wave_results_stored(_reader_wave(wave)))
     for i, invitation in enumerate(invitations[2 * threshold :], start=2 * threshold):
         _send(setup, invitation, i)
         assert _release(wave) == 0  # fewer than twice the threshold wait: no batch
-        assert _comparable(results.wave_results_stored(_reader_wave(wave))) == before
+        assert _comparable(stored_results.wave_results_stored(_reader_wave(wave))) == before
     assert _release(wave, closed=True) == 2 * threshold - 1
-    assert results.wave_results_stored(_reader_wave(wave)).total == 3 * threshold - 1
+    assert stored_results.wave_results_stored(_reader_wave(wave)).total == 3 * threshold - 1
 
 
 def test_reading_stored_results_counts_no_response(setup, world, django_assert_num_queries):
@@ -160,7 +160,7 @@ def test_reading_stored_results_counts_no_response(setup, world, django_assert_n
     _release(wave)
     reader = _reader_wave(wave)
     with CaptureQueriesContext(connection) as captured:
-        outcome = results.wave_results_stored(reader)
+        outcome = stored_results.wave_results_stored(reader)
     assert outcome.total == threshold
     assert len(captured) == 1
     assert "surveys_response" not in captured[0]["sql"]
@@ -175,7 +175,7 @@ def test_a_missing_or_older_version_is_computed_by_the_first_reader(setup, world
     ballots.wave_release(wave=wave)  # no worker: the task never runs
     assert not StoredResults.objects.exists()
     reader = _reader_wave(wave)
-    assert results.wave_results_stored(reader).total == threshold
+    assert stored_results.wave_results_stored(reader).total == threshold
     assert StoredResults.objects.get().version == reader.results_version == 1
     # The task finds them there and computes nothing.
     with CaptureQueriesContext(connection) as captured:
@@ -190,7 +190,7 @@ def test_only_the_newest_version_is_kept(setup, world):
     for i, invitation in enumerate(invitations[: 2 * threshold]):
         _send(setup, invitation, i)
     _release(wave)
-    results.wave_results_stored(_reader_wave(wave), community_id=world.community.pk)
+    stored_results.wave_results_stored(_reader_wave(wave), community_id=world.community.pk)
     assert StoredResults.objects.count() == 2
     for i, invitation in enumerate(invitations[2 * threshold :], start=2 * threshold):
         _send(setup, invitation, i)
@@ -204,11 +204,11 @@ def test_a_raised_threshold_takes_effect_at_once(setup, world):
     for i, invitation in enumerate(_invite(wave, world.community, 2 * threshold, 0)):
         _send(setup, invitation, i)
     _release(wave)
-    assert not results.wave_results_stored(_reader_wave(wave)).total_hidden
+    assert not stored_results.wave_results_stored(_reader_wave(wave)).total_hidden
     profile = world.programme.rule_profile
     profile.survey_min_group_size = threshold + 1
     profile.save()
-    assert results.wave_results_stored(_reader_wave(wave)).total_hidden
+    assert stored_results.wave_results_stored(_reader_wave(wave)).total_hidden
 
 
 def test_a_renamed_community_shows_its_new_name(setup, world):
@@ -217,10 +217,10 @@ def test_a_renamed_community_shows_its_new_name(setup, world):
     for i, invitation in enumerate(_invite(wave, world.community, 2 * threshold, 0)):
         _send(setup, invitation, i)
     _release(wave)
-    assert world.community.name in [g.name for g in results.wave_results_stored(wave).groups]
+    assert world.community.name in [g.name for g in stored_results.wave_results_stored(wave).groups]
     world.community.name = "CoP Nieuwe Naam"
     world.community.save()
-    assert [g.name for g in results.wave_results_stored(_reader_wave(wave)).groups] == [
+    assert [g.name for g in stored_results.wave_results_stored(_reader_wave(wave)).groups] == [
         "CoP Nieuwe Naam"
     ]
 
@@ -232,9 +232,9 @@ def test_the_application_words_follow_the_reader_language(setup, world):
         _send(setup, invitation, i)
     with translation.override("nl"):
         _release(wave)
-        dutch = results.wave_results_stored(_reader_wave(wave))
+        dutch = stored_results.wave_results_stored(_reader_wave(wave))
     with translation.override("en"):
-        english = results.wave_results_stored(_reader_wave(wave))
+        english = stored_results.wave_results_stored(_reader_wave(wave))
         afresh = results.wave_results(_reader_wave(wave))
     assert dutch.groups[0].name == "Geen gemeenschap bekend"
     assert english.groups[0].name == afresh.groups[0].name != dutch.groups[0].name
@@ -316,7 +316,7 @@ def test_the_content_rendered_by_the_task_is_the_page_a_visitor_renders(client, 
     client.force_login(world.evaluator)
     url = reverse("surveys:results", args=[wave.pk])
     prerendered = client.get(url).content.decode()
-    results.page_forget(_reader_wave(wave), community_id=None)
+    stored_results.page_forget(_reader_wave(wave), community_id=None)
     rendered = client.get(url)
     assert "surveys/partials/results_body.html" in [t.name for t in rendered.templates]
     main = lambda html: html.split("<main", 1)[1].split("</main>", 1)[0]  # noqa: E731

@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 
 from leerkring.surveys import permissions as survey_permissions
-from leerkring.surveys import results
+from leerkring.surveys import results, stored_results
 from leerkring.surveys import selectors as survey_selectors
 from leerkring.surveys.forms_results import results_filter_form
 
@@ -65,7 +65,9 @@ class WaveResultsView(GenericAPIView):
             return self._answer(request, wave, None)
         # The filter is checked on the page's part of the stored results (the one community
         # asked for, not the list of every community); the answer holds every figure.
-        form = results_filter_form(wave, results.wave_results_page(wave), request.query_params)
+        form = results_filter_form(
+            wave, stored_results.wave_results_page(wave), request.query_params
+        )
         if not form.is_valid():
             raise problems.form_problem(form)
         try:
@@ -78,22 +80,22 @@ class WaveResultsView(GenericAPIView):
         """The answer as rendered once per stored results, language and media type: it lists
         every community twice (450 KB at five times national scale), and decoding the stored
         results, building and encoding that on every call grew with the network. The key
-        names the stored row itself (`results.stored_results_key`), so an answer rendered
+        names the stored row itself (`stored_results.stored_results_key`), so an answer rendered
         from other results is never found under it."""
         renderer = request.accepted_renderer
         media_type = request.accepted_media_type or ""
         key = (
             f"api:wave-results:{ANSWER_CACHE_VERSION}:"
-            f"{results.stored_results_key(wave, community_id=community_id)}:"
+            f"{stored_results.stored_results_key(wave, community_id=community_id)}:"
             f"{translation.get_language()}:{hashlib.sha256(media_type.encode()).hexdigest()[:16]}"
         )
         body = cache.get(key)
         if body is None:
-            outcome = results.wave_results_stored(wave, community_id=community_id)
+            outcome = stored_results.wave_results_stored(wave, community_id=community_id)
             body = renderer.render(
                 self.get_serializer(outcome).data, media_type, self.get_renderer_context()
             )
-            cache.set(key, body, results.PAGE_CACHE_SECONDS)
+            cache.set(key, body, stored_results.PAGE_CACHE_SECONDS)
         content_type = (
             f"{renderer.media_type}; charset={renderer.charset}"
             if renderer.charset

@@ -10,6 +10,7 @@ from leerkring.communities.models import Community, Programme
 from leerkring.evaluation.models import ChangeStory
 from leerkring.surveys import results as survey_results
 from leerkring.surveys import satisfaction
+from leerkring.surveys import stored_results as survey_stored_results
 from leerkring.surveys.models import Wave
 
 from .data import (
@@ -107,7 +108,7 @@ def report_survey(
         )
         found.append(item)
         if community is None:
-            outcome = survey_results.wave_results_stored(wave)
+            outcome = survey_stored_results.wave_results_stored(wave)
             if not outcome.total:
                 item.state = "none"
                 continue
@@ -123,7 +124,7 @@ def report_survey(
                 item.state = "hidden"
                 continue
             try:
-                outcome = survey_results.wave_results_stored(wave, community_id=community.pk)
+                outcome = survey_stored_results.wave_results_stored(wave, community_id=community.pk)
             except survey_results.GroupHidden:
                 item.state = "hidden"
                 continue

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from leerkring.communities.models import Programme
 from leerkring.core import access_log
 
-from .. import ballots, exports, permissions, results, selectors, services
+from .. import ballots, exports, permissions, results, selectors, services, stored_results
 from ..comparison import comparison_question_codes, wave_comparison
 from ..forms_results import CompareForm, results_filter_form
 from ..models import Wave
@@ -51,13 +51,13 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
         # The unfiltered page of this release as rendered before (`_body`) needs nothing else:
         # not the stored results, whose communities (2,250 at five times national scale) were
         # decoded, built into objects and made into the filter's choices on every visit.
-        kept = cache.get(results.page_cache_key(wave, community_id=None))
+        kept = cache.get(stored_results.page_cache_key(wave, community_id=None))
         if kept is not None:
             body = mark_safe(kept)  # noqa: S308 - rendered by our own template, escaped there
             return render(request, "surveys/results.html", {**frame, "body": body})
     # The page's part of the stored results: the same few kilobytes at any number of
     # communities (`results.page_cut`), where the full results list every one of them.
-    overall = results.wave_results_page(wave)
+    overall = stored_results.wave_results_page(wave)
     form = results_filter_form(wave, overall, request.GET if "community" in request.GET else None)
     shown: results.WaveResults | None = overall
     if form.is_bound:
@@ -65,7 +65,9 @@ def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
             shown = None
         elif form.cleaned_data["community"] is not None:
             try:
-                shown = results.wave_results_page(wave, community_id=form.cleaned_data["community"])
+                shown = stored_results.wave_results_page(
+                    wave, community_id=form.cleaned_data["community"]
+                )
             except results.GroupHidden:
                 shown = None
     context = {**frame, "overall": overall, "shown": shown, "form": form}
@@ -81,7 +83,7 @@ def wave_results_communities(request: HttpRequest, pk: int) -> HttpResponse:
     the first communities of each and links here; a community that may be shown on its own
     links back to the results page filtered on it (the filter of large programmes)."""
     wave = _wave_for(request, pk)
-    overall = results.wave_results_stored(wave)
+    overall = stored_results.wave_results_stored(wave)
     query = request.GET.get("q", "")[:200]
     question = None
     shown = overall
@@ -92,15 +94,19 @@ def wave_results_communities(request: HttpRequest, pk: int) -> HttpResponse:
             if match is None:
                 raise Http404
             try:
-                shown = results.wave_results_stored(wave, community_id=match.pk)
+                shown = stored_results.wave_results_stored(wave, community_id=match.pk)
             except results.GroupHidden:  # hidden by a release since `offered` was read
                 raise Http404 from None
         question = shown.question(request.GET["question"])
         if question is None or question.kind != "community" or question.hidden:
             raise Http404
-        rows = results.community_rows_search(question.rows, query, name=lambda row: row.label)
+        rows = stored_results.community_rows_search(
+            question.rows, query, name=lambda row: row.label
+        )
     else:
-        rows = results.community_rows_search(overall.groups, query, name=lambda group: group.name)
+        rows = stored_results.community_rows_search(
+            overall.groups, query, name=lambda group: group.name
+        )
     paginator = Paginator(rows, results.COMMUNITY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     offered = {g.pk for g in overall.offered}
@@ -125,7 +131,7 @@ def wave_results_communities(request: HttpRequest, pk: int) -> HttpResponse:
 def results_page_prerender(wave: Wave) -> None:
     """Render the unfiltered page's content for its first visitor after a release (the task
     that stores the results runs this next), in the active language."""
-    overall = results.wave_results_page(wave)
+    overall = stored_results.wave_results_page(wave)
     context = {
         "wave": wave,
         "programme": wave.programme,
@@ -134,9 +140,9 @@ def results_page_prerender(wave: Wave) -> None:
         "form": results_filter_form(wave, overall, None),
     }
     cache.set(
-        results.page_cache_key(wave, community_id=None),
+        stored_results.page_cache_key(wave, community_id=None),
         render_to_string("surveys/partials/results_body.html", context),
-        results.PAGE_CACHE_SECONDS,
+        stored_results.PAGE_CACHE_SECONDS,
     )
 
 
@@ -149,11 +155,11 @@ def _body(request: HttpRequest, context: dict, *, known_missing: bool = False) -
     shown = context["shown"]
     if shown is None:
         return render_to_string("surveys/partials/results_body.html", context, request)
-    key = results.page_cache_key(context["wave"], community_id=shown.community_pk)
+    key = stored_results.page_cache_key(context["wave"], community_id=shown.community_pk)
     body = None if known_missing else cache.get(key)
     if body is None:
         body = render_to_string("surveys/partials/results_body.html", context, request)
-        cache.set(key, body, results.PAGE_CACHE_SECONDS)
+        cache.set(key, body, stored_results.PAGE_CACHE_SECONDS)
     return mark_safe(body)  # noqa: S308 - rendered by our own template, escaped there
 
 
@@ -162,14 +168,14 @@ def _export_community(request: HttpRequest, wave: Wave) -> int | None:
     raw = request.GET.get("community")
     if not raw:
         return None
-    match = results.offered_community(wave, results.wave_results_page(wave), raw)
+    match = stored_results.offered_community(wave, stored_results.wave_results_page(wave), raw)
     if match is None:
         raise Http404
     return match.pk
 
 
 def _export_refused(request: HttpRequest, wave: Wave) -> HttpResponse | None:
-    overall = results.wave_results_page(wave)
+    overall = stored_results.wave_results_page(wave)
     if overall.total_hidden:
         messages.error(
             request,
