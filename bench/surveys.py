@@ -76,7 +76,9 @@ def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int
     # stored results dropped before each request) — the worker's own job per release.
     computed = []
     for _ in range(cold_requests):
+        # The rendered page too: it is served before the stored results are read.
         stored_results.wave_results_forget(wave)
+        _forget_page(wave)
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured_computed:
             response = client.get(url)
@@ -84,7 +86,11 @@ def measure_results_page(wave, *, warmup: int, requests: int, cold_requests: int
         assert response.status_code == 200, response.status_code
     computed_queries = len(captured_computed.captured_queries)
     stored_results.wave_results_forget(wave)
+    _forget_page(wave)
     computed_cost = measure_cost(client, url)
+    # What the worker leaves after a release: the results stored, the page not rendered yet.
+    stored_results.wave_results_forget(wave)
+    stored_results.wave_results_store(wave)
 
     # Cold: the first visitor after the worker stored the results: read over a new database
     # connection and rendered (the rendered page dropped first).
