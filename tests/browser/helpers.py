@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from allauth.mfa import app_settings
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from leerkring.accounts import second_factor
@@ -58,9 +59,20 @@ def sign_in(page: Page, email: str, password: str = factories.PASSWORD) -> None:
 
 
 def screenshot(page: Page, name: str) -> Path:
+    """Photograph the whole page once it has loaded. Chromium refuses a capture taken while a
+    page is being replaced ("Unable to capture screenshot"); a click that navigates can leave
+    the old page half gone, so the capture waits for the new one and tries again."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            return path
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_timeout(250)
     return path
 
 

@@ -60,6 +60,7 @@ def test_a_shared_lesson_and_product_reach_another_community(page: Page, tmp_pat
     page.goto(f"/communities/{achterhoek.pk}/")
     open_section_with(page, page.locator("a", has_text="Nieuw product"))
     page.get_by_role("link", name="Nieuw product").click()
+    page.wait_for_url(f"**/communities/{achterhoek.pk}/products/new/")
     assert_accessible(page, "dissemination-product-new")
     page.get_by_label("Titel").fill("Routekaart van aanmelding tot PIP")
     page.get_by_label("Soort product").select_option(label="Routekaart")
