@@ -360,7 +360,7 @@ def newest_matches(*, matches: QuerySet, programme: int) -> list[int]:
     on "pk + 0", which no index gives, so the primary key is not walked back through the other
     programmes' newer rows (`search_candidates`)."""
     newest = (
-        _programme_window(matches.model.objects.all(), programme)
+        programme_window(matches.model.objects.all(), programme)
         .values_list("pk", flat=True)
         .first()
     )
@@ -381,7 +381,7 @@ def newest_matches(*, matches: QuerySet, programme: int) -> list[int]:
         span = round(span * min(max(wanted / max(len(found), 1), 2), RANGE_GROWTH_MAX))
 
 
-def _programme_window(rows: QuerySet, programme: int) -> QuerySet:
+def programme_window(rows: QuerySet, programme: int) -> QuerySet:
     """A programme's rows newest first, as its index on `programme, -id` holds them. The
     programme is asked as a range of one (`BETWEEN p AND p`) and the order given as
     `programme, -id`: with `programme = p` the planner drops the programme from the order and
@@ -428,7 +428,7 @@ def signal_windows(user: Any) -> list[QuerySet] | None:
     signals = Signal.objects.all()
     if not coordinated and not access.community_roles:
         signals = signals.filter(system_escalated_at__isnull=False)
-    return [_programme_window(signals, programme)]
+    return [programme_window(signals, programme)]
 
 
 def lesson_windows(user: Any) -> list[QuerySet] | None:
@@ -440,7 +440,7 @@ def lesson_windows(user: Any) -> list[QuerySet] | None:
     programme = _one_reader_programme(access, access.programmes_with(COORDINATOR, EVALUATOR))
     if programme is None:
         return None
-    windows = [_programme_window(Lesson.objects.filter(shareable=True), programme)]
+    windows = [programme_window(Lesson.objects.filter(shareable=True), programme)]
     if access.community_roles:
         windows.append(Lesson.objects.filter(community_id__in=_own(access)).order_by("-pk"))
     return windows

@@ -51,6 +51,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+from leerkring.search.selectors import programme_window
+
 from . import analysis, learning
 from .models import Signal, SignalTheme
 from .search import stored_document
@@ -480,20 +482,14 @@ def _candidates(
 
 
 def _newest_id(programme_id: int | None) -> int:
-    """The newest id of the programme's signals (of the network's without one). The programme
-    is asked as a range of one and the order given as `programme, -id`, so the planner reads
-    it from the index on `programme, -id`: with `programme = p` it may walk the primary key
-    back instead, through the other programmes' newer signals."""
+    """The newest id of the programme's signals (of the network's without one), read from the
+    index on `programme, -id` (`search.selectors.programme_window`)."""
     signals = Signal.objects.all()
-    if programme_id is None:
-        return signals.order_by("-pk").values_list("pk", flat=True).first() or 0
-    newest = (
-        signals.filter(programme_id__gte=programme_id, programme_id__lte=programme_id)
-        .order_by("programme_id", "-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return newest or 0
+    if programme_id is not None:
+        signals = programme_window(signals, programme_id)
+    else:
+        signals = signals.order_by("-pk")
+    return signals.values_list("pk", flat=True).first() or 0
 
 
 def _document(pk: int, title_vector: str, vector: str, theme_id: int | None) -> Document:
