@@ -15,6 +15,7 @@ from leerkring.core.forms import Form, guard_confirm_field
 from leerkring.meetings.topics import TopicCategory
 
 from .models import Dissemination, Product
+from .selectors import knowledge_communities
 from .uploads import MAX_UPLOAD_BYTES, allowed_types_text
 
 
@@ -216,6 +217,11 @@ class CatalogueFilterForm(Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
+KNOWLEDGE_COMMUNITY_REFUSED = _(
+    "Deze gemeenschap kun je hier niet kiezen. Je ziet nu alle gemeenschappen."
+)
+
+
 class KnowledgeFilterForm(Form):
     topic = forms.ChoiceField(
         label=_("Onderwerpcategorie"),
@@ -223,7 +229,40 @@ class KnowledgeFilterForm(Form):
         choices=[("", _("Alle"))] + list(TopicCategory.choices),
         help_text=_("Gemeenschappen die dit het afgelopen halfjaar op de agenda hadden."),
     )
-    community = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A link's filter (`?community=`, from "works on the same topic"), not a list to choose
+    # from: hidden until a community is asked for, then a choice between it and all of them.
+    community = forms.IntegerField(
+        label=_("Gemeenschap"),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": KNOWLEDGE_COMMUNITY_REFUSED},
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        """Only a community the page lists may be chosen (`selectors.knowledge_communities`:
+        the programme's, not ended). Any other id — another programme's community, an ended
+        one, one that does not exist, no number at all — gets one message, and the page shows
+        every community: nothing tells those apart (DESIGN.md §2). One query, and only when a
+        community is asked for."""
+        super().__init__(*args, **kwargs)
+        self.community_choice = None
+        asked = self.data.get("community") if self.is_bound else None
+        if asked in (None, ""):
+            return
+        listed = knowledge_communities(programme=programme)
+        self.community_choice = community_choices(listed, chosen=asked)
+        chosen = self.community_choice.chosen
+        field = self.fields["community"]
+        field.widget = forms.Select(
+            choices=[("", _("Alle gemeenschappen")), *([chosen] if chosen else [])],
+            attrs={"class": "utrecht-select"},
+        )
+
+    def clean_community(self):
+        value = self.cleaned_data.get("community")
+        if value is not None and self.community_choice and self.community_choice.refused:
+            raise forms.ValidationError(KNOWLEDGE_COMMUNITY_REFUSED, code="invalid_choice")
+        return value
 
     def filters(self) -> dict:
         self.is_valid()

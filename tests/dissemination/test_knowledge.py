@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from leerkring.communities.models import Community
 from leerkring.dissemination import selectors
 from leerkring.meetings.models import AgendaItem, Lesson, Meeting
 from leerkring.signalling.models import Signal
@@ -205,3 +207,89 @@ def test_it_lists_the_closest_few_communities_on_the_same_topic_and_counts_the_r
     assert entry["related"][0]["pk"] == others[-1].pk
     assert entry["related_more"] == 3
     assert "En nog 3 andere gemeenschappen" in response.content.decode()
+
+
+REFUSED = "Deze gemeenschap kun je hier niet kiezen. Je ziet nu alle gemeenschappen."
+
+
+def test_a_community_of_the_programme_is_chosen_and_can_be_cleared(client, world):
+    client.force_login(world.sibling_member)
+    response = knowledge(client, world, community=world.community.pk)
+    html = response.content.decode()
+    assert [e["community"].pk for e in response.context["entries"]] == [world.community.pk]
+    assert REFUSED not in html
+    assert f'<option value="{world.community.pk}" selected>{world.community.name}</option>' in html
+    assert '<option value="">Alle gemeenschappen</option>' in html
+
+
+def _refused_page(client, world, asked) -> str:
+    response = knowledge(client, world, community=asked)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Next to the field, and linked to it for screen readers.
+    assert (
+        f'<div class="utrecht-form-field-error-message" id="id_community_error"><p>{REFUSED}'
+        in (html)
+    )
+    assert 'aria-describedby="id_community_error"' in html
+    # Every community the page lists, as without the filter.
+    assert {e["community"].pk for e in response.context["entries"]} == {
+        world.community.pk,
+        world.sibling.pk,
+    }
+    main = html[html.index("<main") : html.index("</main>")]
+    return main.replace(f"community={quote(str(asked))}", "community=ASKED")
+
+
+@pytest.mark.parametrize("visitor", ["participant", "sibling_member", "coordinator", "evaluator"])
+def test_a_community_that_cannot_be_chosen_is_refused_revealing_nothing(client, world, visitor):
+    """Another programme's community, an ended one of this programme, one that does not exist
+    and no number at all get the same page: nothing tells them apart (DESIGN.md §2)."""
+    ended = factories.CommunityFactory(
+        programme=world.programme, name="CoP Gestopt", status=Community.Status.ENDED
+    )
+    client.force_login(getattr(world, visitor))
+    pages = {
+        asked: _refused_page(client, world, asked)
+        for asked in (world.foreign.pk, ended.pk, 987654, 2**63, "²", "abc")
+    }
+    assert len(set(pages.values())) == 1, pages.keys()
+    for secret in (world.foreign.name, "Utrecht", "CoP Gestopt", "Sociaal Werk"):
+        assert secret not in pages[world.foreign.pk]
+
+
+def test_the_refused_community_is_not_in_the_pages_context(client, world):
+    client.force_login(world.participant)
+    response = knowledge(client, world, community=world.foreign.pk)
+    assert response.context["form"].community_choice.chosen is None
+    assert world.foreign.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("visitor", ["foreign_member", "system_partner", "other_coordinator"])
+def test_the_filter_opens_no_door_to_those_outside_the_programme(client, world, visitor):
+    client.force_login(getattr(world, visitor))
+    for asked in (world.community.pk, world.foreign.pk):
+        response = knowledge(client, world, community=asked)
+        assert response.status_code == 403
+        assert world.community.name not in response.content.decode()
+
+
+def test_the_filter_sends_anonymous_visitors_to_sign_in(client, world):
+    response = knowledge(client, world, community=world.community.pk)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_api_refuses_a_community_it_cannot_choose(world):
+    from django.test import Client
+
+    from tests.api.helpers import token_for
+
+    client = Client(headers={"Authorization": f"Bearer {token_for(world.coordinator)}"})
+    url = reverse("api:knowledge", args=[world.programme.slug])
+    assert client.get(url, {"community": world.sibling.pk}).status_code == 200
+    for asked in (world.foreign.pk, 987654):
+        response = client.get(url, {"community": asked})
+        assert response.status_code == 400
+        assert REFUSED in response.content.decode()
+        assert world.foreign.name not in response.content.decode()

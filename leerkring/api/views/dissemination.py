@@ -74,7 +74,9 @@ class KnowledgeView(GenericAPIView):
         to share: lessons, products, passed-on signals, and related communities."""
         programme = programme_or_404(slug)
         require(dissemination_permissions.can_view_knowledge(request.user, programme))
-        filters = query_filters(KnowledgeFilterForm(request.query_params or None))
+        filters = query_filters(
+            KnowledgeFilterForm(request.query_params or None, programme=programme)
+        )
         communities = dissemination_selectors.knowledge_communities(
             programme=programme,
             topic=filters.get("topic", ""),

@@ -29,7 +29,7 @@ def knowledge(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     if not permissions.can_view_knowledge(request.user, programme):
         raise PermissionDenied
-    form = KnowledgeFilterForm(request.GET or None)
+    form = KnowledgeFilterForm(request.GET or None, programme=programme)
     filters = form.filters() if request.GET else {}
     communities = selectors.knowledge_communities(
         programme=programme,
