@@ -71,7 +71,8 @@ def _measure(client, url: str, *, warmup: int, requests: int) -> dict:
 
 def _visitors() -> dict:
     """The largest programme, its first coordinator, a participant and the lead of its
-    largest community, the busiest open session and its programme's network."""
+    largest community, the busiest open session not yet looked back on, the latest one with its
+    recording, and its programme's network."""
     from django.db.models import Count
 
     from leerkring.accounts.models import ProgrammeRole
@@ -105,8 +106,16 @@ def _visitors() -> dict:
             .person.user
         )
 
+    # The busiest open session without a look back (summary or recording), so the public event
+    # page shows the same parts at every scale; the page after a session is `held`. (The
+    # busiest of all was a session not yet wrapped up at 1x and one with its look back at 5x.)
     session = (
-        Event.objects.filter(programme=programme, audience=Event.Audience.PUBLIC)
+        Event.objects.filter(
+            programme=programme,
+            audience=Event.Audience.PUBLIC,
+            wrapped_up_at__isnull=True,
+            recording__isnull=True,
+        )
         .annotate(n=Count("registrations"))
         .order_by("-n", "pk")
         .first()

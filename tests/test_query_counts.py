@@ -239,8 +239,14 @@ def _learning_across_counts(coordinator, lead) -> dict[str, tuple[int, int]]:
     from leerkring.publishing.models import Publication
 
     item = Publication.objects.filter(programme__slug="inburgering").order_by("pk").first()
+    # As bench/learning.py: the busiest open session without a look back, and a held one.
     event = (
-        Event.objects.filter(programme__slug="inburgering", audience="public")
+        Event.objects.filter(
+            programme__slug="inburgering",
+            audience="public",
+            wrapped_up_at__isnull=True,
+            recording__isnull=True,
+        )
         .annotate(n=Count("registrations"))
         .order_by("-n", "pk")
         .first()
