@@ -1174,6 +1174,7 @@ MATRIX.update(
         "events:event_unregister": Door(args=_ev_members_event, allowed=EV_MEMBERS, method="post"),
         "events:event_ics": Door(args=_ev_registered, allowed=frozenset({"participant"})),
         "events:registrations": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
+        "events:registrations_csv": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
         "events:wrap_up": Door(args=_ev_members_event, allowed=EV_COORDINATOR),
         "events:public_event_list": Door(args=_programme, public=True),
         "events:public_event": Door(args=_ev_public, public=True),

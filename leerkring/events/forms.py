@@ -17,7 +17,7 @@ from leerkring.dissemination.models import Product
 from leerkring.meetings.forms import DateInput, TimeInput, local_datetime
 from leerkring.meetings.models import Lesson
 
-from .models import Event
+from .models import Event, Registration
 
 HONEYPOT_FIELD = "website"
 CONFIRM_LABEL = _("Ik heb de tekst nagekeken: er staan geen persoonsgegevens in.")
@@ -279,5 +279,27 @@ class PublicEventSearchForm(Form):
         return {
             name: data[name]
             for name in ("q", "kind", "year")
+            if name in data and name not in self.errors and data[name]
+        }
+
+
+class RegistrationSearchForm(Form):
+    """The organisers' list of registrations: a name or organisation, one status."""
+
+    q = forms.CharField(label=_("Zoek op naam of organisatie"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alle"))]
+        + [c for c in Registration.Status.choices if c[0] != Registration.Status.PENDING],
+    )
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters only: an unknown status in a link shows everything."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            name: data[name]
+            for name in ("q", "status")
             if name in data and name not in self.errors and data[name]
         }

@@ -149,18 +149,38 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
-def registrations_for_organisers(*, event: Event) -> list[Registration]:
-    """Who registered, in order; names and organisations, never addresses."""
-    return list(
-        event.registrations.exclude(status=Registration.Status.PENDING)
-        .select_related("person__organisation")
-        .order_by(
-            F("status").asc(),
-            F("waitlisted_at").asc(nulls_first=True),
-            "created_at",
-            "pk",
+def registrations_for_organisers(
+    *, event: Event, q: str = "", status: str = ""
+) -> QuerySet[Registration]:
+    """Who registered, in order (seats, then the waiting list in its order); names and
+    organisations, never addresses. Searched by name or organisation, or one status; the page
+    shows a page of it at a time (on PostgreSQL the index `registration_list_order` gives the
+    order, so a page reads its own rows only), the download all of it."""
+    registrations = event.registrations.exclude(status=Registration.Status.PENDING)
+    if status:
+        registrations = registrations.filter(status=status)
+    q = q.strip()
+    if q:
+        registrations = registrations.filter(
+            Q(name__icontains=q)
+            | Q(organisation_name__icontains=q)
+            | Q(person__full_name__icontains=q)
+            | Q(person__organisation__name__icontains=q)
         )
+    return registrations.select_related("person__organisation").order_by(
+        F("status").asc(),
+        F("waitlisted_at").asc(nulls_first=True),
+        "created_at",
+        "pk",
     )
+
+
+def registrations_listed_count(*, event: Event) -> int:
+    """How many registrations the unfiltered list holds: the seats and the waiting list as kept
+    on the event (`seat_counts`), and the cancelled ones counted (few, on the event-and-status
+    index), so the pager does not count every registration of the event."""
+    cancelled = event.registrations.filter(status=Registration.Status.CANCELLED).count()
+    return event.kept_confirmed + event.kept_waitlisted + cancelled
 
 
 def registration_for_token(token: str, purpose: str) -> Registration | None:

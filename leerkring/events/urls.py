@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import event, planning, public
+from .views import event, planning, public, registrations
 
 app_name = "events"
 urlpatterns = [
@@ -25,7 +25,16 @@ urlpatterns = [
     path("events/<int:pk>/register/", event.event_register, name="event_register"),
     path("events/<int:pk>/unregister/", event.event_unregister, name="event_unregister"),
     path("events/<int:pk>/calendar.ics", event.event_ics, name="event_ics"),
-    path("events/<int:pk>/registrations/", event.event_registrations, name="registrations"),
+    path(
+        "events/<int:pk>/registrations/",
+        registrations.event_registrations,
+        name="registrations",
+    ),
+    path(
+        "events/<int:pk>/registrations.csv",
+        registrations.event_registrations_csv,
+        name="registrations_csv",
+    ),
     path("events/<int:pk>/wrap-up/", event.event_wrap_up, name="wrap_up"),
     # Public: no sign-in; opaque keys and tokens only.
     path("public/<slug:slug>/events/", public.public_event_list, name="public_event_list"),

@@ -202,17 +202,22 @@ def registration_cancel(*, registration: Registration, by: Any = None) -> bool:
 
 
 @transaction.atomic
-def attendance_record(*, event: Event, present: set[int], extra: int, by: Any) -> dict[str, int]:
+def attendance_record(
+    *, event: Event, present: set[int], extra: int, by: Any, shown: set[int] | None = None
+) -> dict[str, int]:
     """After the event the organisers tick who came (of those with a seat) and count who came
-    without registering. Returns the counts."""
+    without registering. The list is paged: `shown` holds the registrations of the page that
+    was ticked, and only those change (None: every seat, as the whole list). Returns the
+    counts over every seat."""
     locked = _lock_event(event)
     if locked.starts_at > timezone.now():
         raise ValidationError(_("Aanwezigheid vastleggen kan als de activiteit begonnen is."))
     if extra < 0:
         raise ValidationError({"extra_attendance": _("Vul een aantal van nul of meer in.")})
     seats = locked.registrations.filter(status=Registration.Status.CONFIRMED)
-    seats.filter(pk__in=present).update(attended=True)
-    seats.exclude(pk__in=present).update(attended=False)
+    ticked = seats if shown is None else seats.filter(pk__in=shown)
+    ticked.filter(pk__in=present).update(attended=True)
+    ticked.exclude(pk__in=present).update(attended=False)
     locked.extra_attendance = extra
     locked.save(update_fields=["extra_attendance"])
     counts = {

@@ -1,6 +1,6 @@
 """One event, inside the programme: its page with registering, the organisers' actions
-(change, announce, approve, cancel, who registered and who came, the wrap-up) and the
-calendar file for a member with a seat."""
+(change, announce, approve, cancel, the wrap-up) and the calendar file for a member with a
+seat; who registered and who came is `registrations`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,14 +20,14 @@ from leerkring.meetings.models import Lesson
 from leerkring.publishing import guard
 
 from .. import ical, permissions, selectors, services
-from ..forms import AnnounceForm, AttendanceForm, CancelForm, EventForm, WrapUpForm
+from ..forms import AnnounceForm, CancelForm, EventForm, WrapUpForm
 from ..models import Event, Registration
 from ..services.mail import absolute
 
 WRAP_UP_CHOICES = 200
 
 
-def _event(request: HttpRequest, pk: int, allowed=permissions.can_view_event) -> Event:
+def event_or_denied(request: HttpRequest, pk: int, allowed=permissions.can_view_event) -> Event:
     try:
         event = selectors.event_for_page(pk=pk)
     except Event.DoesNotExist as error:
@@ -96,13 +95,13 @@ def _render(request: HttpRequest, event: Event, *, status: int = 200, **forms) -
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render(request, _event(request, pk))
+    return _render(request, event_or_denied(request, pk))
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk, permissions.can_manage_event)
+    event = event_or_denied(request, pk, permissions.can_manage_event)
     form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
     if event.is_joint:
         del form.fields["kind"]
@@ -138,7 +137,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_announce(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk, permissions.can_manage_event)
+    event = event_or_denied(request, pk, permissions.can_manage_event)
     form = AnnounceForm(request.POST)
     form.is_valid()
     try:
@@ -163,7 +162,7 @@ def event_announce(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk, permissions.can_approve_event)
+    event = event_or_denied(request, pk, permissions.can_approve_event)
     form = AnnounceForm(request.POST)
     form.is_valid()
     try:
@@ -183,7 +182,7 @@ def event_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk, permissions.can_manage_event)
+    event = event_or_denied(request, pk, permissions.can_manage_event)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +217,7 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def joint_answer(request: HttpRequest, pk: int, community_pk: int) -> HttpResponse:
     """A partner community's lead or facilitator agrees to the joint session, or declines."""
-    event = _event(request, pk)
+    event = event_or_denied(request, pk)
     community = get_object_or_404(Community, pk=community_pk)
     if not permissions.can_answer_for(request.user, community):
         raise PermissionDenied
@@ -247,7 +246,7 @@ def joint_answer(request: HttpRequest, pk: int, community_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk, permissions.can_register)
+    event = event_or_denied(request, pk, permissions.can_register)
     try:
         registration = services.registration_member(
             event=event, person=access_for(request.user).person, by=request.user
@@ -272,7 +271,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event(request, pk)
+    event = event_or_denied(request, pk)
     registration = selectors.registration_of(event=event, user=request.user)
     if registration is not None and services.registration_cancel(
         registration=registration, by=request.user
@@ -285,7 +284,7 @@ def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """The calendar entry for a member with a seat (with the online link)."""
-    event = _event(request, pk)
+    event = event_or_denied(request, pk)
     registration = selectors.registration_of(event=event, user=request.user)
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         raise Http404
@@ -301,55 +300,7 @@ def ics_response(content: bytes) -> HttpResponse:
     return response
 
 
-# --- After the event --------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def event_registrations(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who registered (names and organisations, never addresses) and, once it started, who
-    came."""
-    event = _event(request, pk, permissions.can_manage_event)
-    registrations = selectors.registrations_for_organisers(event=event)
-    form = AttendanceForm(
-        request.POST or None, initial={"extra_attendance": event.extra_attendance}
-    )
-    started = event.starts_at <= timezone.now()
-    if request.method == "POST" and form.is_valid():
-        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
-        try:
-            counts = services.attendance_record(
-                event=event,
-                present=present,
-                extra=form.cleaned_data["extra_attendance"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Aanwezigheid opgeslagen: %(present)s aangemeld en aanwezig, %(extra)s zonder aanmelding."
-                )
-                % counts,
-            )
-            return redirect("events:registrations", event.pk)
-    return render(
-        request,
-        "events/registrations.html",
-        {
-            "event": event,
-            "programme": event.programme,
-            "registrations": registrations,
-            "seats": selectors.seats(event),
-            "form": form,
-            "started": started,
-            "nav_section": "programme",
-            "current_programme": event.programme,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+# --- After the event (who registered and who came: views/registrations.py) ----------
 
 
 def _wrap_up_choices(event: Event):
@@ -382,7 +333,7 @@ def _wrap_up_choices(event: Event):
 def event_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary, what was presented and the recording as a product. For an event open to
     anyone these go on its public page: the guard's findings are shown and confirmed first."""
-    event = _event(request, pk, permissions.can_manage_event)
+    event = event_or_denied(request, pk, permissions.can_manage_event)
     lessons, products = _wrap_up_choices(event)
     public = event.audience == Event.Audience.PUBLIC
     form = WrapUpForm(

@@ -1,0 +1,148 @@
+"""Who registered for an event and who came, for its organisers: the list a page at a time
+(searched by name or organisation, or one status) with the attendance of that page, and the
+whole list as a CSV file. Names and organisations, never addresses (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from leerkring.core.spreadsheets import cell_safe
+
+from .. import permissions, selectors, services
+from ..forms import AttendanceForm, RegistrationSearchForm
+from ..models import Event, Registration
+from .event import event_or_denied
+
+REGISTRATIONS_PER_PAGE = 50
+
+
+class _ListPaginator(Paginator):
+    """Told its count when the list is not filtered: the event keeps its seats and waiting
+    list (`selectors.registrations_listed_count`)."""
+
+    def __init__(self, *args, count: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self._known_count is None else self._known_count
+
+
+def _ids(values: list[str]) -> set[int]:
+    return {int(v) for v in values if v.isdigit()}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_registrations(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page of who registered and, once it started, who came. Ticking attendance changes the
+    registrations of the page that was sent only."""
+    event = event_or_denied(request, pk, permissions.can_manage_event)
+    search_form = RegistrationSearchForm(request.GET)
+    filters = search_form.filters()
+    paginator = _ListPaginator(
+        selectors.registrations_for_organisers(event=event, **filters),
+        REGISTRATIONS_PER_PAGE,
+        count=None if filters else selectors.registrations_listed_count(event=event),
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    form = AttendanceForm(
+        request.POST or None, initial={"extra_attendance": event.extra_attendance}
+    )
+    started = event.starts_at <= timezone.now()
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.attendance_record(
+                event=event,
+                present=_ids(request.POST.getlist("present")),
+                shown=_ids(request.POST.getlist("shown")),
+                extra=form.cleaned_data["extra_attendance"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Aanwezigheid opgeslagen: %(present)s aangemeld en aanwezig, %(extra)s zonder aanmelding."
+                )
+                % counts,
+            )
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "events/registrations.html",
+        {
+            "event": event,
+            "programme": event.programme,
+            "registrations": list(page.object_list),
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "search_form": search_form,
+            "filtered": bool(filters),
+            "seats": selectors.seats(event),
+            "form": form,
+            "started": started,
+            "nav_section": "programme",
+            "current_programme": event.programme,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(event: Event) -> Iterator[str]:
+    """The whole list in the page's order: name, organisation, status, attended. A byte-order
+    mark first, so spreadsheet programs read the accents right."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow([_("Naam"), _("Organisatie"), _("Status"), _("Aanwezig")])
+    attended = {True: _("ja"), False: _("nee"), None: ""}
+    registrations = selectors.registrations_for_organisers(event=event)
+    for registration in registrations.iterator(chunk_size=500):
+        organisation = (
+            registration.person.organisation.name
+            if registration.person and registration.person.organisation
+            else registration.organisation_name
+        )
+        yield writer.writerow(
+            [
+                cell_safe(registration.display_name),
+                cell_safe(organisation),
+                registration.get_status_display(),
+                attended[registration.attended]
+                if registration.status == Registration.Status.CONFIRMED
+                else "",
+            ]
+        )
+
+
+@login_required
+@require_GET
+def event_registrations_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every registration of the event at once, for the organisers' own lists."""
+    event = event_or_denied(request, pk, permissions.can_manage_event)
+    response = StreamingHttpResponse(_csv_lines(event), content_type="text/csv; charset=utf-8")
+    name = f"{slugify(event.title) or 'activiteit'}-{event.pk}-aanmeldingen.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
