@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -199,3 +200,64 @@ def test_the_page_keeps_a_computed_report_rendered_until_the_next_computation(cl
     queue.run()
     renewed = _page(client, built)
     assert body in [t.name for t in renewed.templates], "a new computation is rendered anew"
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]*"', "", html)
+
+
+def test_the_kept_rendering_is_the_page_rendered_afresh(client, built, queue):
+    _page(client, built)
+    queue.run()
+    fresh = _page(client, built)
+    kept = _page(client, built)
+    assert "evaluation/partials/report_body.html" not in [t.name for t in kept.templates]
+    assert _without_tokens(kept.content.decode()) == _without_tokens(fresh.content.decode())
+    assert "CoP Twente" in kept.content.decode()  # the table of communities
+
+
+def test_a_page_that_kept_its_rendering_does_not_read_the_stored_report(
+    client, built, queue, monkeypatch
+):
+    _page(client, built)
+    queue.run()
+    _page(client, built)
+
+    def refuse(self):
+        raise AssertionError("the stored report was read")
+
+    monkeypatch.setattr(reports.StoredView, "data", property(refuse))
+    page = _page(client, built)
+    assert page.status_code == 200 and 'data-figure="meetings"' in page.content.decode()
+
+
+def test_a_computation_stored_after_the_page_read_its_row_names_what_it_shows(built):
+    programme = built.world.programme
+    first = reports.report_stored(programme, YEAR)
+    view = reports.report_stored(programme, YEAR)
+    StoredReport.objects.update(computed_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC))
+    assert view.report is not None
+    assert view.computed_at == datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+    assert view.key != first.key and view.is_current
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (
+            {"name": "CoP Twente", "products": 2},
+            reports.CommunityRow(name="CoP Twente", products=2),
+        ),
+        (
+            {"name": "CoP Twente", "products": 2, "gone": 1},
+            reports.CommunityRow(name="CoP Twente", products=2),
+        ),
+        (
+            {"label": "mei 2024", "count": 3, "old": "x"},
+            reports.Row(label="mei 2024", count=3),
+        ),
+    ],
+)
+def test_a_stored_line_decodes_with_fields_added_or_removed_since(stored, expected):
+    assert reports.store._decode(type(expected), stored) == expected
+    assert reports.store._decode(list[type(expected)], [stored, None]) == [expected, None]

@@ -23,11 +23,12 @@ import datetime
 import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone, translation
 
 from leerkring.communities.models import Community, Programme
@@ -64,23 +65,53 @@ def current_version() -> str:
 
 @dataclass
 class StoredView:
-    """What the report page shows: the stored report (None while the first computation of
+    """What the report page shows: the stored report (none while the first computation of
     this period runs), when it was computed, and whether it is of the current data. The
-    report is decoded only when read: a page that kept its rendering does not need it."""
+    stored report itself is read and decoded only when asked for: a page that kept its
+    rendering does not need it, and at national scale it is hundreds of kilobytes (a line
+    per community) that would be read and parsed on every request."""
 
-    data: dict | None
     computed_at: datetime.datetime | None
     is_current: bool
+    has_report: bool = False
     # Which computation this is (the stored row and its time): the page keeps its rendering.
     key: str = ""
+    pk: int | None = None
+    # The version a computation now would have, when the row was read.
+    current: str = ""
 
     @property
     def is_preparing(self) -> bool:
-        return self.data is None
+        return not self.has_report
+
+    @functools.cached_property
+    def data(self) -> dict | None:
+        """The stored report as JSON, read now: one query by primary key. A computation stored
+        since this view was read replaces what it says (its time and key), so the key always
+        names the report read."""
+        if not self.has_report:
+            return None
+        row = (
+            StoredReport.objects.filter(pk=self.pk)
+            .values("report", "computed_at", "language", "version")
+            .first()
+        )
+        if row is None or row["report"] is None:
+            return None
+        if row["computed_at"] != self.computed_at:
+            self.is_current = row["version"] == self.current
+            self.computed_at = row["computed_at"]
+            self.key = _view_key(self.pk, row["computed_at"], row["language"])
+        return row["report"]
 
     @functools.cached_property
     def report(self) -> Report | None:
-        return None if self.data is None else _decode(Report, self.data)
+        data = self.data
+        return None if data is None else _decode(Report, data)
+
+
+def _view_key(pk: int, computed_at: datetime.datetime | None, language: str) -> str:
+    return f"{pk}:{computed_at.timestamp() if computed_at else 0}:{language}"
 
 
 def _kind(subject: Any) -> str:
@@ -108,17 +139,31 @@ def report_stored(subject: Any, period: Period) -> StoredView:
     language = translation.get_language()
     key = _key(subject, period, language)
     version = current_version()
-    row = StoredReport.objects.filter(**key).first()
-    if (row is None or row.version != version) and _queue(key, version):
+    row = _stored_row(key)
+    if (row is None or row["version"] != version) and _queue(key, version):
         # A backend that runs tasks at once (tests, development) has stored it already.
-        row = StoredReport.objects.filter(**key).first()
-    if row is None or row.report is None:
-        return StoredView(data=None, computed_at=None, is_current=False)
+        row = _stored_row(key)
+    if row is None or not row["has_report"]:
+        return StoredView(computed_at=None, is_current=False)
     return StoredView(
-        data=row.report,
-        computed_at=row.computed_at,
-        is_current=row.version == version,
-        key=f"{row.pk}:{row.computed_at.timestamp() if row.computed_at else 0}:{row.language}",
+        computed_at=row["computed_at"],
+        is_current=row["version"] == version,
+        has_report=True,
+        key=_view_key(row["pk"], row["computed_at"], row["language"]),
+        pk=row["pk"],
+        current=version,
+    )
+
+
+def _stored_row(key: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored row's version and time without the report itself (`StoredView.data`)."""
+    return (
+        StoredReport.objects.filter(**key)
+        .annotate(
+            has_report=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField())
+        )
+        .values("pk", "version", "computed_at", "language", "has_report")
+        .first()
     )
 
 
@@ -212,34 +257,57 @@ def _queue(key: dict[str, Any], version: str) -> bool:
     return True
 
 
-@functools.cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def _decode(hint: Any, value: Any) -> Any:
     """A stored (JSON) value back as the report's dataclasses, dates and lists, following
     the dataclasses' type hints."""
-    if value is None:
-        return None
+    return _decoder(hint)(value)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """The function that decodes a stored value of type `hint`, worked out once per type: a
+    programme report holds a line per community (2,250 at five times national scale), and
+    following the type hints anew for every value cost more than reading the report."""
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
         (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _decode(inner, value)
+        return _decoder(inner)
     if origin is list:
         (inner,) = typing.get_args(hint)
-        return [_decode(inner, item) for item in value]
+        item = _decoder(inner)
+        return lambda value: None if value is None else [item(each) for each in value]
     if origin is dict:
-        return dict(value)
+        return lambda value: None if value is None else dict(value)
     if dataclasses.is_dataclass(hint):
-        hints = _type_hints(hint)
-        return hint(
-            **{
-                f.name: _decode(hints[f.name], value[f.name])
-                for f in dataclasses.fields(hint)
-                if f.name in value
-            }
-        )
+        return _dataclass_decoder(hint)
     if hint is datetime.date:
-        return datetime.date.fromisoformat(value)
-    return value
+        return lambda value: None if value is None else datetime.date.fromisoformat(value)
+    return _as_is
+
+
+def _dataclass_decoder(cls: type) -> Callable[[Any], Any]:
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+    names = {name for name, _field in fields}
+    if all(field is _as_is for _name, field in fields):
+        # Plain values only (a line per community): the stored dict is the arguments, unless
+        # it holds a field the dataclass no longer has.
+        def plain(value: Any) -> Any:
+            if value is None:
+                return None
+            if value.keys() <= names:
+                return cls(**value)
+            return cls(**{name: value[name] for name in names if name in value})
+
+        return plain
+
+    def decode(value: Any) -> Any:
+        if value is None:
+            return None
+        return cls(**{name: field(value[name]) for name, field in fields if name in value})
+
+    return decode
