@@ -4,8 +4,10 @@ signals passed on and answered."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from fractions import Fraction
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -72,6 +74,116 @@ def _months(period: Period) -> list[tuple[int, int]]:
     return months
 
 
+# Meetings and attendance are read one community at a time from three streams ordered by
+# community (meetings, attendance per meeting, memberships), so a programme report holds one
+# community's meetings and members at a time, not the whole programme's: its memory stays the
+# same as the network grows (docs/performance.md, "Five times national scale").
+CHUNK = 2000
+
+
+class _Groups:
+    """The rows of a stream ordered by community, handed out per community in that order."""
+
+    def __init__(self, rows, community_index: int) -> None:
+        self._groups = groupby(rows, key=itemgetter(community_index))
+        self._next = next(self._groups, None)
+
+    def take(self, community_id: int) -> list:
+        while self._next is not None and self._next[0] < community_id:
+            self._next = next(self._groups, None)
+        if self._next is None or self._next[0] != community_id:
+            return []
+        rows = list(self._next[1])
+        self._next = next(self._groups, None)
+        return rows
+
+
+def _meetings_and_attendance(
+    out: Output,
+    held,
+    period: Period,
+    *,
+    with_dates: bool,
+    per_community: dict[int, CommunityRow] | None,
+) -> None:
+    """Meetings held, their months and dates, and attendance: present members ÷ members on
+    the meeting day, per meeting (the monitor's and the timeline's rule)."""
+    meetings = (
+        held.order_by("community_id", "starts_at", "pk")
+        .values_list("pk", "community_id", "starts_at", "format")
+        .iterator(chunk_size=CHUNK)
+    )
+    attendance = _Groups(
+        Attendance.objects.filter(meeting__in=held)
+        .values("meeting__community_id", "meeting_id")
+        .annotate(
+            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)), recorded=Count("pk")
+        )
+        .order_by("meeting__community_id", "meeting_id")
+        .values_list("meeting__community_id", "meeting_id", "present", "recorded")
+        .iterator(chunk_size=CHUNK),
+        0,
+    )
+    memberships = _Groups(
+        Membership.objects.filter(community_id__in=held.values("community_id"))
+        .order_by("community_id")
+        .values_list("community_id", "joined_on", "left_on")
+        .iterator(chunk_size=CHUNK),
+        0,
+    )
+    by_month: Counter = Counter()
+    dates: list[tuple[datetime.datetime, int, datetime.date]] = []
+    rates: list[Fraction] = []
+    counts: list[int] = []
+    for community_id, group in groupby(meetings, key=itemgetter(1)):
+        community_meetings = list(group)
+        present = {
+            meeting_id: n_present for _c, meeting_id, n_present, _r in attendance.take(community_id)
+        }
+        periods = (
+            [(joined, left) for _c, joined, left in memberships.take(community_id)]
+            if present
+            else []
+        )
+        community_rates: list[Fraction] = []
+        for pk, _community, starts_at, fmt in community_meetings:
+            day = local_date(starts_at)
+            out.meetings_held += 1
+            out.meetings_physical += fmt == Meeting.Format.PHYSICAL
+            by_month[(day.year, day.month)] += 1
+            if with_dates:
+                dates.append((starts_at, pk, day))
+            if per_community is not None:
+                per_community[community_id].meetings_held += 1
+            if pk not in present:
+                continue
+            members = sum(
+                1 for joined, left in periods if joined <= day and (left is None or left > day)
+            )
+            counts.append(present[pk])
+            if members:
+                rate = min(Fraction(100), Fraction(100 * present[pk], members))
+                rates.append(rate)
+                community_rates.append(rate)
+        if per_community is not None and community_rates:
+            per_community[community_id].attendance_rate = round_half_up(
+                sum(community_rates, Fraction(0)) / len(community_rates)
+            )
+    if with_dates:
+        out.meeting_dates = [day for _starts_at, _pk, day in sorted(dates)]
+    if out.meetings_held:
+        months = _months(period)
+        out.meetings_by_month = with_widths(
+            [Row(label=_month_label(y, m), count=by_month[(y, m)]) for y, m in months]
+        )
+        out.meetings_chart, out.meetings_chart_unit = meetings_chart(by_month, months)
+    out.attendance_meetings = len(counts)
+    if counts:
+        out.attendance_average = number_format(round(sum(counts) / len(counts), 1), 1)
+    if rates:
+        out.attendance_rate = round_half_up(sum(rates, Fraction(0)) / len(rates))
+
+
 def report_output(
     *,
     community_ids: list[int],
@@ -89,68 +201,7 @@ def report_output(
         starts_at__gte=start,
         starts_at__lt=end,
     )
-    meetings = list(
-        held.order_by("starts_at", "pk").values_list("pk", "community_id", "starts_at", "format")
-    )
-    out.meetings_held = len(meetings)
-    out.meetings_physical = sum(1 for *_rest, fmt in meetings if fmt == Meeting.Format.PHYSICAL)
-    days = {pk: local_date(starts_at) for pk, _c, starts_at, _f in meetings}
-    if with_dates:
-        out.meeting_dates = [days[pk] for pk, *_rest in meetings]
-    if meetings:
-        by_month = Counter((day.year, day.month) for day in days.values())
-        months = _months(period)
-        out.meetings_by_month = with_widths(
-            [Row(label=_month_label(y, m), count=by_month[(y, m)]) for y, m in months]
-        )
-        out.meetings_chart, out.meetings_chart_unit = meetings_chart(by_month, months)
-
-    # Attendance: present members ÷ members on the meeting day, per meeting.
-    present = {
-        meeting_id: (n_present, n_recorded)
-        for meeting_id, n_present, n_recorded in Attendance.objects.filter(meeting__in=held)
-        .values("meeting_id")
-        .annotate(
-            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)), recorded=Count("pk")
-        )
-        .values_list("meeting_id", "present", "recorded")
-    }
-    periods: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    if present:
-        community_with_attendance = {c for pk, c, _s, _f in meetings if pk in present}
-        for community_id, joined, left in Membership.objects.filter(
-            community_id__in=community_with_attendance
-        ).values_list("community_id", "joined_on", "left_on"):
-            periods[community_id].append((joined, left))
-    rates: list[Fraction] = []
-    counts: list[int] = []
-    community_rates: dict[int, list[Fraction]] = defaultdict(list)
-    for pk, community_id, _starts, _fmt in meetings:
-        if per_community is not None:
-            per_community[community_id].meetings_held += 1
-        if pk not in present:
-            continue
-        day = days[pk]
-        members = sum(
-            1
-            for joined, left in periods[community_id]
-            if joined <= day and (left is None or left > day)
-        )
-        counts.append(present[pk][0])
-        if members:
-            rate = min(Fraction(100), Fraction(100 * present[pk][0], members))
-            rates.append(rate)
-            community_rates[community_id].append(rate)
-    out.attendance_meetings = len(counts)
-    if counts:
-        out.attendance_average = number_format(round(sum(counts) / len(counts), 1), 1)
-    if rates:
-        out.attendance_rate = round_half_up(sum(rates, Fraction(0)) / len(rates))
-    if per_community is not None:
-        for community_id, values in community_rates.items():
-            per_community[community_id].attendance_rate = round_half_up(
-                sum(values, Fraction(0)) / len(values)
-            )
+    _meetings_and_attendance(out, held, period, with_dates=with_dates, per_community=per_community)
 
     items = AgendaItem.objects.filter(meeting__in=held, is_lookback=False)
     out.work_forms = with_widths(
