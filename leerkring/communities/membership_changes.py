@@ -4,10 +4,7 @@ community leaves the first one too) and the members of the networks of its progr
 (`network.member_counts`: a guide's role, person, community and dates).
 
 The old values are read once per save, in `pre_save`, for both, and only when the save may
-change them (a save naming other fields in `update_fields` reads nothing). They are read from
-the row, not taken from the instance as it was loaded: an instance read before another change
-moved the membership would otherwise compare with what the membership was then, and leave a
-count wrong."""
+change them (`core.row_before`; a save naming other fields in `update_fields` reads nothing)."""
 
 from __future__ import annotations
 
@@ -15,6 +12,8 @@ import datetime
 from typing import NamedTuple
 
 from django.db.models.signals import pre_save
+
+from leerkring.core.row_before import RowBefore
 
 from .models import Membership
 
@@ -32,40 +31,22 @@ class Seat(NamedTuple):
     left_on: datetime.date | None
 
 
+seat_before = RowBefore(Seat, watched=SEAT_FIELDS)
+
+
 def seat(membership: Membership) -> Seat:
-    return Seat(
-        membership.role,
-        membership.community_id,
-        membership.person_id,
-        membership.joined_on,
-        membership.left_on,
-    )
+    return seat_before.now(membership)
 
 
 def may_change(update_fields) -> bool:
     """Whether a save with these `update_fields` can change a seat's counted fields."""
-    return update_fields is None or bool(SEAT_FIELDS & set(update_fields))
-
-
-def seat_before(membership: Membership) -> Seat | None:
-    """The seat as the row held it before the save in progress; None when it was not read: a
-    new membership, a raw save (fixtures), a save that changes none of its fields, a row that
-    was not there."""
-    return getattr(membership, "_seat_before", None)
+    return seat_before.may_change(update_fields)
 
 
 def _membership_saving(
     sender, instance: Membership, raw: bool = False, update_fields=None, **kwargs
 ) -> None:
-    instance._seat_before = None
-    if raw or instance._state.adding or instance.pk is None or not may_change(update_fields):
-        return
-    values = (
-        Membership.objects.filter(pk=instance.pk)
-        .values_list("role", "community_id", "person_id", "joined_on", "left_on")
-        .first()
-    )
-    instance._seat_before = Seat(*values) if values else None
+    seat_before.read(instance, raw=raw, update_fields=update_fields)
 
 
 def connect() -> None:

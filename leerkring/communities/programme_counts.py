@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
 
-from .community_changes import community_row, may_change, row_before
+from .community_changes import community_row, counted_part, may_change, row_before
 from .models import Community, Programme
 
 
@@ -91,7 +91,7 @@ def _community_saved(sender, instance: Community, update_fields=None, **kwargs) 
     if not may_change(update_fields):
         return
     before = row_before(instance)
-    if before == community_row(instance):
+    if counted_part(before) == counted_part(community_row(instance)):
         return
     programme_counts_refresh(
         programme_ids=[instance.programme_id, before.programme_id if before else None]

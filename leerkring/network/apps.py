@@ -31,6 +31,7 @@ class NetworkConfig(AppConfig):
         pre_save.connect(thread_counts.link_saving, sender=NetworkThread, dispatch_uid="kept")
         post_save.connect(thread_counts.link_saved, sender=NetworkThread, dispatch_uid="kept")
         post_delete.connect(thread_counts.link_deleted, sender=NetworkThread, dispatch_uid="kept")
+        pre_save.connect(thread_counts.thread_saving, sender=Thread, dispatch_uid="kept")
         post_save.connect(thread_counts.thread_saved, sender=Thread, dispatch_uid="kept")
         # Its kept number of members follows the guides' seats, the invitations, its programmes
         # and the communities (which may move to another programme).

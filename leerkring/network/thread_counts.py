@@ -11,12 +11,15 @@ synthetic network call `refresh_thread_counts` afterwards."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 
 from leerkring.core.locking import lock_in_order
+from leerkring.core.row_before import RowBefore
 from leerkring.meetings.models import Thread
 
 from .models import Network, NetworkThread
@@ -52,20 +55,41 @@ def refresh_thread_counts(network_ids: list[int] | None = None) -> None:
             Network.objects.filter(pk__in=ids).update(kept_thread_count=counted_threads())
 
 
-def link_saving(sender, instance: NetworkThread, raw: bool = False, **kwargs) -> None:
-    # The network the link pointed to before, so a link moved counts both networks.
-    instance._network_before = (
-        NetworkThread.objects.filter(pk=instance.pk).values_list("network_id", flat=True).first()
-        if instance.pk and not instance._state.adding and not raw
-        else None
-    )
+class LinkRow(NamedTuple):
+    network_id: int
 
 
-def link_saved(sender, instance: NetworkThread, created: bool = False, **kwargs) -> None:
-    before = None if created else getattr(instance, "_network_before", None)
-    if before == instance.network_id:
+class ThreadRow(NamedTuple):
+    community_id: int | None
+    network_id: int | None
+
+
+# The network a link pointed to before, so a link moved counts both networks.
+link_before = RowBefore(LinkRow, watched={"network", "network_id"})
+# A thread's community before the save and the network it is linked to, in one read: only a
+# linked thread that gains or loses a community enters or leaves a network's list.
+thread_before = RowBefore(
+    ThreadRow,
+    watched={"community", "community_id"},
+    lookups=("community_id", "network_link__network_id"),
+)
+
+
+def link_saving(sender, instance: NetworkThread, raw: bool = False, update_fields=None, **kwargs):
+    link_before.read(instance, raw=raw, update_fields=update_fields)
+
+
+def link_saved(
+    sender, instance: NetworkThread, created: bool = False, update_fields=None, **kwargs
+) -> None:
+    if not link_before.may_change(update_fields):
         return
-    refresh_thread_counts(sorted({instance.network_id, before} - {None}))
+    before = None if created else link_before(instance)
+    if before == link_before.now(instance):
+        return
+    refresh_thread_counts(
+        sorted({instance.network_id, before.network_id if before else None} - {None})
+    )
 
 
 def link_deleted(sender, instance: NetworkThread, origin=None, **kwargs) -> None:
@@ -74,14 +98,25 @@ def link_deleted(sender, instance: NetworkThread, origin=None, **kwargs) -> None
         refresh_thread_counts([instance.network_id])
 
 
+def thread_saving(sender, instance: Thread, raw: bool = False, update_fields=None, **kwargs):
+    thread_before.read(instance, raw=raw, update_fields=update_fields)
+
+
 def thread_saved(sender, instance: Thread, created: bool = False, update_fields=None, **kwargs):
     """A linked thread that gains or loses a community enters or leaves its network's list.
-    A new thread has no link yet, and a save naming other fields (a message's time) changes
-    nothing counted."""
-    if created or (
-        update_fields is not None and not {"community", "community_id"} & set(update_fields)
-    ):
+    A new thread has no link yet, and a save naming other fields (a message's time) or keeping
+    the community changes nothing counted."""
+    if created or not thread_before.may_change(update_fields):
         return
-    ids = list(NetworkThread.objects.filter(thread=instance).values_list("network_id", flat=True))
+    before = thread_before(instance)
+    if before is None:
+        # Not read (a raw save): count the networks it is linked to.
+        ids = list(
+            NetworkThread.objects.filter(thread=instance).values_list("network_id", flat=True)
+        )
+    elif before.community_id == instance.community_id or before.network_id is None:
+        return
+    else:
+        ids = [before.network_id]
     if ids:
         refresh_thread_counts(ids)

@@ -21,14 +21,31 @@ nothing is locked ahead there.
 
 from __future__ import annotations
 
+import datetime
+from typing import NamedTuple
+
 from django.db import connection
 from django.db.models.signals import post_save, pre_save
+
+from leerkring.core.row_before import RowBefore
 
 from . import tallies, venster_tallies
 from .models import Signal
 
-#: The stored values the two refreshes need of a signal before its save.
-STORED = ("programme_id", "state", "passed_on_at", "last_feedback_at", "theme_id")
+
+class StoredSignal(NamedTuple):
+    """The stored values the two refreshes need of a signal before its save."""
+
+    programme_id: int
+    state: str
+    passed_on_at: datetime.datetime | None
+    last_feedback_at: datetime.datetime | None
+    theme_id: int | None
+
+
+stored_before = RowBefore(
+    StoredSignal, watched=venster_tallies.KEPT_FIELDS | tallies.TALLIED_FIELDS
+)
 
 
 def _signal_pre_save(sender, instance: Signal, raw: bool, update_fields=None, **kwargs) -> None:
@@ -40,33 +57,30 @@ def _signal_pre_save(sender, instance: Signal, raw: bool, update_fields=None, **
         fields is None or bool(venster_tallies.KEPT_FIELDS & fields)
     )
     instance._themes_changed = not raw and (fields is None or bool(tallies.TALLIED_FIELDS & fields))
-    instance._stored_before = None
-    if not (instance._venster_changed or instance._themes_changed):
-        return
     in_transaction = connection.in_atomic_block
-    if in_transaction and instance.state != Signal.State.DRAFT:
+    if (
+        (instance._venster_changed or instance._themes_changed)
+        and in_transaction
+        and instance.state != Signal.State.DRAFT
+    ):
         # A draft counts nowhere; a signal never goes back to being one.
         venster_tallies.programmes_lock([instance.programme_id])
-    if instance.pk is not None and not instance._state.adding:
-        stored = Signal.objects.filter(pk=instance.pk)
-        if in_transaction:
-            stored = stored.select_for_update()
-        instance._stored_before = stored.values(*STORED).first()
+    stored_before.read(instance, raw=raw, update_fields=update_fields, lock=in_transaction)
 
 
 def _signal_post_save(sender, instance: Signal, created: bool, raw: bool, **kwargs) -> None:
     if raw:
         return
-    before = getattr(instance, "_stored_before", None)
+    before = stored_before(instance)
     if getattr(instance, "_venster_changed", False):
-        old = venster_tallies.signal_part(*(before[f] for f in STORED[:4])) if before else None
+        old = venster_tallies.signal_part(*before[:4]) if before else None
         venster_tallies.tallies_add(
             venster_tallies.parts_moved([old], [venster_tallies.part_of(instance)])
         )
     if getattr(instance, "_themes_changed", False) and not (
         created and instance.state == Signal.State.DRAFT  # a new draft counts nowhere
     ):
-        left = before["theme_id"] if before else None
+        left = before.theme_id if before else None
         tallies.theme_tallies_refresh(theme_ids=[instance.theme_id, left])
 
 

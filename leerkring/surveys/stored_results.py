@@ -20,9 +20,10 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from leerkring.communities import community_changes
 from leerkring.communities.models import Community
 from leerkring.communities.selectors import choices
 
@@ -278,17 +279,11 @@ def wave_results_forget(wave: Wave) -> None:
     StoredCommunity.objects.filter(wave_id=wave.pk).delete()
 
 
-def _community_pre_save(sender, instance: Community, raw: bool, **kwargs) -> None:
-    if raw or instance._state.adding:
-        return
-    before = Community.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
-    instance._results_renamed = before is not None and before != instance.name
-
-
 def _community_post_save(sender, instance: Community, raw: bool, **kwargs) -> None:
     """Stored results name the communities; a renamed one shows its new name at the next
-    read, which computes the results of its programme's waves again."""
-    if getattr(instance, "_results_renamed", False):
+    read, which computes the results of its programme's waves again. The old name is read with
+    the community's other fields, once per save (`communities.community_changes`)."""
+    if community_changes.renamed(instance):
         _programme_stored_delete(instance.programme_id)
 
 
@@ -309,7 +304,6 @@ def _programme_stored_delete(programme_id: int) -> None:
 
 
 def connect() -> None:
-    pre_save.connect(_community_pre_save, sender=Community, dispatch_uid="stored_results_pre")
     post_save.connect(_community_post_save, sender=Community, dispatch_uid="stored_results_post")
     post_delete.connect(
         _community_post_delete, sender=Community, dispatch_uid="stored_results_delete"

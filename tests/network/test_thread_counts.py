@@ -130,3 +130,30 @@ def test_other_saves_count_nothing_again(world, network):
         if query["sql"].startswith('UPDATE "network_network"')
     ] == []
     assert_kept()
+
+
+def test_a_save_reads_the_row_before_once_and_counts_only_a_real_change(world, network):
+    thread = _start(network, world)
+    other = services.network_create(
+        programmes=[world.programme], name="Tweede netwerk", by=world.coordinator
+    )
+    link = NetworkThread.objects.get(thread=thread)
+    fresh = Thread.objects.get(pk=thread.pk)
+    fresh.title = "Intervisie in maart"
+    with CaptureQueriesContext(connection) as queries:
+        fresh.save()  # linked, its community kept: one read, nothing counted
+        link.save(update_fields=["thread"])  # no read, nothing counted
+    assert len(queries.captured_queries) == 3  # the read and the two updates
+    assert [q["sql"] for q in queries.captured_queries if '"network_network"' in q["sql"]] == []
+    # A change read from the row, not from an instance read before it.
+    stale = Thread.objects.get(pk=thread.pk)
+    fresh.community = world.community
+    fresh.save(update_fields=["community"])
+    assert Network.objects.get(pk=network.pk).kept_thread_count == 0
+    stale.save()  # back without a community
+    assert Network.objects.get(pk=network.pk).kept_thread_count == 1
+    assert_kept()
+    link.network = other
+    link.save(update_fields=["network"])
+    assert Network.objects.get(pk=other.pk).kept_thread_count == 1
+    assert_kept()

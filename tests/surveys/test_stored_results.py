@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from leerkring.communities.models import Community
 from leerkring.surveys import ballots, results, stored_results, tasks
 from leerkring.surveys.models import Invitation, Question, StoredResults, Wave
 from tests import factories
@@ -321,3 +322,32 @@ def test_the_content_rendered_by_the_task_is_the_page_a_visitor_renders(client, 
     assert "surveys/partials/results_body.html" in [t.name for t in rendered.templates]
     main = lambda html: html.split("<main", 1)[1].split("</main>", 1)[0]  # noqa: E731
     assert main(rendered.content.decode()) == main(prerendered)
+
+
+def _reads_before_update(queries: CaptureQueriesContext, table: str) -> int:
+    sqls = [query["sql"] for query in queries.captured_queries]
+    update = next(i for i, sql in enumerate(sqls) if sql.startswith(f'UPDATE "{table}"'))
+    return sum(sql.startswith("SELECT") and f'FROM "{table}"' in sql for sql in sqls[:update])
+
+
+def test_only_a_new_name_drops_the_stored_results_read_in_the_one_read_before_the_save(world):
+    wave = factories.WaveFactory(questionnaire__programme=world.programme)
+    version = Wave.objects.get(pk=wave.pk).results_version
+    community = Community.objects.get(pk=world.community.pk)
+    community.phase = Community.Phase.DEVELOP
+    with CaptureQueriesContext(connection) as queries:
+        community.save()
+    # One read of the row serves the programme's counts and the name check.
+    assert _reads_before_update(queries, "communities_community") == 1
+    community.save(update_fields=["phase"])
+    assert Wave.objects.get(pk=wave.pk).results_version == version
+    community.name = "CoP Nieuwe Naam"
+    with CaptureQueriesContext(connection) as queries:
+        community.save(update_fields=["name"])
+    assert _reads_before_update(queries, "communities_community") == 1
+    assert Wave.objects.get(pk=wave.pk).results_version == version + 1
+    # Renamed from an instance read before: the row's name is the old one.
+    stale = Community.objects.get(pk=community.pk)
+    Community.objects.filter(pk=community.pk).update(name="CoP Tussendoor")
+    stale.save()
+    assert Wave.objects.get(pk=wave.pk).results_version == version + 2
