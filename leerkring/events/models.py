@@ -35,6 +35,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# The counts `seat_counts` keeps on each event.
+KEPT_SEAT_FIELDS = frozenset({"kept_confirmed", "kept_waitlisted", "kept_pending"})
+
+
 class Event(models.Model):
     class Kind(models.TextChoices):
         KNOWLEDGE_SESSION = "knowledge_session", _("Kennissessie")
@@ -122,8 +126,8 @@ class Event(models.Model):
     )
     wrapped_up_at = models.DateTimeField(null=True, blank=True)
     # How many registrations have a seat, wait on the list, wait for the address check:
-    # kept by `seat_counts` whenever a registration's status changes (and put right after a
-    # save of the whole event, which writes them as they were read).
+    # kept by `seat_counts` whenever a registration's status changes; a save of the whole
+    # event leaves them out (`save`), as the instance may hold them from before a change.
     kept_confirmed = models.PositiveIntegerField(default=0, editable=False)
     kept_waitlisted = models.PositiveIntegerField(default=0, editable=False)
     kept_pending = models.PositiveIntegerField(default=0, editable=False)
@@ -153,6 +157,25 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """A save of the whole event writes every field but the kept seat counts: the instance
+        holds them as they were when it was read, perhaps before a registration changed, and
+        only `seat_counts` writes them (counted from the registrations)."""
+        if (
+            not args
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and not self._state.adding
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not (field.primary_key or field.generated or field.attname in deferred)
+                and field.name not in KEPT_SEAT_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

@@ -11,15 +11,21 @@ before the lock could miss a registration another transaction is committing):
 - a registration deleted on its own or in a queryset, once per event per delete
   (`core.delete_runs`); one deleted because its event is deleted (its one cascading key) needs
   nothing;
-- a save of the whole event, which writes the kept counts as the instance held them when it
-  was read, perhaps before a registration changed: they are counted again at once.
-The registration services lock the event before they change a registration anyway. Writes that
+- a save of the whole event writes none of them (`Event.save` leaves them out: the instance
+  holds them as they were when it was read, perhaps before a registration changed); a save
+  that names them, or a raw one, counts them again at once.
+The registration services lock the event before they change a registration anyway; the
+waiting list moving up saves several registrations of one event and counts them once, after
+the last (`counted_once`). Writes that
 bypass `save()` (bulk inserts of the synthetic network and the demo data) call
 `refresh_seat_counts` afterwards; no code changes a registration's status by a queryset update
 (a test holds it)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from django.db import transaction
@@ -29,6 +35,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
+from leerkring.core.row_before import RowBefore
 
 from .models import Event, Registration
 
@@ -75,19 +82,36 @@ class Place(NamedTuple):
     status: str
 
 
+# Where the registration stood before this save, read when the save may move it to another
+# event (a save of the whole row, or one naming the event); a save naming its status only
+# changes it on the same event, and a new registration stood nowhere.
+place_before = RowBefore(Place, watched={"event", "event_id"})
+
+
 def registration_saving(
     sender, instance: Registration, raw: bool = False, update_fields=None, **kwargs
 ) -> None:
-    """Where the registration stood before this save, read when the save may move it to
-    another event (a save of the whole row, or one naming the event); a save naming its status
-    only changes it on the same event, and a new registration stood nowhere."""
-    instance._place_before = None
-    if raw or instance._state.adding or instance.pk is None:
+    place_before.read(instance, raw=raw, update_fields=update_fields)
+
+
+_held = threading.local()
+
+
+@contextmanager
+def counted_once() -> Iterator[None]:
+    """Registrations saved inside count their events once, at the end (in the caller's
+    transaction), instead of once per save; inside another such block, at the end of that."""
+    if getattr(_held, "events", None) is not None:
+        yield
         return
-    if update_fields is not None and not {"event", "event_id"} & set(update_fields):
-        return
-    values = Registration.objects.filter(pk=instance.pk).values_list("event_id", "status").first()
-    instance._place_before = Place(*values) if values else None
+    _held.events = set()
+    try:
+        yield
+        events = _held.events
+    finally:
+        _held.events = None
+    if events:
+        refresh_seat_counts(sorted(events))
 
 
 def registration_saved(
@@ -95,10 +119,15 @@ def registration_saved(
 ) -> None:
     if update_fields is not None and not COUNTED_FIELDS & set(update_fields):
         return
-    before = None if created else getattr(instance, "_place_before", None)
-    if before == Place(instance.event_id, instance.status):
+    before = None if created else place_before(instance)
+    if before == place_before.now(instance):
         return
-    refresh_seat_counts(sorted({instance.event_id, before.event_id if before else None} - {None}))
+    events = {instance.event_id, before.event_id if before else None} - {None}
+    held = getattr(_held, "events", None)
+    if held is not None:
+        held.update(events)
+        return
+    refresh_seat_counts(sorted(events))
 
 
 def _on_its_own(origin) -> bool:
@@ -124,8 +153,9 @@ def registration_deleted(sender, instance: Registration, origin=None, **kwargs) 
 
 
 def event_saved(sender, instance: Event, created: bool = False, update_fields=None, **kwargs):
-    """A save of the whole event wrote the kept counts as they were when it was read; a new
-    event has no registrations, and a save naming other fields wrote none of them."""
+    """A save that wrote the kept counts (naming them, or a raw one) wrote them as they were
+    when the instance was read; a new event has no registrations, and any other save (also one
+    of the whole event, `Event.save`) wrote none of them."""
     if created or (update_fields is not None and not set(KEPT) & set(update_fields)):
         return
     refresh_seat_counts([instance.pk])

@@ -256,3 +256,36 @@ def test_a_registration_saved_outside_a_transaction_is_saved_with_its_counts(mon
     with pytest.raises(RuntimeError):
         Registration(event=event, name="Fatima Yilmaz", email="f@example.nl").save()
     assert not Registration.objects.exists()
+
+
+def test_a_save_of_the_whole_event_leaves_the_kept_counts_to_the_registrations(world, event):
+    stale = Event.objects.get(pk=event.pk)
+    services.registration_member(event=event, person=_member(world), by=None)
+    stale.title = "Kennissessie: werk en taal"
+    with CaptureQueriesContext(connection) as queries:
+        stale.save()
+    (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"title"' in update and "kept_" not in update
+    assert _event_writes(queries) == []
+    assert Event.objects.get(pk=event.pk).title == "Kennissessie: werk en taal"
+    assert_kept()
+    # A save naming the kept counts writes the instance's, and they are counted again at once.
+    stale.save(update_fields=["kept_confirmed"])
+    assert_kept()
+    # A deferred field stays unread and unwritten.
+    partial = Event.objects.only("pk", "title").get(pk=event.pk)
+    partial.title = "Kennissessie"
+    with CaptureQueriesContext(connection) as queries:
+        partial.save()
+    assert sum(q["sql"].startswith("UPDATE") for q in queries.captured_queries) == 1
+    assert [q for q in queries.captured_queries if q["sql"].startswith("SELECT")] == []
+
+
+def test_the_waiting_list_moving_up_counts_the_event_once(world, event):
+    for _ in range(5):
+        services.registration_member(event=event, person=_member(world), by=None)
+    with CaptureQueriesContext(connection) as queries:
+        services.event_update(event=event, by=world.coordinator, capacity=5)  # three move up
+    assert Registration.objects.filter(event=event, status="confirmed").count() == 5
+    assert len(_event_writes(queries)) == 1
+    assert_kept()

@@ -24,6 +24,7 @@ from leerkring.core.audit import audit
 from leerkring.core.markdown import clean_text
 
 from ..models import Event, Registration, RegistrationToken
+from ..seat_counts import counted_once
 from . import mail
 
 
@@ -80,13 +81,15 @@ def _fill_seats(event: Event) -> list[Registration]:
         promoted = list(waiting[: max(0, event.capacity - taken)])
     now = timezone.now()
     messages = []
-    for registration in promoted:
-        registration.status = Registration.Status.CONFIRMED
-        registration.seat_since = now
-        registration.save(update_fields=["status", "seat_since"])
-        registration.event = event
-        audit(actor=None, verb="event.registration.moved_up", obj=registration, event=event.pk)
-        messages += mail.placed(registration, moved_up=True)
+    # The event's kept counts once for everyone who moved up, not once each.
+    with counted_once():
+        for registration in promoted:
+            registration.status = Registration.Status.CONFIRMED
+            registration.seat_since = now
+            registration.save(update_fields=["status", "seat_since"])
+            registration.event = event
+            audit(actor=None, verb="event.registration.moved_up", obj=registration, event=event.pk)
+            messages += mail.placed(registration, moved_up=True)
     mail.queue(messages, kind="moved_up", event=event)
     return promoted
 
