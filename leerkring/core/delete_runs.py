@@ -15,8 +15,12 @@ whatever reads the figure later in that transaction (the rest of a service, a te
 right, which a count after the commit (`transaction.on_commit`) would not give, and it cannot
 be lost between the commit and the count.
 
-The state is per thread; a delete that fails half-way leaves its entry behind, keyed by an
-origin no later delete shares, so it never holds back another delete's count.
+The state is per thread. A delete that fails half-way (a deadlock, a receiver that raised)
+leaves its entry behind; a delete is told apart from an earlier one with the same origin — the
+same instance or queryset deleted again after a failure — by the transaction block Django opens
+for each delete (`Collector.delete`, the innermost atomic block while it sends the signals), so
+a retry starts from its own rows and counts its owners, instead of waiting for rows the failed
+attempt announced.
 """
 
 from __future__ import annotations
@@ -25,6 +29,15 @@ import threading
 from collections import Counter
 from collections.abc import Hashable
 
+from django.db import transaction
+
+
+def _delete_block() -> object | None:
+    # The atomic block `Collector.delete` opened around this delete's signals (Django keeps the
+    # open blocks on the connection, innermost last); None outside a transaction.
+    blocks = transaction.get_connection().atomic_blocks
+    return blocks[-1] if blocks else None
+
 
 class PerDelete:
     """Rows announced by `pre_delete` and not yet deleted, per origin and owner key."""
@@ -32,29 +45,37 @@ class PerDelete:
     def __init__(self) -> None:
         self._local = threading.local()
 
-    def _runs(self) -> dict[int, tuple[object, Counter]]:
+    def _runs(self) -> dict[int, tuple[object, object, Counter]]:
         runs = getattr(self._local, "runs", None)
         if runs is None:
             runs = self._local.runs = {}
         return runs
 
-    def expect(self, origin: object, key: Hashable) -> None:
-        """A row of `key` is about to be deleted by the delete that started at `origin`."""
+    def expect(self, origin: object, key: Hashable) -> bool:
+        """A row of `key` is about to be deleted by the delete that started at `origin`; true
+        for the first such row of `key` in this delete."""
         runs = self._runs()
-        # The origin is held until its delete is done, so its id is not reused meanwhile.
+        block = _delete_block()
+        # The origin and block are held until the delete is done, so their ids are not reused.
         entry = runs.get(id(origin))
-        if entry is None or entry[0] is not origin:
-            entry = runs[id(origin)] = (origin, Counter())
-        entry[1][key] += 1
+        if entry is None or entry[0] is not origin or entry[1] is not block:
+            entry = runs[id(origin)] = (origin, block, Counter())
+        entry[2][key] += 1
+        return entry[2][key] == 1
 
     def last(self, origin: object, key: Hashable) -> bool:
         """This row of `key` is deleted: true when no other row of `key` in the same delete is
         still to come (and for a row whose deletion was not announced)."""
         runs = self._runs()
         entry = runs.get(id(origin))
-        if entry is None or entry[0] is not origin or entry[1][key] <= 0:
+        if (
+            entry is None
+            or entry[0] is not origin
+            or entry[1] is not _delete_block()
+            or entry[2][key] <= 0
+        ):
             return True
-        pending = entry[1]
+        pending = entry[2]
         pending[key] -= 1
         if pending[key]:
             return False

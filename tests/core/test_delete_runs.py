@@ -1,7 +1,11 @@
 """`core.delete_runs`: a kept figure counted once per owner per delete, after the owner's last
-row of that delete, also when another delete runs inside it."""
+row of that delete, also when another delete runs inside it, and when a delete that failed
+half-way is tried again with the same origin."""
 
 from __future__ import annotations
+
+import pytest
+from django.db import transaction
 
 from leerkring.core.delete_runs import PerDelete
 
@@ -28,3 +32,21 @@ def test_a_delete_inside_another_counts_its_own_rows():
 
 def test_a_row_deleted_without_notice_counts_at_once():
     assert PerDelete().last(object(), "a")
+
+
+def test_the_first_row_of_each_owner_is_told():
+    runs, origin = PerDelete(), object()
+    assert [runs.expect(origin, key) for key in ("a", "a", "b")] == [True, False, True]
+
+
+@pytest.mark.django_db
+def test_a_delete_tried_again_after_a_failure_counts_its_own_rows():
+    runs, origin = PerDelete(), object()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        # Django opens a block per delete; this one fails after announcing its rows.
+        runs.expect(origin, "a")
+        runs.expect(origin, "a")
+        raise RuntimeError("deadlock detected")
+    with transaction.atomic():
+        runs.expect(origin, "a")
+        assert runs.last(origin, "a")

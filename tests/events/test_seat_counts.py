@@ -289,3 +289,32 @@ def test_the_waiting_list_moving_up_counts_the_event_once(world, event):
     assert Registration.objects.filter(event=event, status="confirmed").count() == 5
     assert len(_event_writes(queries)) == 1
     assert_kept()
+
+
+def test_a_registration_delete_tried_again_after_a_failure_keeps_the_counts(world, event):
+    from django.db.models.signals import pre_delete
+
+    made = [
+        Registration.objects.create(
+            event=event, name=f"R {n}", email=f"r{n}@example.nl", status="confirmed"
+        )
+        for n in range(2)
+    ]
+    attempts = []
+
+    def failing_once(sender, instance, **kwargs):
+        attempts.append(instance.pk)
+        if len(attempts) == 2:  # after both rows were announced to the counts
+            raise RuntimeError("a lock could not be taken")
+
+    pre_delete.connect(failing_once, sender=Registration, dispatch_uid="test_failing_once")
+    doomed = Registration.objects.filter(pk__in=[r.pk for r in made])
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            doomed.delete()
+        doomed.delete()  # the same queryset again
+    finally:
+        pre_delete.disconnect(sender=Registration, dispatch_uid="test_failing_once")
+    assert not Registration.objects.exists()
+    assert Event.objects.get(pk=event.pk).kept_confirmed == 0
+    assert_kept()
