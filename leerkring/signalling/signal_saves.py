@@ -10,8 +10,9 @@ of deadlocking on the kept rows:
 
 1. the programme's venster tally row (`venster_tallies.programmes_lock`): taken by the
    lifecycle before it locks a signal (`lifecycle.transitions.signal_lock`), by the bulk steps
-   before theirs (a theme's answer, a merge, the import), and here before the stored row is
-   read for a save that came without it;
+   before theirs (a theme's answer, a merge, the import), here before the stored row is
+   read for a save that came without it, and before a delete removes signals (also with their
+   community or programme; `venster_tallies`);
 2. the signals' rows;
 3. the themes' rows, in key order, and their figures (`tallies.theme_tallies_refresh`).
 

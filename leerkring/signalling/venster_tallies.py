@@ -32,8 +32,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 
+from leerkring.core.delete_runs import PerDelete
 from leerkring.core.locking import lock_in_order
 
 from .models import Signal, VensterTally
@@ -191,15 +192,28 @@ def waiting_by_state(tally: VensterTally, *, programme_id: int, cutoff: datetime
 # --- Keeping the tallies up to date --------------------------------------------------------
 
 
-def _signal_deleted(sender, instance: Signal, **kwargs) -> None:
+# Signals deleted — on their own, or with their community or programme — lock their programme's
+# tally before their rows go, in the order every change to a programme's signals takes
+# (`signal_saves`): once per programme per delete (`core.delete_runs`).
+_deletes = PerDelete()
+
+
+def _signal_deleting(sender, instance: Signal, origin=None, **kwargs) -> None:
+    if part_of(instance) is not None and _deletes.expect(origin, instance.programme_id):
+        programmes_lock([instance.programme_id], create=False)
+
+
+def _signal_deleted(sender, instance: Signal, origin=None, **kwargs) -> None:
     """A deleted signal leaves its programme's tally (drafts count nowhere; a community's or a
     programme's deletion takes its signals along — a tally already gone is left so)."""
     part = part_of(instance)
     if part is None:
         return
+    _deletes.last(origin, instance.programme_id)
     tallies_add(Counter({part: -1}), create=False)
 
 
 def connect() -> None:
     # A save moves the signal's part through `signal_saves`, with the theme figures.
+    pre_delete.connect(_signal_deleting, sender=Signal, dispatch_uid="venster_tally_deleting")
     post_delete.connect(_signal_deleted, sender=Signal, dispatch_uid="venster_tally_deleted")

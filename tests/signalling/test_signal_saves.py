@@ -245,3 +245,27 @@ def test_the_waiting_rule_of_one_signal_is_the_queryset_rule(world):
         }
         assert by_query == by_value
         assert by_query  # the test holds some waiting signals
+
+
+def test_a_community_deleted_locks_the_programme_before_its_signals_go(world):
+    for _ in range(3):
+        SignalFactory(community=world.sibling, passed=True)
+    SignalFactory(community=world.sibling)  # a draft counts nowhere
+    with CaptureQueriesContext(connection) as captured:
+        world.sibling.delete()
+    sqls = [q["sql"] for q in captured.captured_queries]
+    deleted = next(
+        i for i, sql in enumerate(sqls) if sql.startswith('DELETE FROM "signalling_signal"')
+    )
+    tally_reads = [
+        i
+        for i, sql in enumerate(sqls)
+        if sql.startswith("SELECT") and 'FROM "signalling_venstertally"' in sql
+    ]
+    # Locked once, before the signals' rows go (the order every change takes).
+    assert tally_reads and tally_reads[0] < deleted
+    assert len([i for i in tally_reads if i < deleted]) == 1
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in sqls[tally_reads[0]]
+    kept = VensterTally.objects.get(programme=world.programme).states
+    assert kept == tally_figures(Signal, [world.programme.pk])[world.programme.pk]["states"]
