@@ -31,7 +31,6 @@ set in `tests/core/data/personal_data_nl.txt` are reported in docs/privacy.md.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import shutil
@@ -314,12 +313,15 @@ def _config() -> dict:
 
 
 def _deduce() -> deduce.Deduce:
-    """One Deduce per process, built on first use (the lookup tries take a second).
+    """One Deduce per process, built on first use (the lookup tries take a second) unless
+    `names_load` built it at start-up.
 
-    Its tries are some 180,000 objects that live as long as the process. They are frozen out of
-    the garbage collector's reach as soon as they are built (`gc.freeze`, as `core.startup`
-    does with what start-up loaded): otherwise every full collection of a server process that
-    once checked a text would walk them all, more than doubling its pause."""
+    Its tries are some 180,000 objects that live as long as the process. A server process builds
+    them before its first request (`core.startup`), so the freeze there moves them out of the
+    garbage collector's reach with the rest of what start-up loaded: otherwise every full
+    collection of a server process that once checked a text would walk them all, more than
+    doubling its pause. Tests and commands build them when they first check a text, and freeze
+    nothing."""
     global _deduce_instance
     if _deduce_instance is None:
         with _deduce_lock:
@@ -333,9 +335,12 @@ def _deduce() -> deduce.Deduce:
                     lookup_data_path=path,
                     cache_path=path,
                 )
-                gc.collect()
-                gc.freeze()
     return _deduce_instance
+
+
+def names_load() -> None:
+    """Load the name and place lists now, not at the first text checked (`core.startup`)."""
+    _deduce()
 
 
 def _clusters(annotations) -> list[tuple[int, int, list]]:

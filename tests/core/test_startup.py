@@ -1,5 +1,6 @@
-"""`core.startup`: a server process freezes what start-up loaded, out of the collector's reach,
-and does not load the export libraries before an export is made."""
+"""`core.startup`: a server process freezes what start-up loaded, out of the collector's reach
+(the privacy guard's name lists too, loaded before the freeze instead of in a request), and
+does not load the export libraries before an export is made."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import subprocess
 import sys
 
+from leerkring.core import guard
 from leerkring.core.startup import settle_after_start
 
 
@@ -19,6 +21,38 @@ def test_it_loads_the_views_and_freezes_what_start_up_left():
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_the_guards_name_lists_are_loaded_before_the_freeze(monkeypatch):
+    monkeypatch.setattr(guard, "_deduce_instance", None)
+    loaded_when_frozen = []
+    freeze = gc.freeze
+
+    def recorded_freeze():
+        loaded_when_frozen.append(guard._deduce_instance is not None)
+        freeze()
+
+    monkeypatch.setattr(gc, "freeze", recorded_freeze)
+    try:
+        settle_after_start()
+    finally:
+        gc.unfreeze()
+    assert loaded_when_frozen == [True]
+
+
+def test_without_start_up_the_guard_loads_its_lists_at_the_first_text_and_freezes_nothing(
+    monkeypatch,
+):
+    # Tests and commands never call start-up: the first check loads the lists, in its stride.
+    def refused():
+        raise AssertionError("a check collected or froze the heap")
+
+    monkeypatch.setattr(guard, "_deduce_instance", None)
+    monkeypatch.setattr(gc, "freeze", refused)
+    monkeypatch.setattr(gc, "collect", refused)
+    text = "Ik sprak met Fatima Yilmaz over haar inburgering."
+    assert [(f.kind, f.text) for f in guard.scan(text)] == [("name", "Fatima Yilmaz")]
+    assert guard._deduce_instance is not None
 
 
 def test_a_server_process_loads_no_export_library_at_start():
