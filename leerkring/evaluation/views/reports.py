@@ -36,6 +36,9 @@ from ..report_xlsx import XLSX_CONTENT_TYPE, report_xlsx
 # the version when the report's templates change what they show (or how it is kept).
 REPORT_PAGE_SECONDS = 60 * 60
 REPORT_PAGE_VERSION = 2
+# Where the page's template puts the kept rendering (`_page`): a comment no escaped text
+# can contain.
+BODY_PLACE = "<!--report-body-->"
 
 
 def _community(request: HttpRequest, pk: int) -> Community:
@@ -66,27 +69,34 @@ def _page(request: HttpRequest, subject, context: dict) -> HttpResponse:
         "presets": [(key, label) for key, label, _period in presets()],
         "preset_key": form.preset_key,
     }
-    if stored and stored.has_report:
-        context["report_body"] = _report_body(request, stored, context)
-    return render(request, "evaluation/report.html", context)
+    body = _report_body(request, stored, context) if stored and stored.has_report else b""
+    if body:
+        context["report_body"] = mark_safe(BODY_PLACE)  # noqa: S308 - a constant
+    response = render(request, "evaluation/report.html", context)
+    if body:
+        # The kept rendering goes into the page as the bytes it is kept as: decoded into the
+        # page's text and encoded again it cost time in proportion to its size.
+        response.content = response.content.replace(BODY_PLACE.encode(), body, 1)
+    return response
 
 
-def _report_body(request: HttpRequest, stored: reports.StoredView, context: dict) -> str:
+def _report_body(request: HttpRequest, stored: reports.StoredView, context: dict) -> bytes:
     """The stored report as the page shows it, rendered once per computation and kept in the
     cache: a programme's table of communities and its charts cost more to render than
     everything else the page does, and they are the same for everyone who may see them.
 
     It is kept compressed: a programme's table of communities makes it 1.3 MB at five times
     national scale, and reading that from the cache on every request (base64 in the
-    database's cache table) grew with the network; compressed it is some 60 KB."""
+    database's cache table) grew with the network; compressed it is some 60 KB. Returned as
+    UTF-8, the page's encoding."""
     kept = cache.get(_report_body_key(stored))
     if kept is not None:
-        return mark_safe(zlib.decompress(kept).decode())  # noqa: S308 - our template, escaped there
+        return zlib.decompress(kept)
     if stored.report is None:  # read now: a computation stored meanwhile changes the key
-        return ""  # removed meanwhile (unread for 30 days): no figures this once
-    body = render_to_string("evaluation/partials/report_body.html", context, request)
-    cache.set(_report_body_key(stored), zlib.compress(body.encode(), 1), REPORT_PAGE_SECONDS)
-    return mark_safe(body)  # noqa: S308 - rendered by our own template, escaped there
+        return b""  # removed meanwhile (unread for 30 days): no figures this once
+    body = render_to_string("evaluation/partials/report_body.html", context, request).encode()
+    cache.set(_report_body_key(stored), zlib.compress(body, 1), REPORT_PAGE_SECONDS)
+    return body
 
 
 def _report_body_key(stored: reports.StoredView) -> str:
