@@ -317,3 +317,42 @@ def test_common_words_are_looked_for_among_the_programmes_own_newest_signals(wor
     assert candidates(world.programme.pk) == {s.pk for s in own + older[-1:]}
     # Anchored at the network's newest signal, the window holds only the other programme's.
     assert candidates(None) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_candidate_query_is_planned_without_jit_and_the_connection_keeps_it(world):
+    """On PostgreSQL the planner's cost of the candidate query grows with the network (rare
+    words are estimated at a share of the table) until it passes `jit_above_cost`, and the
+    compilation took far longer than the query. That one query is planned without JIT; the
+    setting ends with its transaction, so the request's other queries keep it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    for n in range(3):
+        _passed(world.sibling, f"Geen kinderopvang {n}", CHILDCARE[1])
+
+    def jit() -> str:
+        with connection.connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return cursor.fetchone()[0]
+
+    seen = []
+
+    def during(execute, sql, params, many, context):
+        if "piece0" in sql:
+            seen.append(jit())
+        return execute(sql, params, many, context)
+
+    scope = Q(programme_id=world.programme.pk) & ~Q(state=Signal.State.DRAFT)
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    try:
+        with connection.execute_wrapper(during):
+            found = similarity.similar_signals(title=CHILDCARE[0], text=CHILDCARE[1], scope=scope)
+        assert seen == ["off"]
+        assert jit() == "on"
+        assert len(found) == 3
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
