@@ -356,3 +356,53 @@ def test_the_candidate_query_is_planned_without_jit_and_the_connection_keeps_it(
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET jit")
+
+
+def test_a_rare_compound_finds_the_signals_its_phrase_found(world):
+    """On PostgreSQL a compound ("PIP-termijn") is asked from the index as the one lexeme it
+    is stored as, not as the phrase of the compound and its parts that `to_tsquery` makes of
+    it (which read the posting lists of common parts such as "termijn"). The phrase stays as
+    a filter, so the candidates are those the phrase found, compared here on the same rows:
+    "taal-lessen" is stored with the part "tal", so its phrase (with "taal") finds nothing,
+    and neither does the lexeme with the filter."""
+    from django.contrib.postgres.search import SearchQuery
+    from django.db import connection
+
+    from leerkring.signalling.search import stored_document
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the candidate queries are PostgreSQL's")
+    for title in (
+        "De PIP-termijn is te kort",
+        "Termijn van het PIP verlopen",
+        "pip termijn",
+        "Taal-lessen vallen uit",
+        "Geen taal lessen",
+        "Het B1-traject duurt lang",
+    ):
+        _passed(world.community, title, "")
+    signals = Signal.objects.filter(programme_id=world.programme.pk).exclude(
+        state=Signal.State.DRAFT
+    )
+    found = {}
+    for text in ("PIP-termijn verlopen", "taal-lessen", "b1-traject of het gat"):
+        title_lexemes, _text = similarity._query_lexemes(text, "")
+        words = [f"'{lexeme}'" for lexeme in sorted(title_lexemes)]
+        assert any("-" in word for word in words), words
+        ids = similarity._candidates(signals, words, "", True, None)
+        new = set(signals.filter(pk__in=ids).values_list("title", flat=True))
+        old = set(
+            signals.annotate(document=stored_document())
+            .filter(document=SearchQuery(" | ".join(words), config="simple", search_type="raw"))
+            .values_list("title", flat=True)
+        )
+        assert new == old, text
+        compounds = [word for word in words if "-" in word]
+        found[text] = set(
+            signals.filter(
+                pk__in=similarity._candidates(signals, compounds, "", True, None)
+            ).values_list("title", flat=True)
+        )
+    assert found["PIP-termijn verlopen"] == {"De PIP-termijn is te kort"}
+    assert found["taal-lessen"] == set()
+    assert found["b1-traject of het gat"] == {"Het B1-traject duurt lang"}
