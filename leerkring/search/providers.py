@@ -79,7 +79,7 @@ class Source:
     stored_document: Callable[[], Any] | None = None
     # For a model with its programme kept on the row (and an index in newest-first order): the
     # windows of rows, newest first, among which lies every row a person may see, so search
-    # first walks their newest rows (`selectors._walked_candidates`) before it asks the GIN
+    # first walks their newest rows (`selectors.newest_matches`) before it asks the GIN
     # index; None for a person whose rows it leaves to the index.
     walk_windows: Callable[[Any], list[Any] | None] | None = None
 

@@ -225,26 +225,35 @@ def search_matches(*, source, user: Any, q: str) -> QuerySet:
 
 def search_candidates(*, source, user: Any, q: str) -> list[int]:
     """The ids of the newest matches, at most `RANK_CANDIDATES + 1` (one more tells "more")."""
-    if source.walk_windows is not None:
-        found = _walked_candidates(source=source, user=user, q=q)
-        if found is not None:
-            return found
-    # "pk + 0", not "pk": ordered by the bare primary key, PostgreSQL may walk that index
-    # backwards testing every row until it has enough matches — for a document built from the
-    # text rebuilding each one (200 ms for a common word in the lessons), and for words that
-    # are each common but never together through the whole table. This way it takes the GIN
-    # index's matches and sorts them.
-    matches = search_matches(source=source, user=user, q=q)
-    newest = matches.annotate(search_newest=F("pk") + 0).order_by("-search_newest")
-    return list(newest.values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
+    return newest_matches(
+        matches=search_matches(source=source, user=user, q=q),
+        **search_walk(source=source, user=user, q=q),
+    )
 
 
-# How many of a programme's newest rows a search walks through first (`_walked_candidates`),
-# and how many it reads in all before it asks the GIN index: `WALK_LIMIT` times as many. A
-# common word ("gemeente", in one signal of five) has its newest 200 matches well within the
-# first rows; a less common one ("wachttijden taalschool", in one shared lesson of thirteen)
-# within a few thousand more, which the walk reads on instead of having the index return and
-# sort all 9,000 matches; a rare one is looked up in the index after the first rows.
+def search_walk(*, source, user: Any, q: str) -> dict[str, Any]:
+    """What `newest_matches` walks for one source and person: the windows `source.walk_windows`
+    gives them, and the rows they may see with the text tested row by row; nothing for a source
+    or a person without windows."""
+    from . import fulltext
+
+    words = fulltext.query_words(q)
+    windows = source.walk_windows(user) if words and source.walk_windows is not None else None
+    if not windows:
+        return {}
+    if fulltext.is_full_text():
+        condition = fulltext.match_each(source.document(), q)
+    else:
+        condition = fulltext.fallback_q(source.fields, words)
+    return {"tested": source.visible(user=user).filter(condition), "windows": windows}
+
+
+# How many of a window's newest rows `newest_matches` walks through first, and how many it
+# reads in all before it asks the GIN index: `WALK_LIMIT` times as many. A common word
+# ("gemeente", in one signal of five) has its newest 200 matches well within the first rows;
+# a less common one ("wachttijden taalschool", in one shared lesson of thirteen) within a few
+# thousand more, which the walk reads on instead of having the index return and sort all
+# 9,000 matches; a rare one is looked up in the index after the first rows.
 WALK_ROWS = 2000
 WALK_LIMIT = 5
 # The next step of a walk reads this much more than the matches found so far say it needs, so
@@ -252,47 +261,65 @@ WALK_LIMIT = 5
 WALK_MARGIN = 1.25
 
 
-def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
-    """The newest matches among the newest rows of the windows `source.walk_windows` gives
-    this person, each ordered newest first (a programme's newest signals; a programme's newest
-    shared lessons and one's own communities' lessons); None when there are too few there to be
-    sure of them (or the person has no windows), so the caller asks the GIN index.
+def newest_matches(
+    *,
+    matches: QuerySet,
+    tested: QuerySet | None = None,
+    windows: list[QuerySet] | None = None,
+    first_rows: int | None = None,
+) -> list[int]:
+    """The ids of the newest rows of `matches`, at most `RANK_CANDIDATES + 1` (one more tells
+    "more"): for the search page's sources (`search_candidates`) and the searched venster
+    (`signalling.selectors.venster_search`) alike, so both rank the same newest matches.
 
-    Every row this person may see lies in one of the windows. Each window is read newest first,
-    `WALK_ROWS` rows and then on from its oldest id read (a keyset step); a window not read to
+    `matches` are the rows the search may find (visible, under the page's filters) that match
+    the text, as the GIN index answers it; `tested` the same rows with the text tested row by
+    row (`fulltext.match_each`); and `windows` querysets of ids, each newest first, among
+    which lies every row of `matches` (a
+    programme's newest signals; a programme's newest shared lessons and one's own communities'
+    lessons). With windows the newest rows are walked first (`_walked`); without, or when the
+    walk is not sure of its answer (a rare word), the index is asked for every match, sorted on
+    "pk + 0", not "pk": ordered by the bare primary key, PostgreSQL may walk that index
+    backwards testing every row until it has enough matches — for a document built from the
+    text rebuilding each one (200 ms for a common word in the lessons), and for words that are
+    each common but never together through the whole table. This way it takes the GIN index's
+    matches and sorts them. Either way the answer is that of sorting every match."""
+    if windows and tested is not None:
+        found = _walked(
+            matches=matches, tested=tested, windows=windows, first_rows=first_rows or WALK_ROWS
+        )
+        if found is not None:
+            return found
+    newest = matches.annotate(search_newest=F("pk") + 0).order_by("-search_newest")
+    return list(newest.values_list("pk", flat=True)[: RANK_CANDIDATES + 1])
+
+
+def _walked(
+    *, matches: QuerySet, tested: QuerySet, windows: list[QuerySet], first_rows: int
+) -> list[int] | None:
+    """The newest rows of `matches` among the newest rows of the `windows`; None when there are
+    too few there to be sure of them, so the caller asks the GIN index.
+
+    Every row of `matches` lies in one of the windows. Each window is read newest first,
+    `first_rows` rows and then on from its oldest id read (a keyset step); a window not read to
     its end holds every row of its range down to its oldest id read, so all of them together
-    hold every visible row from the highest of those oldest ids (the cutoff) up. The matches
+    hold every row of `matches` from the highest of those oldest ids (the cutoff) up. The matches
     from the cutoff up are therefore exactly the newest matches of all: enough when they are
     more than `RANK_CANDIDATES`, or when every window was read to its end (then they are every
     match). While they are too few, the walk reads on, each window as many rows again as the
     matches found so far say are missing (with `WALK_MARGIN`), and tests the rows between the
-    new cutoff and the old one; when that would take it past `WALK_LIMIT` × `WALK_ROWS` rows,
+    new cutoff and the old one; when that would take it past `WALK_LIMIT` × `first_rows` rows,
     or nothing matched in the first rows, the word is rare here and the index answers.
 
-    The walk reads those rows and no others whatever the size of the network or the words: each
-    window's ids are read first (an index in newest-first order) and given to the second query
-    as a list, which the planner can only look up by primary key — as a subquery it sometimes
-    scanned the whole table and hashed the window; the match is tested as a function
-    (`ts_match_vq`), which the planner cannot answer from the GIN index; and the result is
-    sorted on "pk + 0", which no index gives, so it does not walk the primary key back through
-    the other programmes' newer rows hoping to find enough matches at once."""
-    from . import fulltext
-
-    words = fulltext.query_words(q)
-    windows = source.walk_windows(user) if words else None
-    if not windows:
-        return None
-    rows = source.visible(user=user)
-    if fulltext.is_full_text():
-        condition = fulltext.match_each(source.document(), q)
-    else:
-        condition = fulltext.fallback_q(source.fields, words)
+    Each step costs about the same whatever the size of the network or the words: the
+    windows' ids are read from an index in newest-first order, and the walked ids are tested
+    as `_batch_matches` says."""
     wanted = RANK_CANDIDATES + 1
     read: list[list[int]] = [[] for _window in windows]
     # The windows not read to their end, and how many rows each reads next.
-    steps = dict.fromkeys(range(len(windows)), WALK_ROWS)
+    steps = dict.fromkeys(range(len(windows)), first_rows)
     found: list[int] = []
-    tested: set[int] = set()
+    walked = 0
     cutoff = None
     while True:
         for number, step in list(steps.items()):
@@ -314,71 +341,59 @@ def _walked_candidates(*, source, user: Any, q: str) -> list[int] | None:
             for pk in ids
             if (cutoff is None or pk >= cutoff) and (above is None or pk < above)
         }
-        found += (
-            rows.filter(condition, in_list("pk", sorted(batch)))
-            .annotate(search_newest=F("pk") + 0)
-            .order_by("-search_newest")
-            .values_list("pk", flat=True)[: wanted - len(found)]
-        )
-        tested |= batch
+        found += _batch_matches(batch, matches=matches, tested=tested)[: wanted - len(found)]
+        walked += len(batch)
         if cutoff is None or len(found) == wanted:
             return found
         if not found:
             return None
-        missing = round((wanted - len(found)) * len(tested) / len(found) * WALK_MARGIN)
+        missing = round((wanted - len(found)) * walked / len(found) * WALK_MARGIN)
         for number in steps:
             # What this window holds below the cutoff already counts towards what is missing;
             # a step is not smaller than a quarter of the first, so a walk takes few of them.
             waiting = sum(1 for pk in read[number] if pk < cutoff)
-            steps[number] = max(missing - waiting, WALK_ROWS // 4) if missing > waiting else 0
-        if sum(map(len, read)) + sum(steps.values()) > WALK_LIMIT * WALK_ROWS:
+            steps[number] = max(missing - waiting, first_rows // 4) if missing > waiting else 0
+        if sum(map(len, read)) + sum(steps.values()) > WALK_LIMIT * first_rows:
             return None
 
 
-#: The ids `newest_matches` asks first: a word in one row of twenty has its newest 200 matches
-#: there, in one query.
-FIRST_RANGE = 4000
-#: How much wider than the last `newest_matches` makes its next range at most: a range with
-#: few matches or none is not followed by a long series of slightly wider ones.
-RANGE_GROWTH_MAX = 16
+# A step's ids are tested through the GIN index when the range of ids they span holds at most
+# this many ids for each of them, and one by one when it holds more.
+DENSE_SPAN = 4
 
 
-def newest_matches(*, matches: QuerySet, programme: int) -> list[int]:
-    """The ids of the newest rows of `matches` (already filtered on the search), at most
-    `RANK_CANDIDATES + 1`, for rows that all belong to `programme` and keep it on the row with
-    an index on `programme, -id` (the venster's signals).
+def _batch_matches(batch: set[int], *, matches: QuerySet, tested: QuerySet) -> list:
+    """The ids of `batch` among `matches`, newest first (`matches` has no other row in the ids
+    the batch spans: the walk's cutoffs say so).
 
-    Asked in ranges of ids from the programme's newest down: the newest `FIRST_RANGE` ids
-    first, then each next range as wide as the matches found so far suggest for `RANK_CANDIDATES`
-    (with a margin; at most `RANGE_GROWTH_MAX` times wider), until one holds more than
-    `RANK_CANDIDATES` matches or reaches the first id. The matches of a range from the newest
-    id down are exactly the newest of all, so the answer is that of sorting every match; but
-    PostgreSQL combines the text's GIN index with the programme's index on the range (a bitmap
-    AND) and reads only the matches inside it. A common word ("wachttijden", one signal in
-    fifteen) costs a few hundred rows at any size of the network, where sorting its matches
-    read every one; a rare word reads its few matches in three or four ranges. They are sorted
-    on "pk + 0", which no index gives, so the primary key is not walked back through the other
-    programmes' newer rows (`search_candidates`)."""
-    newest = (
-        programme_window(matches.model.objects.all(), programme)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if newest is None:
+    Where the batch lies close together (a programme's newest signals, which follow each other
+    in a network of a few programmes), `matches` are asked in the range of ids it spans, so
+    PostgreSQL combines the GIN index with the primary key's range (a bitmap AND) and reads
+    only the matches inside it: a few hundred rows for a common word. Where the batch is spread out (a system partner's escalated signals, a programme's
+    shared lessons among the unshared ones), that range would hold too many other rows, and
+    each id is tested itself (`tested`: `fulltext.match_each`, which the planner cannot answer
+    from the GIN index) by primary key, given as a list, which the planner can only look up
+    that way (as a subquery it sometimes scanned the whole table and hashed the window); so a
+    step never reads more than `DENSE_SPAN` times its ids. Either way the result is sorted on
+    "pk + 0", which no index gives, so the primary key is not walked back through the other
+    programmes' newer rows."""
+    if not batch:
         return []
-    span = FIRST_RANGE
-    while True:
-        low = newest - span
-        found = list(
-            matches.filter(pk__gt=low)
-            .annotate(search_newest=F("pk") + 0)
-            .order_by("-search_newest")
-            .values_list("pk", flat=True)[: RANK_CANDIDATES + 1]
-        )
-        if len(found) > RANK_CANDIDATES or low < 1:
-            return found
-        wanted = (RANK_CANDIDATES + 1) * 5 / 4
-        span = round(span * min(max(wanted / max(len(found), 1), 2), RANGE_GROWTH_MAX))
+    low, high = min(batch), max(batch)
+    if high - low + 1 <= DENSE_SPAN * len(batch):
+        candidates = matches.filter(pk__gte=low, pk__lte=high)
+    else:
+        candidates = tested.filter(in_list("pk", sorted(batch)))
+    return list(
+        candidates.annotate(search_newest=F("pk") + 0)
+        .order_by("-search_newest")
+        .values_list("pk", flat=True)
+    )
+
+
+def signal_programme_windows(programme: int) -> list[QuerySet]:
+    """Where a search of a programme's venster walks: the programme's newest signals."""
+    return [programme_window(Signal.objects.all(), programme)]
 
 
 def programme_window(rows: QuerySet, programme: int) -> QuerySet:

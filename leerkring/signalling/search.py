@@ -108,6 +108,20 @@ def signals_matching(queryset: QuerySet, q: str) -> QuerySet:
     return queryset.filter(condition)
 
 
+def signals_tested(queryset: QuerySet, q: str) -> QuerySet:
+    """The signals matching `q` as `signals_matching` finds them, the match tested row by row
+    (`ts_match_vq`, which the planner cannot answer from the GIN index): for a walk through a
+    programme's newest signals (`search.selectors.newest_matches`)."""
+    words = query_words(q)
+    if not words or not is_full_text():
+        return signals_matching(queryset, q)
+    from django.db.models import BooleanField, Func
+
+    return queryset.filter(
+        Func(stored_document(), _query(words), function="ts_match_vq", output_field=BooleanField())
+    )
+
+
 def search_rank_annotate(queryset: QuerySet, q: str) -> QuerySet:
     """`search_rank` on each signal (0 on SQLite), read from the same stored document as the
     match: nothing is rebuilt from the text per signal."""

@@ -1,5 +1,5 @@
 """Search's walk through a programme's newest signals and shared lessons
-(`selectors._walked_candidates`) finds the same newest matches, in the same order, as asking
+(`selectors.newest_matches`) finds the same newest matches, in the same order, as asking
 every match of the visible rows — when the walk finds enough, and when it finds too few and
 the index is asked instead; and the result pages show the same rows in the same order as
 before. On SQLite and PostgreSQL alike, for every kind of visitor, so nothing is found that was
@@ -68,6 +68,15 @@ def _network(world) -> None:
             Escalation.objects.create(signal=signal, level=Escalation.Level.SYSTEM)
 
 
+def _walked(*, source, user, q: str) -> list[int] | None:
+    """The walk alone, as `search_candidates` sets it up; None leaves the answer to the index."""
+    walk = selectors.search_walk(source=source, user=user, q=q)
+    if not walk:
+        return None
+    matches = selectors.search_matches(source=source, user=user, q=q)
+    return selectors._walked(matches=matches, first_rows=selectors.WALK_ROWS, **walk)
+
+
 def _visitor(world, name: str):
     return AnonymousUser() if name == "anonymous" else getattr(world, name)
 
@@ -98,15 +107,13 @@ def test_the_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_index(world
     monkeypatch.setattr(selectors, "WALK_ROWS", 8)
     _network(world)
     signals = SOURCES["signals"]
-    walked = selectors._walked_candidates(source=signals, user=world.coordinator, q="taalschool")
+    walked = _walked(source=signals, user=world.coordinator, q="taalschool")
     assert walked is not None
     assert walked == _expected(world.coordinator, "taalschool")
     # Too few matches among the newest rows and no room to read on: an older one may be
     # missing, the index decides.
     monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
-    assert (
-        selectors._walked_candidates(source=signals, user=world.coordinator, q="zeldzaam") is None
-    )
+    assert _walked(source=signals, user=world.coordinator, q="zeldzaam") is None
     assert selectors.search_candidates(
         source=signals, user=world.coordinator, q="zeldzaam"
     ) == _expected(world.coordinator, "zeldzaam")
@@ -117,9 +124,7 @@ def test_the_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_index(world
         role=ProgrammeRole.Role.COORDINATOR,
     )
     forget_access(world.coordinator)
-    assert (
-        selectors._walked_candidates(source=signals, user=world.coordinator, q="taalschool") is None
-    )
+    assert _walked(source=signals, user=world.coordinator, q="taalschool") is None
     assert selectors.search_candidates(
         source=signals, user=world.coordinator, q="taalschool"
     ) == _expected(world.coordinator, "taalschool")
@@ -153,10 +158,10 @@ def test_a_system_partner_walks_the_programmes_signals_with_a_system_mark(world,
     # A common word among the walked rows is answered by the walk, a rare one by the index.
     monkeypatch.setattr(selectors, "WALK_ROWS", 3)
     monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
-    walked = selectors._walked_candidates(source=signals, user=partner, q="taalschool")
+    walked = _walked(source=signals, user=partner, q="taalschool")
     assert walked is not None
     assert walked == _expected(partner, "taalschool")
-    assert selectors._walked_candidates(source=signals, user=partner, q="zeldzaam") is None
+    assert _walked(source=signals, user=partner, q="zeldzaam") is None
     monkeypatch.setattr(selectors, "WALK_LIMIT", 5)
     assert selectors.search_candidates(source=signals, user=partner, q="zeldzaam") == _expected(
         partner, "zeldzaam"
@@ -267,19 +272,17 @@ def test_the_lesson_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_inde
     _lesson_network(world)
     lessons = SOURCES["lessons"]
     for user in (world.participant, world.coordinator, world.sibling_member):
-        walked = selectors._walked_candidates(source=lessons, user=user, q="taalschool")
+        walked = _walked(source=lessons, user=user, q="taalschool")
         assert walked is not None
         assert walked == _expected_lessons(user, "taalschool")
     # Too few among a full window's rows and no room to read on: an older one may be missing,
     # the index decides.
     monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
-    assert (
-        selectors._walked_candidates(source=lessons, user=world.coordinator, q="zeldzaam") is None
-    )
+    assert _walked(source=lessons, user=world.coordinator, q="zeldzaam") is None
     monkeypatch.setattr(selectors, "WALK_LIMIT", 5)
     # A window that holds every row it may hold answers whatever it finds.
     monkeypatch.setattr(selectors, "WALK_ROWS", 1000)
-    walked = selectors._walked_candidates(source=lessons, user=world.participant, q="zeldzaam")
+    walked = _walked(source=lessons, user=world.participant, q="zeldzaam")
     assert walked == _expected_lessons(world.participant, "zeldzaam")
     # Someone who reads two programmes is left to the index.
     factories.ProgrammeRoleFactory(
@@ -288,9 +291,7 @@ def test_the_lesson_walk_answers_a_common_word_and_leaves_a_rare_one_to_the_inde
         role=ProgrammeRole.Role.EVALUATOR,
     )
     forget_access(world.participant)
-    assert (
-        selectors._walked_candidates(source=lessons, user=world.participant, q="taalschool") is None
-    )
+    assert _walked(source=lessons, user=world.participant, q="taalschool") is None
     assert selectors.search_candidates(
         source=lessons, user=world.participant, q="taalschool"
     ) == _expected_lessons(world.participant, "taalschool")
@@ -316,11 +317,11 @@ def test_the_walk_reads_on_below_its_first_rows_and_finds_what_the_index_finds(
     ]
     for key, user, expected in cases:
         source = SOURCES[key]
-        walked = selectors._walked_candidates(source=source, user=user, q="taalschool")
+        walked = _walked(source=source, user=user, q="taalschool")
         assert walked == expected(user, "taalschool"), (key, user)
         # The first rows alone do not hold enough of them.
         monkeypatch.setattr(selectors, "WALK_LIMIT", 1)
-        assert selectors._walked_candidates(source=source, user=user, q="taalschool") is None
+        assert _walked(source=source, user=user, q="taalschool") is None
         assert selectors.search_candidates(source=source, user=user, q="taalschool") == expected(
             user, "taalschool"
         )

@@ -49,10 +49,11 @@ def _searched(world, q: str, **filters) -> selectors.VensterSearchResults:
     return selectors.venster_search(programme=world.programme, q=q, **filters)
 
 
-@pytest.fixture
-def narrow_ranges(monkeypatch):
-    """Ranges of two ids, so a search walks several of them even in a small network."""
-    monkeypatch.setattr(search_selectors, "FIRST_RANGE", 2)
+@pytest.fixture(params=[2, 5, 1000])
+def narrow_ranges(request, monkeypatch):
+    """Walks of two and five rows a step, so a search takes several steps (and asks the
+    index after too few matches) even in a small network; and one read whole."""
+    monkeypatch.setattr(search_selectors, "WALK_ROWS", request.param)
 
 
 @pytest.mark.parametrize(
@@ -113,8 +114,14 @@ def test_a_search_without_matches_is_empty(world):
 
 
 def test_the_newest_matches_are_those_of_one_sort_of_every_match(world, narrow_ranges):
-    """`newest_matches` walks ranges of ids; its answer is the plain sort of all matches."""
+    """`newest_matches` walks the programme's newest signals; its answer is the plain sort of
+    all matches."""
     made = _signals(world, 11)
+    SignalFactory(community=world.foreign, passed=True, title="Taalschool elders")
     matches = Signal.objects.filter(programme=world.programme, title__icontains="taalschool")
-    found = search_selectors.newest_matches(matches=matches, programme=world.programme.pk)
+    found = search_selectors.newest_matches(
+        matches=matches,
+        tested=matches,
+        windows=search_selectors.signal_programme_windows(world.programme.pk),
+    )
     assert found == sorted((s.pk for s in made if "taalschool" in s.title), reverse=True)

@@ -2,7 +2,7 @@
 
 Migration 0001 indexed the expression `to_tsvector('dutch', text)`. The index finds the
 matches, but a search that walks a programme's newest shared lessons (`selectors.
-_walked_candidates`) tests each of them, and ranking rebuilds the document of every candidate:
+newest_matches`) tests each of them, and ranking rebuilds the document of every candidate:
 from the text, that is 80 ms for 2,000 lessons. A generated column keeps the document beside
 the row (as the signals' does, signalling 0004); its GIN index replaces the expression index.
 The expression is the one `fulltext.document("text")` produces, so the lexemes (and their

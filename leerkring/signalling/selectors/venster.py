@@ -36,7 +36,12 @@ from django.utils import timezone
 from leerkring.communities.models import Community, Programme
 from leerkring.communities.selectors import CommunityChoices, community_choices
 from leerkring.meetings.topics import SolutionLevel
-from leerkring.search.selectors import RANK_CANDIDATES, newest_matches
+from leerkring.search import selectors as search_selectors
+from leerkring.search.selectors import (
+    RANK_CANDIDATES,
+    newest_matches,
+    signal_programme_windows,
+)
 from leerkring.signalling import search as signal_search
 from leerkring.signalling.models import Signal, VensterTally
 from leerkring.signalling.venster_tallies import waiting_by_state
@@ -202,12 +207,20 @@ def venster_search(
 
     Ordering every match waiting-first-then-rank read all of them for each page (a common word
     matches thousands of a programme's signals, five times as many at five times the network);
-    the newest matches cost about the same at any size (`search.selectors.newest_matches`)."""
+    the newest matches cost about the same at any size: they are found as the search page finds
+    them, walking the programme's newest signals (`search.selectors.newest_matches`)."""
     now = now or timezone.now()
     rows = venster_filter(
         venster_base(programme=programme), programme=programme, now=now, **filters
     )
-    ids = newest_matches(matches=signal_search.signals_matching(rows, q), programme=programme.pk)
+    ids = newest_matches(
+        matches=signal_search.signals_matching(rows, q),
+        tested=signal_search.signals_tested(rows, q),
+        windows=signal_programme_windows(programme.pk),
+        # A venster is searched for its own subjects ("wachttijden", one signal in fifteen):
+        # twice the search page's first rows hold their newest 200 matches, in one step.
+        first_rows=2 * search_selectors.WALK_ROWS,
+    )
     # The rows are read by their ids only: asked again with the text, PostgreSQL might take
     # every match from the GIN index to find these few.
     head, tail = _venster_order(sort=sort, group_by_theme=False, q=q)
