@@ -33,12 +33,10 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BooleanField,
     DateField,
@@ -533,23 +531,6 @@ def _newest_id(programme_id: int | None) -> int:
     return signals.values_list("pk", flat=True).first() or 0
 
 
-@contextmanager
-def _planned_without_jit() -> Iterator[None]:
-    """The candidate query planned without JIT compilation, in a transaction of its own (or
-    the caller's).
-
-    The planner estimates each rare word at a share of the table (words its statistics do not
-    list get a fixed fraction of the rows), so the query's estimated cost grows with the
-    network although it reads the same few hundred rows: at five times national scale most
-    looks cost more than `jit_above_cost`, and PostgreSQL spent 40-200 ms compiling a query
-    that runs in about 1 ms (32 of 40 bench texts; none at national scale). `SET LOCAL` ends
-    with the transaction: on a page, right after this query; the connection keeps JIT for
-    every other query."""
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        yield
-
-
 def _document(pk: int, title_vector: str, vector: str, theme_id: int | None) -> Document:
     lexemes = parse_tsvector(vector)  # title and description together
     for lexeme, count in parse_tsvector(title_vector).items():
@@ -585,8 +566,7 @@ def _postgresql(
         )
         .values_list("pk", "title_lexemes", "lexemes", "theme_id")
     )
-    with _planned_without_jit():
-        documents = [_document(*row) for row in rows]
+    documents = [_document(*row) for row in rows]
     idf = {t: IDF_BASE - math.log(max(share, 1e-6)) for t, share in derived.items()}
     statistics = Statistics(idf=idf, default_idf=IDF_BASE - math.log(max(floor, 1e-6)))
     return query, documents, statistics
