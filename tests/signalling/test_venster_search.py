@@ -125,3 +125,34 @@ def test_the_newest_matches_are_those_of_one_sort_of_every_match(world, narrow_r
         windows=search_selectors.signal_programme_windows(world.programme.pk),
     )
     assert found == sorted((s.pk for s in made if "taalschool" in s.title), reverse=True)
+
+
+CAPPED = "Er zijn meer treffers: alleen de nieuwste 5 zijn op relevantie gesorteerd en getoond."
+
+
+def test_the_page_ranks_the_newest_matches_as_the_api_and_says_so(client, world, monkeypatch):
+    """The HTML venster and the API answer one search with the same rows (DESIGN.md §2: one
+    rule for both), and the page tells in Dutch when only the newest were ranked."""
+    from django.urls import reverse
+
+    from leerkring.signalling.views import venster as venster_views
+
+    for module in (search_selectors, venster_selectors, venster_views):
+        monkeypatch.setattr(module, "RANK_CANDIDATES", 5)
+    made = _signals(world, 9)
+    SignalFactory(community=world.community, passed=True, title="Fietsenstalling vol")
+    SignalFactory(community=world.sibling, passed=True, title="Geen fietsenstalling")
+    client.force_login(world.coordinator)
+    url = reverse("signalling:venster", args=[world.programme.slug])
+    response = client.get(url, {"q": "wachttijd"})
+    listed = [s.pk for s in response.context["page"].object_list]
+    assert listed == [s.pk for s in _searched(world, "wachttijd")[0:5]]
+    assert sorted(listed) == sorted(s.pk for s in made)[-5:]
+    assert response.context["page"].paginator.count == 5
+    assert CAPPED in response.content.decode()
+    # A narrower search ranks every match, and says nothing.
+    response = client.get(url, {"q": "fietsenstalling"})
+    expected = _old_order(world, "fietsenstalling")
+    assert len(expected) == 2
+    assert [s.pk for s in response.context["page"].object_list] == expected
+    assert "Er zijn meer treffers" not in response.content.decode()

@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from leerkring.search.selectors import RANK_CANDIDATES
+
 from .. import permissions, search, selectors
 from ..forms_venster import ThemeLinkForm, VensterFilterForm
 from ._venster_common import programme_or_404
@@ -83,20 +85,29 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         if by_theme
         else None
     )
+    q = filters.get("q", "")
+    capped = False
     # The table does not show the description; search snippets fetch it for their page.
-    signals = selectors.venster_rows(
-        programme=programme,
-        counts=counts,
-        sort=sort,
-        group_by_theme=by_theme,
-        groups=groups,
-        defer=("description",),
-        **filters,
-    )
-    count = len(signals) if isinstance(signals, selectors.SegmentedRows) else counts["matching"]
+    if search.query_words(q) and not by_theme:
+        # As the API: the newest matches only, ranked; the page says when there were more.
+        rest = {name: value for name, value in filters.items() if name != "q"}
+        signals = selectors.venster_search(
+            programme=programme, q=q, sort=sort, defer=("description",), **rest
+        )
+        capped, count = signals.capped, signals.count()
+    else:
+        signals = selectors.venster_rows(
+            programme=programme,
+            counts=counts,
+            sort=sort,
+            group_by_theme=by_theme,
+            groups=groups,
+            defer=("description",),
+            **filters,
+        )
+        count = len(signals) if isinstance(signals, selectors.SegmentedRows) else counts["matching"]
     per_page = _per_page(request)
     page = CountedPaginator(signals, per_page, count=count).get_page(request.GET.get("page"))
-    q = filters.get("q", "")
     search.attach_snippets(page.object_list, q)
     context = {
         "programme": programme,
@@ -115,6 +126,8 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         "per_page_default": SIGNALS_PER_PAGE,
         "active_state": filters.get("state", ""),
         "searching": bool(search.query_words(q)),
+        "capped": capped,
+        "rank_candidates": RANK_CANDIDATES,
         "full_text": search.is_full_text(),
         "can_manage": can_manage,
         "link_form": (
