@@ -59,6 +59,9 @@ PAGES = [
     # Issue 17: read from the theme tallies, whatever the number of signals.
     "top five, as coordinator",
     "main issues, as coordinator",
+    # The programme report's lines per community, paged: read from the stored report.
+    "programme report per community, as coordinator",
+    "programme report per community, searched, page 2",
 ]
 
 _cache: dict[float, dict[str, tuple[int, int]]] = {}
@@ -142,8 +145,21 @@ def _page_counts(scale: float, community_pick: str) -> dict[str, tuple[int, int]
         counts.update(_task_first_counts(coordinator, member, lead, community))
         counts.update(_meeting_page_counts(coordinator))
         counts.update(_learning_across_counts(coordinator, lead))
+        counts.update(_report_counts(coordinator))
         transaction.set_rollback(True)
     return counts
+
+
+def _report_counts(coordinator) -> dict[str, tuple[int, int]]:
+    """The paged list of the programme report's lines per community (its first request
+    computes the report: tasks run at once in tests)."""
+    url = reverse("evaluation:programme_report_communities", args=["inburgering"])
+    return {
+        "programme report per community, as coordinator": _count(coordinator, url),
+        "programme report per community, searched, page 2": _count(
+            coordinator, f"{url}?q=e&page=2"
+        ),
+    }
 
 
 def _task_first_counts(coordinator, member, lead, community) -> dict[str, tuple[int, int]]:

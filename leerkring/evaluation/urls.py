@@ -84,6 +84,11 @@ urlpatterns = [
     ),
     path("programmes/<slug:slug>/report/", report_views.programme_report, name="programme_report"),
     path(
+        "programmes/<slug:slug>/report/communities/",
+        report_views.programme_report_communities,
+        name="programme_report_communities",
+    ),
+    path(
         "programmes/<slug:slug>/report.pdf",
         report_views.programme_report_pdf,
         name="programme_report_pdf",

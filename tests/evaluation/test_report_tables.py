@@ -67,9 +67,14 @@ def test_no_communities_no_lines():
     assert _both([]) == ("", "")
 
 
-def test_the_partial_shows_every_line():
+@pytest.mark.parametrize("document", [True, False])
+def test_the_partial_shows_every_line_of_a_short_list(document):
+    """The PDF shows every line; the page too while there are no more than it shows first
+    (tests/evaluation/test_report_communities.py for longer lists)."""
+    report = Report(LINES)
+    report.communities_shown, report.communities_more = LINES, 0
     html = render_to_string(
-        "evaluation/partials/report_communities.html", {"report": Report(LINES)}
+        "evaluation/partials/report_communities.html", {"report": report, "document": document}
     )
     before, _after = _both(LINES)
     assert before in html

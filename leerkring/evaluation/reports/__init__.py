@@ -70,6 +70,8 @@ from .data import (
 )
 from .store import (
     StoredView,
+    community_lines,
+    community_rows,
     current_version,
     data_version,
     report_for_download,
@@ -98,7 +100,9 @@ __all__ = [
     "SystemSignal",
     "YIELDS_CODE",
     "calendar_year",
+    "community_lines",
     "community_report",
+    "community_rows",
     "current_version",
     "data_version",
     "last_twelve_months",

@@ -238,6 +238,17 @@ class Report:
         return self.output.is_empty and self.outcome.is_empty and self.impact.is_empty
 
     @property
+    def communities_shown(self) -> list[CommunityRow]:
+        """The first lines per community, for the report page (as the survey results page
+        does): the full list is paged (`views/reports.programme_report_communities`); the
+        PDF and XLSX hold every line."""
+        return self.communities[: survey_results.SHOWN_COMMUNITY_ROWS]
+
+    @property
+    def communities_more(self) -> int:
+        return max(0, len(self.communities) - survey_results.SHOWN_COMMUNITY_ROWS)
+
+    @property
     def status_labels(self) -> list[tuple[str, str]]:
         return [(key, str(monitor.STATUS_LABELS[key])) for key in monitor.STATUS_ORDER]
 

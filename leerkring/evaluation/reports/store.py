@@ -40,7 +40,7 @@ from leerkring.signalling.models import SignalEvent, SignalResponse
 from leerkring.surveys.models import Response
 
 from .compose import community_report, programme_report
-from .data import Period, Report
+from .data import CommunityRow, Period, Report
 
 # A computation queued this long ago without a result is taken for lost and queued again.
 REQUEUE_AFTER = datetime.timedelta(minutes=10)
@@ -108,6 +108,16 @@ class StoredView:
     def report(self) -> Report | None:
         data = self.data
         return None if data is None else _decode(Report, data)
+
+
+def community_lines(data: dict) -> list[dict]:
+    """A stored programme report's lines per community as stored (JSON), in the report's
+    order: the paged list decodes only the lines of its page (`community_rows`)."""
+    return data.get("communities") or []
+
+
+def community_rows(lines: list[dict]) -> list[CommunityRow]:
+    return _decode(list[CommunityRow], lines)
 
 
 def _view_key(pk: int, computed_at: datetime.datetime | None, language: str) -> str:

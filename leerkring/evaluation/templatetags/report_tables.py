@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.formats import localize
+from django.utils.formats import localize, number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -57,3 +57,9 @@ def report_community_lines(context: template.Context, communities: Iterable[Any]
         for c in communities
     ]
     return mark_safe("".join(lines))  # noqa: S308 - every value escaped above
+
+
+@register.filter
+def grouped(value: int) -> str:
+    """A count with its thousands grouped ("2.250" in Dutch), as the page's summary says it."""
+    return number_format(value, force_grouping=True)

@@ -15,6 +15,7 @@ import zlib
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +27,8 @@ from django.utils.text import slugify
 from leerkring.communities import permissions as community_permissions
 from leerkring.communities.models import Community, Programme
 from leerkring.core import access_log, documents
+from leerkring.surveys import results as survey_results
+from leerkring.surveys.stored_results import community_rows_search
 
 from .. import permissions, reports
 from ..forms_reports import ReportPeriodForm, presets
@@ -35,7 +38,7 @@ from ..report_xlsx import XLSX_CONTENT_TYPE, report_xlsx
 # A stored report's rendering is kept this long (a deploy's new markup shows within it); raise
 # the version when the report's templates change what they show (or how it is kept).
 REPORT_PAGE_SECONDS = 60 * 60
-REPORT_PAGE_VERSION = 2
+REPORT_PAGE_VERSION = 3
 # Where the page's template puts the kept rendering (`_page`): a comment no escaped text
 # can contain.
 BODY_PLACE = "<!--report-body-->"
@@ -174,6 +177,44 @@ def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "pdf_url": reverse("evaluation:programme_report_pdf", args=[programme.slug]),
             "xlsx_url": reverse("evaluation:programme_report_xlsx", args=[programme.slug]),
+            "nav_section": "programme",
+            "current_programme": programme,
+        },
+    )
+
+
+@login_required
+def programme_report_communities(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every line per community of the programme report the page shows, paged and searchable
+    on the name, as the survey results' list per community: the page shows the first lines
+    only. Read from the stored report, nothing computed; the same people as the page. A bad
+    period, or a report still being computed, sends the visitor to the page, which says so."""
+    programme = _programme(request, slug)
+    page_url = reverse("evaluation:programme_report", args=[programme.slug])
+    form = ReportPeriodForm(request.GET or None)
+    period = form.period()
+    stored = reports.report_stored(programme, period) if period else None
+    data = stored.data if stored and stored.has_report else None
+    if data is None:
+        query = f"?{period.query}" if period else f"?{request.GET.urlencode()}"
+        return redirect(f"{page_url}{query}")
+    query = request.GET.get("q", "")[:200]
+    lines = community_rows_search(
+        reports.community_lines(data), query, name=lambda line: line.get("name", "")
+    )
+    paginator = Paginator(lines, survey_results.COMMUNITY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = reports.community_rows(list(page.object_list))
+    return render(
+        request,
+        "evaluation/report_communities.html",
+        {
+            "programme": programme,
+            "period": period,
+            "stored": stored,
+            "query": query,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
             "nav_section": "programme",
             "current_programme": programme,
         },
