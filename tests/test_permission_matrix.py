@@ -948,6 +948,9 @@ MATRIX.update(
         "evaluation:community_report_pdf": Door(args=_community, allowed=REPORT_COMMUNITY_READERS),
         "evaluation:community_report_xlsx": Door(args=_community, allowed=REPORT_COMMUNITY_READERS),
         "evaluation:programme_report": Door(args=_programme, allowed=REPORT_PROGRAMME_READERS),
+        "evaluation:programme_report_communities": Door(
+            args=_programme, allowed=REPORT_PROGRAMME_READERS
+        ),
         "evaluation:programme_report_pdf": Door(args=_programme, allowed=REPORT_PROGRAMME_READERS),
         "evaluation:programme_report_xlsx": Door(args=_programme, allowed=REPORT_PROGRAMME_READERS),
     }
