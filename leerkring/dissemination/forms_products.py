@@ -218,7 +218,7 @@ class CatalogueFilterForm(Form):
 
 
 KNOWLEDGE_COMMUNITY_REFUSED = _(
-    "Deze gemeenschap kun je hier niet kiezen. Je ziet nu alle gemeenschappen."
+    "Deze gemeenschap kun je hier niet kiezen. De keuze voor een gemeenschap is weggelaten."
 )
 
 

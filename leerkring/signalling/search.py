@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Expression, Q, QuerySet, Value
+from django.db.models import BooleanField, Expression, Func, Q, QuerySet, Value
 from django.db.models.expressions import Col
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -115,8 +115,6 @@ def signals_tested(queryset: QuerySet, q: str) -> QuerySet:
     words = query_words(q)
     if not words or not is_full_text():
         return signals_matching(queryset, q)
-    from django.db.models import BooleanField, Func
-
     return queryset.filter(
         Func(stored_document(), _query(words), function="ts_match_vq", output_field=BooleanField())
     )

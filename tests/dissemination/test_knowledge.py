@@ -209,7 +209,7 @@ def test_it_lists_the_closest_few_communities_on_the_same_topic_and_counts_the_r
     assert "En nog 3 andere gemeenschappen" in response.content.decode()
 
 
-REFUSED = "Deze gemeenschap kun je hier niet kiezen. Je ziet nu alle gemeenschappen."
+REFUSED = "Deze gemeenschap kun je hier niet kiezen. De keuze voor een gemeenschap is weggelaten."
 
 
 def test_a_community_of_the_programme_is_chosen_and_can_be_cleared(client, world):
