@@ -7,26 +7,13 @@ and its page counts come from the cached overview figures, not from a second sca
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from leerkring.core.paging import KnownCountPaginator
 from leerkring.search.selectors import RANK_CANDIDATES
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its count beforehand (the venster's cached counts already hold it)."""
-
-    def __init__(self, *args, count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 class PagePagination(PageNumberPagination):

@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from leerkring.communities.models import Community, Programme
 from leerkring.communities.permissions import COORDINATOR, EVALUATOR, access_for
+from leerkring.core.paging import KnownCountPaginator
 from leerkring.core.panels import Task, Urgency
 from leerkring.evaluation import monitor
 from leerkring.evaluation.models import (
@@ -236,18 +236,6 @@ def programme_monitor(
 MONITOR_PAGE_SIZE = 50
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count: the programme's summary already holds it."""
-
-    def __init__(self, *args, count: int | None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return super().count if self._known_count is None else self._known_count
-
-
 @dataclass
 class MonitorPage:
     rows: list[MonitorRow]
@@ -320,7 +308,8 @@ def programme_monitor_page(
     chosen, count, summary = _standings_chosen(
         programme, status=status, check=check, q=q, sort=sort
     )
-    shown = _CountedPaginator(chosen, per_page, count=count).get_page(page)
+    # Told its count: the programme's summary already holds it.
+    shown = KnownCountPaginator(chosen, per_page, count=count).get_page(page)
     rows = _monitor_rows(programme, list(shown.object_list), data_version=summary.data_version)
     return MonitorPage(rows=rows, page=shown, summary=summary)
 

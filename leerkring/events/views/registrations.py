@@ -10,15 +10,14 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from leerkring.core.paging import KnownCountPaginator
 from leerkring.core.spreadsheets import cell_safe
 
 from .. import permissions, selectors, services
@@ -27,19 +26,6 @@ from ..models import Event, Registration
 from .event import event_or_denied
 
 REGISTRATIONS_PER_PAGE = 50
-
-
-class _ListPaginator(Paginator):
-    """Told its count when the list is not filtered: the event keeps its seats and waiting
-    list (`selectors.registrations_listed_count`)."""
-
-    def __init__(self, *args, count: int | None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return super().count if self._known_count is None else self._known_count
 
 
 def _ids(values: list[str]) -> set[int]:
@@ -54,7 +40,9 @@ def event_registrations(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_or_denied(request, pk, permissions.can_manage_event)
     search_form = RegistrationSearchForm(request.GET)
     filters = search_form.filters()
-    paginator = _ListPaginator(
+    # Told its count when the list is not filtered: the event keeps its seats and waiting
+    # list (`selectors.registrations_listed_count`).
+    paginator = KnownCountPaginator(
         selectors.registrations_for_organisers(event=event, **filters),
         REGISTRATIONS_PER_PAGE,
         count=None if filters else selectors.registrations_listed_count(event=event),

@@ -13,11 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from leerkring.core.paging import KnownCountPaginator
+
 from .. import lifecycle, permissions, selectors
 from ..forms_venster import SystemAnswerForm
 from ..models import Signal, SignalResponse
 from ._venster_common import programme_or_404
-from .venster import CountedPaginator
 
 SIGNALS_PER_PAGE = 50
 
@@ -28,7 +29,7 @@ def system_inbox(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_view_system_inbox(request.user, programme):
         raise PermissionDenied
     # The count is kept per programme: counting read every escalated signal.
-    page = CountedPaginator(
+    page = KnownCountPaginator(
         selectors.system_inbox(programme=programme),
         SIGNALS_PER_PAGE,
         count=selectors.system_inbox_count(programme=programme),

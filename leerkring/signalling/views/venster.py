@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from leerkring.core.paging import KnownCountPaginator
 from leerkring.search.selectors import RANK_CANDIDATES
 
 from .. import permissions, search, selectors
@@ -56,19 +55,6 @@ def _sort_columns(sort: str) -> dict[str, dict]:
     return columns
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count: the (cached) state counts above the table already hold it,
-    so the table does not scan the signals a second time to count them."""
-
-    def __init__(self, *args, count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 @login_required
 def venster(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(slug)
@@ -107,7 +93,9 @@ def venster(request: HttpRequest, slug: str) -> HttpResponse:
         )
         count = len(signals) if isinstance(signals, selectors.SegmentedRows) else counts["matching"]
     per_page = _per_page(request)
-    page = CountedPaginator(signals, per_page, count=count).get_page(request.GET.get("page"))
+    # The (cached) state counts above the table already hold the count, so the table does
+    # not scan the signals a second time to count them.
+    page = KnownCountPaginator(signals, per_page, count=count).get_page(request.GET.get("page"))
     search.attach_snippets(page.object_list, q)
     context = {
         "programme": programme,
