@@ -259,6 +259,17 @@ class WrapUpForm(Form):
         self.fields["products"].label_from_instance = lambda product: product.title
 
 
+def _valid_filters(form: Form, names: tuple[str, ...]) -> dict[str, Any]:
+    """The filled-in fields among `names` that are valid; an invalid one is left out."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return {
+        name: data[name]
+        for name in names
+        if name in data and name not in form.errors and data[name]
+    }
+
+
 class PublicEventSearchForm(Form):
     """The public list of open events: a word, the kind, the year."""
 
@@ -274,13 +285,7 @@ class PublicEventSearchForm(Form):
 
     def filters(self) -> dict[str, Any]:
         """The valid filters only: a stale year in a bookmarked link shows everything."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            name: data[name]
-            for name in ("q", "kind", "year")
-            if name in data and name not in self.errors and data[name]
-        }
+        return _valid_filters(self, ("q", "kind", "year"))
 
 
 class RegistrationSearchForm(Form):
@@ -296,10 +301,4 @@ class RegistrationSearchForm(Form):
 
     def filters(self) -> dict[str, Any]:
         """The valid filters only: an unknown status in a link shows everything."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            name: data[name]
-            for name in ("q", "status")
-            if name in data and name not in self.errors and data[name]
-        }
+        return _valid_filters(self, ("q", "status"))
