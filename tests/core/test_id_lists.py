@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from leerkring.communities.models import Programme
-from leerkring.core.id_lists import in_list
+from leerkring.core.id_lists import as_key, in_list, keys
 from tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +42,16 @@ def test_it_passes_a_long_list_as_one_parameter_on_postgresql():
     assert found == [programme.pk]
     if connection.vendor == "postgresql":
         assert "= ANY(" in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [("12", 12), (12, 12), ("²", None), ("١", None), ("1" * 30, None), (str(2**63), None),
+     (str(2**63 - 1), 2**63 - 1), ("", None), ("-1", None), (True, None), (None, None)],
+)  # fmt: skip
+def test_as_key_takes_ascii_digits_up_to_the_largest_key(value, key):
+    assert as_key(value) == key
+
+
+def test_keys_leaves_out_what_holds_no_key():
+    assert keys(["3", "²", "1" * 30, "4"]) == [3, 4]

@@ -372,3 +372,12 @@ def test_a_template_of_another_programme_cannot_be_copied(client, world):
     url = reverse("evaluation:observation_template_copy", args=[world.programme.slug, foreign.pk])
     assert client.post(url).status_code == 404
     assert not ObservationTemplate.objects.filter(programme=world.programme).exists()
+
+
+@pytest.mark.parametrize("bad", ["²", "1" * 30])
+def test_a_community_that_is_no_key_filters_nothing(client, world, bad):
+    client.force_login(world.evaluator)
+    url = reverse("evaluation:observation_list", args=[world.programme.slug])
+    response = client.get(url, {"community": bad})
+    assert response.status_code == 200
+    assert response.context["community_id"] is None

@@ -352,3 +352,12 @@ def test_saving_attendance_locks_the_meeting_first(world, started, monkeypatch):
         meeting=started, statuses={world.participant_m.pk: "present"}, by=world.lead
     )
     assert Meeting in events
+
+
+@pytest.mark.parametrize("bad", ["²", "1" * 30])
+def test_a_guest_id_that_is_no_key_removes_nothing(client, world, started, bad):
+    guest = Guest.objects.create(meeting=started, name="Jan Jansen")
+    client.force_login(world.lead)
+    response = client.post(_url(started), {**_management(0), "remove_guest": [bad]})
+    assert response.status_code == 302
+    assert list(Guest.objects.all()) == [guest]

@@ -496,3 +496,10 @@ def test_a_search_reads_the_stored_document(world):
         assert [s.title for s in rows] == ["Taalscholen vol"]  # the Dutch stemmer
         sql = str(selectors.venster_signals(programme=world.programme, q="wachttijd").query)
         assert "search_vector" in sql and "to_tsvector" not in sql
+
+
+@pytest.mark.parametrize("bad", ["²", "1" * 30])
+def test_a_per_page_that_is_no_number_gives_the_default(client, world, bad):
+    client.force_login(world.coordinator)
+    response = client.get(_url(world, f"?per_page={bad}"))
+    assert response.status_code == 200

@@ -17,6 +17,8 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import QuerySet
 
+from leerkring.core import id_lists
+
 from ..models import Community
 
 #: Up to this many communities a page's community filter is a list to choose from; above it
@@ -24,8 +26,8 @@ from ..models import Community
 #: filter on each of them.
 COMMUNITY_CHOICES_MAX = 50
 
-# The largest key a community can have (a 64-bit integer column on both databases).
-MAX_KEY = 2**63 - 1
+# The largest key a community can have (`core.id_lists.MAX_KEY`).
+MAX_KEY = id_lists.MAX_KEY
 
 
 class CommunityChoices(NamedTuple):
@@ -67,7 +69,7 @@ def community_choices(
     in order) and the chosen one, each a limited subquery of one UNION (both databases allow a
     limit there, Django's union does not on SQLite), told apart by a marker column."""
     asked = chosen not in (None, "")
-    chosen_pk = _as_key(chosen)
+    chosen_pk = id_lists.as_key(chosen)
     if isinstance(communities, QuerySet):
         names, found = _first_and_chosen(communities, chosen_pk)
     else:
@@ -80,20 +82,6 @@ def community_choices(
         chosen=found[0] if found else None,
         asked=asked,
     )
-
-
-def _as_key(value: object) -> int | None:
-    """The community's key in `value`, or None when it holds none: not a whole number written
-    in ASCII digits, or one larger than a key can be (the database would refuse it rather than
-    find nothing). `str.isdigit` alone takes "²", which `int` refuses (an error page), and "١",
-    which `int` reads as 1 while the form compares the text and refuses it."""
-    text = str(value)
-    if not isinstance(value, str | int) or isinstance(value, bool):
-        return None
-    if not (text.isascii() and text.isdigit()):
-        return None
-    key = int(text)
-    return key if key <= MAX_KEY else None
 
 
 def _first_and_chosen(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
+from leerkring.core import id_lists
 from leerkring.meetings.models import Meeting
 
 from .. import permissions, selectors, services
@@ -93,8 +94,7 @@ def observation_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     can_observe = permissions.is_evaluator(request.user, programme)
     communities = list(selectors.programme_communities(programme=programme))
-    community_id = request.GET.get("community", "")
-    community_id = int(community_id) if community_id.isdigit() else None
+    community_id = id_lists.as_key(request.GET.get("community", ""))
     return render(
         request,
         "evaluation/observation_list.html",

@@ -12,13 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from leerkring.core import id_lists
+
 from .. import permissions, selectors, services
 from ..forms_attendance import AttendanceForm, GuestFormSet, guests_from
 from ..models import Meeting
-
-
-def _guest_ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
 
 
 @login_required
@@ -43,7 +41,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 statuses=form.statuses(),
                 guests_new=guests_from(guest_formset),
-                guests_remove=_guest_ids(request.POST.getlist("remove_guest")),
+                guests_remove=id_lists.keys(request.POST.getlist("remove_guest")),
                 by=request.user,
             )
         except ValidationError as error:

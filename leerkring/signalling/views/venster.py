@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from leerkring.core import id_lists
 from leerkring.core.paging import KnownCountPaginator
 from leerkring.search.selectors import RANK_CANDIDATES
 
@@ -28,8 +29,8 @@ PER_PAGE_CHOICES = (20, 50, 100)
 
 
 def _per_page(request: HttpRequest) -> int:
-    value = request.GET.get("per_page", "")
-    return int(value) if value.isdigit() and int(value) in PER_PAGE_CHOICES else SIGNALS_PER_PAGE
+    value = id_lists.as_key(request.GET.get("per_page", ""))
+    return value if value in PER_PAGE_CHOICES else SIGNALS_PER_PAGE
 
 
 _COLUMNS = [
