@@ -65,6 +65,7 @@ class AccessRecord(models.Model):
         MEMBER_LIST = "member_list", _("Ledenlijst")
         SUBSCRIBER_LIST = "subscriber_list", _("Abonneelijst nieuwsbrief")
         SURVEY_EXPORT = "survey_export", _("Antwoorden van een meetronde")
+        REGISTRATION_EXPORT = "registration_export", _("Aanmeldingen van een activiteit (CSV)")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

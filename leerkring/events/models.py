@@ -283,6 +283,14 @@ class Registration(models.Model):
         return self.name or str(_("(gegevens verwijderd)"))
 
     @property
+    def organisation_display(self) -> str:
+        """The organisation on the organisers' list and in its CSV file: the member's own
+        organisation, else the one given at registering ("" when there is none)."""
+        if self.person_id and self.person.organisation_id:
+            return self.person.organisation.name
+        return self.organisation_name
+
+    @property
     def address(self) -> str:
         """Where this registration's e-mail goes: the member's own address, or the one given."""
         if self.person_id:

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from leerkring.core.models import AccessRecord
 from leerkring.events.models import Event, Registration
 from leerkring.events.views import registrations as registration_views
 from tests import factories
@@ -227,3 +228,55 @@ def test_it_requires_an_organiser(client, world, event, name, visitor):
     assert b"Lid 000" not in body
     client.force_login(world.coordinator)
     assert client.get(url).status_code == 200
+
+
+def test_the_csv_download_is_kept_in_the_access_log(client, world, event):
+    _register(event, 3)
+    client.force_login(world.coordinator)
+    response = client.get(reverse("events:registrations_csv", args=[event.pk]))
+    b"".join(response.streaming_content)
+    (record,) = AccessRecord.objects.all()
+    assert record.kind == AccessRecord.Kind.REGISTRATION_EXPORT
+    assert record.actor == world.coordinator
+    assert (record.object_type, record.object_id) == ("events.event", event.pk)
+    assert record.programme_id == event.programme_id
+    assert record.subject == event.title
+    page = client.get(reverse("events:registrations", args=[event.pk])).content.decode()
+    assert "bewaartermijn" in page
+    assert AccessRecord.objects.count() == 1
+
+
+def _started(event):
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+
+@pytest.mark.parametrize("bad", ["²", "1" * 30])
+def test_attendance_ignores_ids_that_are_no_key(client, world, event, bad):
+    _started(event)
+    (seat,) = _register(event, 1, status=Registration.Status.CONFIRMED)
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("events:registrations", args=[event.pk]),
+        {"shown": [seat.pk, bad], "present": [bad, seat.pk], "extra_attendance": 0},
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get(pk=seat.pk).attended is True
+
+
+def test_attendance_without_the_pages_ticks_saves_nothing_and_says_so(client, world, event):
+    _started(event)
+    (seat,) = _register(event, 1, status=Registration.Status.CONFIRMED)
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("events:registrations", args=[event.pk]),
+        {"present": [seat.pk], "extra_attendance": 4},
+    )
+    assert response.status_code == 400
+    assert "er is niets opgeslagen" in response.content.decode()
+    assert "Aanwezigheid opgeslagen" not in response.content.decode()
+    event.refresh_from_db()
+    assert event.extra_attendance == 0
+    assert Registration.objects.get(pk=seat.pk).attended is None

@@ -1,11 +1,9 @@
 """Who registered for an event and who came, for its organisers: the list a page at a time
 (searched by name or organisation, or one status) with the attendance of that page, and the
-whole list as a CSV file. Names and organisations, never addresses (DESIGN.md §2)."""
+whole list as a CSV file (`exports`), each download kept in the access log. Names and
+organisations, never addresses (DESIGN.md §2)."""
 
 from __future__ import annotations
-
-import csv
-from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,19 +15,31 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from leerkring.core import access_log, id_lists
 from leerkring.core.paging import KnownCountPaginator
-from leerkring.core.spreadsheets import cell_safe
 
-from .. import permissions, selectors, services
+from .. import exports, permissions, selectors, services
 from ..forms import AttendanceForm, RegistrationSearchForm
-from ..models import Event, Registration
+from ..models import Registration
 from .event import event_or_denied
 
 REGISTRATIONS_PER_PAGE = 50
 
 
-def _ids(values: list[str]) -> set[int]:
-    return {int(v) for v in values if v.isdigit()}
+def _page_sent(request: HttpRequest, form: AttendanceForm, page) -> bool:
+    """Whether the ticks of the page's seats came with the form (`shown`). Without them
+    nothing of the page would change while the page says it was saved: refused instead."""
+    has_seats = any(r.status == Registration.Status.CONFIRMED for r in page.object_list)
+    if not has_seats or request.POST.getlist("shown"):
+        return True
+    form.add_error(
+        None,
+        _(
+            "De aanwezigheid van deze pagina kwam niet mee; er is niets opgeslagen. "
+            "Laad de pagina opnieuw en probeer het nog eens."
+        ),
+    )
+    return False
 
 
 @login_required
@@ -52,12 +62,12 @@ def event_registrations(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"extra_attendance": event.extra_attendance}
     )
     started = event.starts_at <= timezone.now()
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _page_sent(request, form, page):
         try:
             counts = services.attendance_record(
                 event=event,
-                present=_ids(request.POST.getlist("present")),
-                shown=_ids(request.POST.getlist("shown")),
+                present=set(id_lists.keys(request.POST.getlist("present"))),
+                shown=set(id_lists.keys(request.POST.getlist("shown"))),
                 extra=form.cleaned_data["extra_attendance"],
                 by=request.user,
             )
@@ -93,43 +103,21 @@ def event_registrations(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(event: Event) -> Iterator[str]:
-    """The whole list in the page's order: name, organisation, status, attended. A byte-order
-    mark first, so spreadsheet programs read the accents right."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([_("Naam"), _("Organisatie"), _("Status"), _("Aanwezig")])
-    attended = {True: _("ja"), False: _("nee"), None: ""}
-    registrations = selectors.registrations_for_organisers(event=event)
-    for registration in registrations.iterator(chunk_size=500):
-        organisation = (
-            registration.person.organisation.name
-            if registration.person and registration.person.organisation
-            else registration.organisation_name
-        )
-        yield writer.writerow(
-            [
-                cell_safe(registration.display_name),
-                cell_safe(organisation),
-                registration.get_status_display(),
-                attended[registration.attended]
-                if registration.status == Registration.Status.CONFIRMED
-                else "",
-            ]
-        )
-
-
 @login_required
 @require_GET
 def event_registrations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every registration of the event at once, for the organisers' own lists."""
     event = event_or_denied(request, pk, permissions.can_manage_event)
-    response = StreamingHttpResponse(_csv_lines(event), content_type="text/csv; charset=utf-8")
+    access_log.record(
+        user=request.user,
+        kind=access_log.Kind.REGISTRATION_EXPORT,
+        obj=event,
+        programme_id=event.programme_id,
+        subject=event.title,
+    )
+    response = StreamingHttpResponse(
+        exports.registrations_csv_lines(event), content_type="text/csv; charset=utf-8"
+    )
     name = f"{slugify(event.title) or 'activiteit'}-{event.pk}-aanmeldingen.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
