@@ -40,6 +40,7 @@ from leerkring.communities.models import Community
 from leerkring.core import sealing
 from leerkring.core.audit import audit
 from leerkring.core.emails import email_build
+from leerkring.core.id_lists import as_key
 from leerkring.meetings.models import Lesson
 from leerkring.outbox import selectors as outbox_selectors
 from leerkring.outbox import services as outbox
@@ -259,8 +260,8 @@ def candidates_by_key(*, newsletter: Newsletter, keys: list[str]) -> dict[str, C
     wanted: dict[str, list[int]] = {kind: [] for kind in CANDIDATE_KINDS}
     for key in keys:
         kind, _sep, raw_id = key.partition(":")
-        if kind in wanted and raw_id.isdigit():
-            wanted[kind].append(int(raw_id))
+        if kind in wanted and (pk := as_key(raw_id)) is not None:
+            wanted[kind].append(pk)
     found: list[Candidate] = []
     if wanted[IssueItem.Kind.LESSON]:
         found += _lessons(newsletter, None, wanted[IssueItem.Kind.LESSON])

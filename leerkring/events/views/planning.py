@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from leerkring.communities.models import Community, Programme
+from leerkring.core.id_lists import as_key, keys
 
 from .. import permissions, selectors, services
 from ..forms import EventForm
@@ -52,10 +53,10 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_create_event(request.user, programme):
         raise PermissionDenied
     initial = {"kind": "knowledge_session", "audience": "public", "format": "online"}
-    after = request.GET.get("after", "")
-    if after.isdigit():
+    after = as_key(request.GET.get("after", ""))
+    if after is not None:
         # "Plan the next one": the same plan a month later, from an event of this programme.
-        previous = Event.objects.filter(programme=programme, pk=int(after)).first()
+        previous = Event.objects.filter(programme=programme, pk=after).first()
         if previous is not None and not previous.is_joint:
             initial = EventForm.initial_for_next(previous)
     form = EventForm(request.POST or None, initial=initial)
@@ -99,7 +100,7 @@ def joint_session_create(request: HttpRequest, pk: int) -> HttpResponse:
         .only("pk", "name", "programme_id")
         .order_by("name")
     )
-    suggested = [int(pk) for pk in request.GET.getlist("with") if pk.isdigit()]
+    suggested = keys(request.GET.getlist("with"))
     form = EventForm(
         request.POST or None,
         partners=partners,

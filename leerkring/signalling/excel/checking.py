@@ -24,6 +24,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from leerkring.communities.models import Community, Programme
+from leerkring.core.id_lists import as_key
 from leerkring.meetings.topics import SolutionLevel, TopicCategory
 from leerkring.signalling import coordination, lifecycle, selectors
 from leerkring.signalling.models import Signal, SignalEvent, SignalTheme
@@ -244,7 +245,7 @@ def _number(text: str) -> int | None:
     text = text.strip()
     if text.endswith(".0"):
         text = text[:-2]
-    return int(text) if text.isdigit() else None
+    return as_key(text)
 
 
 def _display_date(value: datetime.date | None) -> str:

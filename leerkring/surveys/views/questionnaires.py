@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leerkring.communities.models import Programme
 from leerkring.communities.permissions import EVALUATOR, access_for
+from leerkring.core.id_lists import as_key
 
 from .. import permissions, selectors, services
 from ..forms_questionnaires import (
@@ -330,9 +331,9 @@ def _question_of(questionnaire: Questionnaire, question_pk: int) -> Question:
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = _questionnaire(request, pk, edit=True)
     initial = {"code": selectors.question_code_suggest(questionnaire)}
-    section_pk = request.GET.get("section")
-    if section_pk and section_pk.isdigit():
-        initial["section"] = int(section_pk)
+    section_pk = as_key(request.GET.get("section"))
+    if section_pk is not None:
+        initial["section"] = section_pk
     form = QuestionForm(request.POST or None, initial=initial, questionnaire=questionnaire)
     if request.method == "POST" and form.is_valid():
         try:
