@@ -29,13 +29,13 @@ import threading
 from collections import Counter
 from collections.abc import Hashable
 
-from django.db import transaction
+from django.db import connection
 
 
 def _delete_block() -> object | None:
     # The atomic block `Collector.delete` opened around this delete's signals (Django keeps the
     # open blocks on the connection, innermost last); None outside a transaction.
-    blocks = transaction.get_connection().atomic_blocks
+    blocks = connection.atomic_blocks
     return blocks[-1] if blocks else None
 
 
